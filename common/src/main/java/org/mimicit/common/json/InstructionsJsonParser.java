@@ -1,0 +1,245 @@
+package org.mimicit.common.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streams the records of one exact byte range of a MIMIC-IT instructions file with Jackson's
+ * streaming parser. The range starts on a record key found by {@link RecordIndex}; a synthetic
+ * {@code '{'} in front makes it a JSON object Jackson can read. Fields as Python's {@code json}
+ * reads them: a repeated field's last value wins; unknown fields are kept as one JSON object.
+ */
+public final class InstructionsJsonParser implements AutoCloseable {
+  /** What {@link #next()} found. */
+  public enum Status { RECORD, MISSING_FIELD, INVALID_FIELD, MALFORMED }
+
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxStringLength(Integer.MAX_VALUE)
+          .build())
+      .build();
+
+  private final JsonParser parser;
+  private final long start;
+  private final long end;
+  private boolean done;
+
+  private String id;
+  private long offset;
+  private Status status;
+  private String detail;
+  private String instruction;
+  private String answer;
+  private List<String> imageIds;
+  private List<String> relInsIds;
+  private String extraJson;
+
+  /** @param in the file positioned at {@code start}, the first record key of the range */
+  public InstructionsJsonParser(InputStream in, long start, long end) throws IOException {
+    this.parser = FACTORY.createParser(
+        new SequenceInputStream(new ByteArrayInputStream(new byte[] {'{'}), in));
+    this.start = start;
+    this.end = end;
+    if (start >= end) {
+      done = true;
+    } else {
+      parser.nextToken();
+    }
+  }
+
+  /** Advances to the next record of the range; false when there is none. */
+  public boolean next() throws IOException {
+    if (done) {
+      return false;
+    }
+    id = null;
+    detail = null;
+    try {
+      JsonToken t = parser.nextToken();
+      if (t != JsonToken.FIELD_NAME) {
+        done = true; // end of "data"
+        return false;
+      }
+      offset = start - 1 + parser.currentTokenLocation().getByteOffset();
+      if (offset >= end) {
+        done = true;
+        return false;
+      }
+      id = parser.currentName();
+      t = parser.nextToken();
+      if (t != JsonToken.START_OBJECT) {
+        parser.skipChildren();
+        return fail(Status.INVALID_FIELD, "record is " + describe(t) + ", expected an object");
+      }
+      readRecord();
+      return true;
+    } catch (JsonProcessingException e) {
+      done = true;
+      status = Status.MALFORMED;
+      offset = e.getLocation() == null ? offset : start - 1 + e.getLocation().getByteOffset();
+      detail = e.getOriginalMessage() + " at byte " + offset
+          + (id == null ? "" : " (in record \"" + id + "\")")
+          + "; the rest of this input split, up to byte " + end + ", was not read";
+      return true;
+    }
+  }
+
+  private void readRecord() throws IOException {
+    instruction = null;
+    answer = null;
+    imageIds = null;
+    relInsIds = null;
+    StringWriter extra = null;
+    JsonGenerator gen = null;
+    String invalid = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken t = parser.nextToken();
+      switch (field) {
+        case "instruction", "answer" -> {
+          String text = t == JsonToken.VALUE_STRING ? parser.getText() : null;
+          if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NULL && invalid == null) {
+            invalid = "field '" + field + "' is " + describe(t) + ", expected a string";
+          }
+          parser.skipChildren();
+          if (field.equals("instruction")) {
+            instruction = text;
+          } else {
+            answer = text;
+          }
+        }
+        case "image_ids", "rel_ins_ids" -> {
+          List<String> ids = null;
+          if (t == JsonToken.START_ARRAY) {
+            ids = new ArrayList<>();
+            int i = 0;
+            for (JsonToken e = parser.nextToken(); e != JsonToken.END_ARRAY; e = parser.nextToken(), i++) {
+              if (e == JsonToken.VALUE_STRING) {
+                ids.add(parser.getText());
+              } else {
+                if (invalid == null) {
+                  invalid = "field '" + field + "' has " + describe(e) + " at index " + i
+                      + ", expected strings";
+                }
+                parser.skipChildren();
+              }
+            }
+          } else if (t != JsonToken.VALUE_NULL) {
+            if (invalid == null) {
+              invalid = "field '" + field + "' is " + describe(t) + ", expected an array of strings";
+            }
+            parser.skipChildren();
+          }
+          if (field.equals("image_ids")) {
+            imageIds = ids;
+          } else {
+            relInsIds = ids;
+          }
+        }
+        default -> {
+          if (gen == null) {
+            extra = new StringWriter();
+            gen = FACTORY.createGenerator(extra);
+            gen.writeStartObject();
+          }
+          gen.writeFieldName(field);
+          gen.copyCurrentStructure(parser);
+        }
+      }
+    }
+    if (gen != null) {
+      gen.writeEndObject();
+      gen.close();
+      extraJson = extra.toString();
+    } else {
+      extraJson = null;
+    }
+    if (relInsIds == null) {
+      relInsIds = List.of();
+    }
+    String missing = instruction == null ? "instruction"
+        : answer == null ? "answer" : imageIds == null ? "image_ids" : null;
+    if (invalid != null) {
+      fail(Status.INVALID_FIELD, invalid);
+    } else if (missing != null) {
+      fail(Status.MISSING_FIELD, "missing field '" + missing + "'");
+    } else {
+      status = Status.RECORD;
+    }
+  }
+
+  private boolean fail(Status s, String message) {
+    status = s;
+    detail = message;
+    return true;
+  }
+
+  private static String describe(JsonToken t) {
+    if (t == null) {
+      return "end of input";
+    }
+    return switch (t) {
+      case START_OBJECT -> "an object";
+      case START_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> t.asString() == null ? t.name() : t.asString();
+    };
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** File offset of the record's key, or of the syntax error. */
+  public long offset() {
+    return offset;
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  public String detail() {
+    return detail;
+  }
+
+  public String instruction() {
+    return instruction;
+  }
+
+  public String answer() {
+    return answer;
+  }
+
+  public List<String> imageIds() {
+    return imageIds;
+  }
+
+  public List<String> relInsIds() {
+    return relInsIds;
+  }
+
+  /** Unknown fields as one JSON object in input order, or null when there are none. */
+  public String extraJson() {
+    return extraJson;
+  }
+
+  @Override
+  public void close() throws IOException {
+    parser.close();
+  }
+}

@@ -1,0 +1,162 @@
+package org.mimicit.common.source;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.mimicit.common.error.MimicitException;
+import org.mimicit.common.io.InputLayout;
+import org.mimicit.common.io.InputLayout.TaskFile;
+import org.mimicit.common.json.RecordIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plans the read: lists the files, cuts each into byte ranges of Spark's file split size
+ * (the formula of Spark's {@code FilePartition.maxSplitBytes}), and for instructions files moves
+ * each cut onto the exact start of a record.
+ */
+final class JsonScan implements ScanBuilder, SupportsPushDownRequiredColumns, Scan, Batch {
+  private static final Logger LOG = LoggerFactory.getLogger(JsonScan.class);
+  /** Index passes already made on this driver, by file, length and split size. */
+  private static final Map<String, long[]> INDEX_CACHE = new ConcurrentHashMap<>();
+
+  private final SourceFormat format;
+  private final CaseInsensitiveStringMap options;
+  private StructType readSchema;
+
+  JsonScan(SourceFormat format, StructType schema, CaseInsensitiveStringMap options) {
+    this.format = format;
+    this.readSchema = schema;
+    this.options = options;
+  }
+
+  @Override
+  public void pruneColumns(StructType requiredSchema) {
+    this.readSchema = requiredSchema;
+  }
+
+  @Override
+  public Scan build() {
+    return this;
+  }
+
+  @Override
+  public StructType readSchema() {
+    return readSchema;
+  }
+
+  @Override
+  public String description() {
+    return format.shortName + " " + SourceOptions.paths(options);
+  }
+
+  @Override
+  public Batch toBatch() {
+    return this;
+  }
+
+  @Override
+  public InputPartition[] planInputPartitions() {
+    SparkSession spark = SparkSession.active();
+    Configuration conf = spark.sessionState().newHadoopConf();
+    List<TaskFile> files = new ArrayList<>();
+    for (String path : SourceOptions.paths(options)) {
+      files.addAll(InputLayout.list(conf, path, format.kind, SourceOptions.tasks(options)));
+    }
+    long splitSize = splitSize(spark, files);
+    List<InputPartition> ranges = new ArrayList<>();
+    for (TaskFile file : files) {
+      long[] cuts = cuts(file.length(), splitSize);
+      if (format == SourceFormat.INSTRUCTIONS) {
+        cuts = recordStarts(conf, file, cuts, splitSize);
+      }
+      for (int i = 0; i + 1 < cuts.length; i++) {
+        if (cuts[i] < cuts[i + 1]) {
+          ranges.add(new FileRange(file.task(), file.path(), file.length(), cuts[i], cuts[i + 1]));
+        }
+      }
+    }
+    LOG.info("Reading {} file(s) as {} partition(s) of at most {} bytes", files.size(),
+        ranges.size(), splitSize);
+    return ranges.toArray(new InputPartition[0]);
+  }
+
+  @Override
+  public PartitionReaderFactory createReaderFactory() {
+    Configuration conf = SparkSession.active().sessionState().newHadoopConf();
+    return new JsonReaderFactory(format, readSchema, SourceOptions.mode(options),
+        new SerializableConf(conf));
+  }
+
+  /** Spark's {@code FilePartition.maxSplitBytes}: small inputs still spread over every core. */
+  private static long splitSize(SparkSession spark, List<TaskFile> files) {
+    SQLConf sql = spark.sessionState().conf();
+    long openCost = sql.filesOpenCostInBytes();
+    long total = 0;
+    for (TaskFile f : files) {
+      total += f.length() + openCost;
+    }
+    int minPartitions = spark.sparkContext().defaultParallelism();
+    long bytesPerCore = total / Math.max(1, minPartitions);
+    return Math.max(1, Math.min(sql.filesMaxPartitionBytes(), Math.max(openCost, bytesPerCore)));
+  }
+
+  /** 0, size, 2 * size, ..., length. */
+  private static long[] cuts(long length, long splitSize) {
+    int n = (int) Math.max(1, (length + splitSize - 1) / splitSize);
+    long[] cuts = new long[n + 1];
+    for (int i = 0; i < n; i++) {
+      cuts[i] = i * splitSize;
+    }
+    cuts[n] = length;
+    return cuts;
+  }
+
+  /** Moves every cut but the last onto the first record start at or after it. */
+  private static long[] recordStarts(Configuration conf, TaskFile file, long[] cuts, long splitSize) {
+    String key = file.path() + "|" + file.length() + "|" + splitSize;
+    long[] cached = INDEX_CACHE.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    long[] boundaries = java.util.Arrays.copyOf(cuts, cuts.length - 1);
+    Path path = new Path(file.path());
+    long started = System.nanoTime();
+    RecordIndex.Result index;
+    try (InputStream in = path.getFileSystem(conf).open(path)) {
+      index = RecordIndex.scan(in, boundaries);
+    } catch (IOException e) {
+      throw new MimicitException(e, "Cannot read instructions from %s: %s", file.path(),
+          e.getMessage());
+    }
+    if (!index.dataFound()) {
+      throw new MimicitException(
+          "Cannot read instructions from %s: missing field 'data' (the file must be "
+              + "{\"meta\": {...}, \"data\": {ins_id: {...}}})", file.path());
+    }
+    long[] result = new long[cuts.length];
+    for (int i = 0; i < boundaries.length; i++) {
+      result[i] = index.starts()[i] < 0 ? file.length() : index.starts()[i];
+    }
+    result[cuts.length - 1] = file.length();
+    LOG.info("Indexed {} records of {} in {} ms", index.records(), file.path(),
+        (System.nanoTime() - started) / 1_000_000);
+    INDEX_CACHE.put(key, result);
+    return result;
+  }
+}
