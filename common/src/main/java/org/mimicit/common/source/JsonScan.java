@@ -91,7 +91,7 @@ final class JsonScan implements ScanBuilder, SupportsPushDownRequiredColumns, Sc
         }
       }
     }
-    LOG.info("Reading {} file(s) as {} partition(s) of at most {} bytes", files.size(),
+    LOG.debug("Reading {} file(s) as {} partition(s) of at most {} bytes", files.size(),
         ranges.size(), splitSize);
     return ranges.toArray(new InputPartition[0]);
   }

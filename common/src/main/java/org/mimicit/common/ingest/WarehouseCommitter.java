@@ -1,0 +1,64 @@
+package org.mimicit.common.ingest;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.mimicit.common.error.MimicitException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the files of a finished write visible, one task partition at a time: the new partition
+ * is assembled in the staging folder, then swapped with the old one by two renames. Partitions of
+ * tasks not in the run are not touched; a task of the run that wrote no rows loses its old
+ * partition (the re-run replaces it with nothing). Until the swap the old output stays as it was,
+ * so a failed or killed run leaves the previous output intact and visible.
+ */
+final class WarehouseCommitter {
+  private static final Logger LOG = LoggerFactory.getLogger(WarehouseCommitter.class);
+
+  private WarehouseCommitter() {}
+
+  static void commit(Configuration conf, String warehouse, Path staging, Collection<String> tablePaths,
+      Set<String> tasks, List<WrittenPart> parts) {
+    try {
+      FileSystem fs = staging.getFileSystem(conf);
+      Path assembled = new Path(staging, "_commit");
+      for (WrittenPart part : parts) {
+        Path dir = new Path(assembled, part.tablePath() + "/task=" + part.task());
+        fs.mkdirs(dir);
+        rename(fs, new Path(part.path()), new Path(dir, part.name()));
+      }
+      Path old = new Path(staging, "_old");
+      for (String tablePath : tablePaths) {
+        for (String task : tasks) {
+          String partition = tablePath + "/task=" + task;
+          Path target = new Path(warehouse, partition);
+          Path fresh = new Path(assembled, partition);
+          fs.mkdirs(target.getParent());
+          if (fs.exists(target)) {
+            fs.mkdirs(new Path(old, tablePath));
+            rename(fs, target, new Path(old, partition));
+          }
+          if (fs.exists(fresh)) {
+            rename(fs, fresh, target);
+          }
+        }
+      }
+      LOG.info("Committed {} file(s) for task(s) {} of {}", parts.size(), tasks, tablePaths);
+    } catch (IOException e) {
+      throw new MimicitException(e, "Cannot commit the output in %s: %s. The staged files are in %s.",
+          warehouse, e.getMessage(), staging);
+    }
+  }
+
+  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+    if (!fs.rename(from, to)) {
+      throw new IOException("rename of " + from + " to " + to + " failed");
+    }
+  }
+}

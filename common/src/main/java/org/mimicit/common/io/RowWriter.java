@@ -1,0 +1,168 @@
+package org.mimicit.common.io;
+
+import static org.mimicit.common.error.Preconditions.checkArgument;
+
+import java.util.List;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Checks rows against a Spark schema and sends them to a Parquet {@link RecordConsumer} in the
+ * layout of {@link SparkParquetSchemas}.
+ *
+ * <p>A row is an {@code Object[]} in schema order. Values are {@code String}, {@code Integer},
+ * {@code Long}, {@code Boolean}, {@code Double}, {@code byte[]}, a {@code List} for an array and an
+ * {@code Object[]} for a struct; {@code null} where the schema allows it.
+ */
+final class RowWriter {
+  private final StructType schema;
+
+  /** @param schema a schema {@link SparkParquetSchemas#toParquet} accepts */
+  RowWriter(StructType schema) {
+    this.schema = schema;
+  }
+
+  /**
+   * Checks that {@code row} fits the schema, so that {@link #write} cannot fail halfway through a
+   * record.
+   *
+   * @throws IllegalArgumentException naming the first offending column
+   */
+  void validate(Object[] row) {
+    checkArgument(row != null, "Cannot write a null row");
+    checkArgument(
+        row.length == schema.fields().length,
+        "Cannot write a row of %s values to a table of %s columns %s",
+        row.length,
+        schema.fields().length,
+        schema.simpleString());
+    validateFields("", schema.fields(), row);
+  }
+
+  /** Writes one record; {@code row} must have passed {@link #validate}. */
+  void write(RecordConsumer consumer, Object[] row) {
+    consumer.startMessage();
+    writeFields(consumer, schema.fields(), row);
+    consumer.endMessage();
+  }
+
+  private static void validateFields(String prefix, StructField[] fields, Object[] values) {
+    for (int i = 0; i < fields.length; i++) {
+      StructField field = fields[i];
+      validateValue(prefix + field.name(), field.dataType(), field.nullable(), values[i]);
+    }
+  }
+
+  private static void validateValue(String path, DataType type, boolean nullable, Object value) {
+    if (value == null) {
+      checkArgument(nullable, "Cannot write null to non-nullable column %s", path);
+      return;
+    }
+    Class<?> expected = javaClass(type);
+    checkArgument(
+        expected.isInstance(value),
+        "Cannot write a %s to column %s of type %s: expected a %s",
+        value.getClass().getName(),
+        path,
+        type.simpleString(),
+        expected.getName());
+    if (type instanceof ArrayType array) {
+      int i = 0;
+      for (Object element : (List<?>) value) {
+        validateValue(path + "[" + i++ + "]", array.elementType(), array.containsNull(), element);
+      }
+    } else if (type instanceof StructType struct) {
+      Object[] values = (Object[]) value;
+      checkArgument(
+          values.length == struct.fields().length,
+          "Cannot write %s values to column %s of type %s: expected %s",
+          values.length,
+          path,
+          type.simpleString(),
+          struct.fields().length);
+      validateFields(path + ".", struct.fields(), values);
+    }
+  }
+
+  private static Class<?> javaClass(DataType type) {
+    if (type instanceof ArrayType) {
+      return List.class;
+    } else if (type instanceof StructType) {
+      return Object[].class;
+    } else if (type instanceof StringType) {
+      return String.class;
+    } else if (type instanceof BinaryType) {
+      return byte[].class;
+    } else if (type instanceof IntegerType) {
+      return Integer.class;
+    } else if (type instanceof LongType) {
+      return Long.class;
+    } else if (type instanceof BooleanType) {
+      return Boolean.class;
+    } else if (type instanceof DoubleType) {
+      return Double.class;
+    }
+    throw new IllegalArgumentException("Unsupported type " + type.simpleString());
+  }
+
+  private static void writeFields(RecordConsumer consumer, StructField[] fields, Object[] values) {
+    for (int i = 0; i < fields.length; i++) {
+      if (values[i] != null) {
+        consumer.startField(fields[i].name(), i);
+        writeValue(consumer, fields[i].dataType(), values[i]);
+        consumer.endField(fields[i].name(), i);
+      }
+    }
+  }
+
+  private static void writeValue(RecordConsumer consumer, DataType type, Object value) {
+    if (type instanceof ArrayType array) {
+      writeList(consumer, array.elementType(), (List<?>) value);
+    } else if (type instanceof StructType struct) {
+      consumer.startGroup();
+      writeFields(consumer, struct.fields(), (Object[]) value);
+      consumer.endGroup();
+    } else if (type instanceof StringType) {
+      consumer.addBinary(Binary.fromString((String) value));
+    } else if (type instanceof BinaryType) {
+      // "reused": Parquet copies the bytes wherever it keeps them, so callers may reuse arrays
+      consumer.addBinary(Binary.fromReusedByteArray((byte[]) value));
+    } else if (type instanceof IntegerType) {
+      consumer.addInteger((Integer) value);
+    } else if (type instanceof LongType) {
+      consumer.addLong((Long) value);
+    } else if (type instanceof BooleanType) {
+      consumer.addBoolean((Boolean) value);
+    } else {
+      consumer.addDouble((Double) value);
+    }
+  }
+
+  private static void writeList(RecordConsumer consumer, DataType elementType, List<?> list) {
+    consumer.startGroup();
+    if (!list.isEmpty()) {
+      consumer.startField("list", 0);
+      for (Object element : list) {
+        consumer.startGroup();
+        if (element != null) {
+          consumer.startField("element", 0);
+          writeValue(consumer, elementType, element);
+          consumer.endField("element", 0);
+        }
+        consumer.endGroup();
+      }
+      consumer.endField("list", 0);
+    }
+    consumer.endGroup();
+  }
+}

@@ -1,0 +1,33 @@
+package org.mimicit.jobs;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The options of the commands that convert an input folder into a warehouse table. */
+public abstract class IngestCommand {
+  @Option(names = "--input", required = true, paramLabel = "DIR",
+      description = "The MIMIC-IT release folder (<input>/<TASK>/...), a task folder or one file; local or s3a://.")
+  protected String input;
+
+  @Option(names = "--warehouse", required = true, paramLabel = "DIR",
+      description = "The warehouse root; local or s3a://.")
+  protected String warehouse;
+
+  @Option(names = "--tasks", split = ",", paramLabel = "A,B",
+      description = "Only these tasks (default: every task folder). Other tasks' output is left as it is.")
+  protected List<String> tasks = List.of();
+
+  @Option(names = "--max-reject-ratio", paramLabel = "R", defaultValue = "0.05",
+      description = "Fail, committing nothing, when more than this share of records is rejected (default: ${DEFAULT-VALUE}).")
+  protected double maxRejectRatio;
+
+  @Mixin
+  protected SparkOptions spark;
+
+  protected Set<String> taskSet() {
+    return new LinkedHashSet<>(tasks);
+  }
+}

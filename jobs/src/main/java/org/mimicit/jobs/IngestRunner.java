@@ -1,0 +1,58 @@
+package org.mimicit.jobs;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.mimicit.common.ingest.IngestResult;
+import org.mimicit.common.ingest.TableSpec;
+import org.mimicit.common.ingest.WarehouseIngest;
+import org.mimicit.common.io.InputLayout;
+import org.mimicit.common.stats.JobStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The steps every ingest job shares: list tasks, read, write with rejects, commit, stats. */
+public final class IngestRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestRunner.class);
+
+  private IngestRunner() {}
+
+  public static IngestResult run(SparkSession spark, String job, String format, InputLayout.Kind kind,
+      TableSpec table, IngestConfig config) {
+    long started = System.nanoTime();
+    Instant startedAt = Instant.now();
+    LOG.info("{}: reading {} into {} (tasks: {})", job, config.input(), config.warehouse(),
+        config.tasks().isEmpty() ? "all" : config.tasks());
+    Set<String> tasks = new LinkedHashSet<>();
+    InputLayout.list(spark.sessionState().newHadoopConf(), config.input(), kind, config.tasks())
+        .forEach(f -> tasks.add(f.task()));
+    if (tasks.isEmpty()) {
+      throw new org.mimicit.common.error.MimicitException(
+          "Cannot %s: no %s file found under %s (expected <input>/<TASK>/%s).", job,
+          kind.name().toLowerCase(java.util.Locale.ROOT), config.input(),
+          kind == InputLayout.Kind.IMAGES ? "<TASK>.json" : "<TASK>_instructions.json");
+    }
+    Dataset<Row> raw = spark.read().format(format)
+        .option("tasks", String.join(",", tasks))
+        .load(config.input());
+    IngestResult result;
+    try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), job, 10)) {
+      result = WarehouseIngest.run(spark, raw, table, config.warehouse(), tasks,
+          config.maxRejectRatio());
+    }
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    Map<String, String> paths = new LinkedHashMap<>();
+    paths.put("input", config.input());
+    paths.put("warehouse", config.warehouse());
+    JobStats.write(spark.sessionState().newHadoopConf(), config.warehouse(), job,
+        JobStats.of(job, startedAt, ms, paths, result));
+    LOG.info("{}: {} records in, {} written to {}, {} rejected {} in {} ms", job, result.rowsIn(),
+        result.rowsOut(), table.table(), result.rejected(), result.rejectedByReason(), ms);
+    return result;
+  }
+}

@@ -1,0 +1,48 @@
+package org.mimicit.jobs.images;
+
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.mimicit.common.ingest.IngestResult;
+import org.mimicit.common.ingest.TableSpec;
+import org.mimicit.common.io.InputLayout;
+import org.mimicit.common.schema.ImageSchema;
+import org.mimicit.jobs.IngestCommand;
+import org.mimicit.jobs.IngestConfig;
+import org.mimicit.jobs.IngestRunner;
+import org.mimicit.jobs.JobSession;
+import org.mimicit.jobs.Main;
+import picocli.CommandLine.Command;
+
+/**
+ * Converts MIMIC-IT base64 image JSON ({@code <input>/<TASK>/*.json}, {@code {image_id: base64}})
+ * into the {@code images} table: format, size and sha256 of each decoded image, bytes stored
+ * uncompressed. Bad records go to {@code rejected/images/}. Re-running replaces only the tasks it
+ * converts; a failed run leaves the previous output as it was.
+ */
+public final class ConvertImagesJob {
+  public static final String NAME = "convert-images";
+  static final TableSpec TABLE = new TableSpec(ImageSchema.TABLE, ImageSchema.SCHEMA,
+      ImageSchema.IMAGE_ID, new String[] {ImageSchema.BYTES});
+
+  private ConvertImagesJob() {}
+
+  public static void main(String[] args) {
+    Main.run(args, NAME);
+  }
+
+  public static IngestResult run(SparkSession spark, IngestConfig config) {
+    return IngestRunner.run(spark, NAME, "mimicit-images", InputLayout.Kind.IMAGES, TABLE, config);
+  }
+
+  /** {@code convert-images}. */
+  @Command(name = NAME, mixinStandardHelpOptions = true,
+      description = "Base64 image JSON (<input>/<TASK>/<TASK>.json) -> images/task=<TASK>/ in the warehouse.")
+  public static final class Cli extends IngestCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      IngestConfig config = new IngestConfig(input, warehouse, taskSet(), maxRejectRatio);
+      run(JobSession.start(NAME, spark.conf()), config);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package org.mimicit.jobs.instructions;
+
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.mimicit.common.ingest.IngestResult;
+import org.mimicit.common.ingest.TableSpec;
+import org.mimicit.common.io.InputLayout;
+import org.mimicit.common.schema.InstructionSchema;
+import org.mimicit.jobs.IngestCommand;
+import org.mimicit.jobs.IngestConfig;
+import org.mimicit.jobs.IngestRunner;
+import org.mimicit.jobs.JobSession;
+import org.mimicit.jobs.Main;
+import picocli.CommandLine.Command;
+
+/**
+ * Converts MIMIC-IT instruction JSON ({@code <input>/<TASK>/<TASK>_instructions.json}) into the
+ * {@code instructions} table; unknown record fields are kept in {@code extra_json}. Bad records go
+ * to {@code rejected/instructions/}. Re-running replaces only the tasks it converts.
+ */
+public final class ConvertInstructionsJob {
+  public static final String NAME = "convert-instructions";
+  static final TableSpec TABLE = new TableSpec(InstructionSchema.TABLE, InstructionSchema.SCHEMA,
+      InstructionSchema.INS_ID, new String[0]);
+
+  private ConvertInstructionsJob() {}
+
+  public static void main(String[] args) {
+    Main.run(args, NAME);
+  }
+
+  public static IngestResult run(SparkSession spark, IngestConfig config) {
+    return IngestRunner.run(spark, NAME, "mimicit-instructions", InputLayout.Kind.INSTRUCTIONS,
+        TABLE, config);
+  }
+
+  /** {@code convert-instructions}. */
+  @Command(name = NAME, mixinStandardHelpOptions = true,
+      description = "Instruction JSON (<input>/<TASK>/<TASK>_instructions.json) -> instructions/task=<TASK>/.")
+  public static final class Cli extends IngestCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      IngestConfig config = new IngestConfig(input, warehouse, taskSet(), maxRejectRatio);
+      run(JobSession.start(NAME, spark.conf()), config);
+      return 0;
+    }
+  }
+}
