@@ -58,6 +58,16 @@ def image_format(data):
     return None
 
 
+def usable_image(data):
+    """A recognised image that is not visibly truncated (the sample holds deliberate bad records)."""
+    fmt = image_format(data)
+    if fmt == "png":
+        return data.rstrip(b"\0").endswith(b"IEND\xaeB`\x82")
+    if fmt == "jpeg":
+        return b"\xff\xd9" in data[-64:]
+    return fmt is not None
+
+
 def is_image_json(path):
     name = os.path.basename(path)
     return name.endswith(".json") and "_instructions" not in name and not name.endswith("_train.json")
@@ -78,10 +88,10 @@ def images_from_sample(pattern):
             if not isinstance(value, str):
                 continue
             try:
-                data = base64.b64decode(value)
+                data = base64.b64decode(value.replace("\r", "").replace("\n", ""), validate=True)
             except ValueError:
                 continue
-            if image_format(data):
+            if usable_image(data):
                 found.append((f"{path}#{key}", data))
     return found
 
@@ -100,11 +110,12 @@ def images_from_paths(paths):
     found = []
     for path in files:
         with open(path, "rb") as f:
-            head = f.read(16)
-            if not image_format(head + b"\0" * 16):
+            if not image_format(f.read(16) + b"\0" * 16):
                 continue
             f.seek(0)
-            found.append((path, f.read()))
+            data = f.read()
+        if usable_image(data):
+            found.append((path, data))
     return found
 
 

@@ -120,7 +120,14 @@ if [ "$WHAT" = images ] || [ "$WHAT" = all ]; then
   src_args=()
   # shellcheck disable=SC2206  # SOURCE_IMAGES is a space-separated list of paths
   [ -n "$SOURCE_IMAGES" ] && src_args=(--source-images $SOURCE_IMAGES)
-  ensure_data images "task=$IMAGES_TASK size=$IMAGES_SIZE seed=$SEED sources=${SOURCE_IMAGES:-sample}" "$file" \
+  # The source images' fingerprint is part of the settings: a rebuilt sample means a new file.
+  if [ -n "$SOURCE_IMAGES" ]; then
+    # shellcheck disable=SC2086
+    fp=$(find $SOURCE_IMAGES -type f -print0 | sort -z | xargs -0 cat | md5sum | cut -c1-12)
+  else
+    fp=$(cat sample/mimicit/*/*.json 2>/dev/null | md5sum | cut -c1-12)
+  fi
+  ensure_data images "task=$IMAGES_TASK size=$IMAGES_SIZE seed=$SEED sources=${SOURCE_IMAGES:-sample}@$fp" "$file" \
     python3 bench/gen_images.py --out "$DATA/images" --task "$IMAGES_TASK" --size "$IMAGES_SIZE" --seed "$SEED" "${src_args[@]}"
   bench_one images "$IMAGES_TASK" "$file" "$OURS_CMD_IMAGES"
 fi

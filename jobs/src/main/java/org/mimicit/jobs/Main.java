@@ -41,14 +41,21 @@ public final class Main implements Runnable {
     System.exit(execute(all.toArray(new String[0])));
   }
 
-  /** Parses and runs; returns the exit code instead of exiting (for tests). */
+  /** Parses and runs; returns the exit code instead of exiting. */
   public static int execute(String... args) {
+    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** As {@link #execute(String...)}, printing help and errors to the given writers. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setParameterExceptionHandler(Main::usageError);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      PrintWriter err = commandLine.getErr();
-      err.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + oneLine(e));
-      err.flush();
+      PrintWriter w = commandLine.getErr();
+      w.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + oneLine(e));
+      w.flush();
       org.slf4j.LoggerFactory.getLogger(Main.class).debug("Failure", e);
       return 1;
     });

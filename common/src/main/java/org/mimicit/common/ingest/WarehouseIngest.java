@@ -81,7 +81,12 @@ public final class WarehouseIngest {
       dups.destroy();
       spark.sparkContext().setJobDescription(null);
       try {
-        staging.getFileSystem(conf).delete(staging, true);
+        org.apache.hadoop.fs.FileSystem fs = staging.getFileSystem(conf);
+        fs.delete(staging, true);
+        Path parent = staging.getParent();
+        if (fs.exists(parent) && fs.listStatus(parent).length == 0) {
+          fs.delete(parent, false); // _staging/ when no other run is using it
+        }
       } catch (IOException e) {
         LOG.warn("Cannot delete the staging folder {}: {}", staging, e.getMessage());
       }

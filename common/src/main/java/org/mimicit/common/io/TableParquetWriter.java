@@ -51,9 +51,9 @@ import org.slf4j.LoggerFactory;
  *       created, never overwritten, and only when a row is written: no rows, no files.
  *   <li>Same rows and settings give byte-identical files.
  *   <li>Errors: a row that does not fit the schema throws {@link IllegalArgumentException} before
- *       anything is written, and the writer stays usable. Any other failure (I/O errors as
- *       {@link MimicitException}) leaves the writer failed: {@link #close()} then throws {@link IllegalStateException}, {@link #abort()}
- *       deletes the files.
+ *       anything is written, and the writer stays usable. Any other failure (I/O errors come as
+ *       {@link MimicitException}) leaves the writer failed: {@link #close()} then throws
+ *       {@link IllegalStateException}, {@link #abort()} deletes the files.
  * </ul>
  *
  * <p>Not thread-safe.
