@@ -176,7 +176,7 @@ def measure(cmd, log_path, poll, name=None, env=None):
         # polling itself, a few ms per sample).
         other = busy_after - busy_before - result["user_seconds"] - result["sys_seconds"]
         result["other_cpu_seconds"] = round(max(0.0, other), 2)
-        result["other_cpu_share"] = round(max(0.0, other) / (elapsed * (os.cpu_count() or 1)), 3)
+        result["other_cpu_share"] = round(min(1.0, max(0.0, other) / (elapsed * (os.cpu_count() or 1))), 3)
     result["loadavg_after"] = loadavg()
     result["last_stdout_line"] = lines[-1] if lines else None
     return result

@@ -206,7 +206,7 @@ def table(args):
                          f"{(py.get('measure') or {}).get('log')}")
         for side, m in (("python", py.get("measure")), ("ours", (ours or {}).get("measure"))):
             share = (m or {}).get("other_cpu_share")
-            if share is not None and share > args.busy_share:
+            if share is not None and share > args.busy_share and (m.get("wall_seconds") or 0) >= 2:
                 notes.append(f"{r['kind']}: other processes used {share:.0%} of the machine's CPU during the "
                              f"{side} run ({m.get('other_cpu_seconds')} CPU s); its time may be inflated")
         body.append([

@@ -274,7 +274,7 @@ public final class TableParquetWriter implements Closeable {
     fileWriter.end(footerMetadata);
     WrittenFile file = new WrittenFile(path, fileRows, fileWriter.getPos());
     written.add(file);
-    LOG.info("Wrote {} rows, {} bytes to {}", file.rows(), file.bytes(), file.path());
+    LOG.debug("Wrote {} rows, {} bytes to {}", file.rows(), file.bytes(), file.path());
     fileWriter = null;
     path = null;
   }

@@ -33,6 +33,7 @@ public final class InstructionsJsonParser implements AutoCloseable {
   private final JsonParser parser;
   private final long start;
   private final long end;
+  private final boolean idsOnly;
   private boolean done;
 
   private String id;
@@ -45,8 +46,13 @@ public final class InstructionsJsonParser implements AutoCloseable {
   private List<String> relInsIds;
   private String extraJson;
 
-  /** @param in the file positioned at {@code start}, the first record key of the range */
-  public InstructionsJsonParser(InputStream in, long start, long end) throws IOException {
+  /**
+   * @param in the file positioned at {@code start}, the first record key of the range
+   * @param idsOnly skip record values without reading them (only ids and offsets are wanted)
+   */
+  public InstructionsJsonParser(InputStream in, long start, long end, boolean idsOnly)
+      throws IOException {
+    this.idsOnly = idsOnly;
     this.parser = FACTORY.createParser(
         new SequenceInputStream(new ByteArrayInputStream(new byte[] {'{'}), in));
     this.start = start;
@@ -78,6 +84,11 @@ public final class InstructionsJsonParser implements AutoCloseable {
       }
       id = parser.currentName();
       t = parser.nextToken();
+      if (idsOnly) {
+        parser.skipChildren();
+        status = Status.RECORD;
+        return true;
+      }
       if (t != JsonToken.START_OBJECT) {
         parser.skipChildren();
         return fail(Status.INVALID_FIELD, "record is " + describe(t) + ", expected an object");

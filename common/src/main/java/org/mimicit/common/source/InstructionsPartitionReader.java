@@ -31,9 +31,13 @@ final class InstructionsPartitionReader implements PartitionReader<InternalRow> 
   private static final int REASON = 9;
   private static final int DETAIL = 10;
 
+  private static final java.util.Set<String> IDS_ONLY_COLUMNS =
+      java.util.Set.of("task", "ins_id", "source", "source_offset");
+
   private final FileRange range;
   private final ReadMode mode;
   private final RowProjection projection;
+  private final boolean idsOnly;
   private final InstructionsJsonParser parser;
   private final UTF8String task;
   private final UTF8String source;
@@ -47,7 +51,10 @@ final class InstructionsPartitionReader implements PartitionReader<InternalRow> 
     Path path = new Path(range.path());
     FSDataInputStream in = path.getFileSystem(conf).open(path);
     in.seek(range.start());
-    this.parser = new InstructionsJsonParser(in, range.start(), range.end());
+    // Only ids and offsets wanted (the duplicate check): skip record values without reading them.
+    this.idsOnly = mode == ReadMode.PERMISSIVE && readSchema.fields().length > 0
+        && java.util.Arrays.stream(readSchema.fieldNames()).allMatch(IDS_ONLY_COLUMNS::contains);
+    this.parser = new InstructionsJsonParser(in, range.start(), range.end(), idsOnly);
     this.task = UTF8String.fromString(range.task());
     this.source = UTF8String.fromString(range.path());
   }
@@ -68,11 +75,13 @@ final class InstructionsPartitionReader implements PartitionReader<InternalRow> 
         case MALFORMED -> RejectReason.MALFORMED_JSON.code();
       };
       if (reason == null) {
-        row[INSTRUCTION] = UTF8String.fromString(parser.instruction());
-        row[ANSWER] = UTF8String.fromString(parser.answer());
-        row[IMAGE_IDS] = strings(parser.imageIds());
-        row[REL_INS_IDS] = strings(parser.relInsIds());
-        row[EXTRA] = parser.extraJson() == null ? null : UTF8String.fromString(parser.extraJson());
+        if (!idsOnly) {
+          row[INSTRUCTION] = UTF8String.fromString(parser.instruction());
+          row[ANSWER] = UTF8String.fromString(parser.answer());
+          row[IMAGE_IDS] = strings(parser.imageIds());
+          row[REL_INS_IDS] = strings(parser.relInsIds());
+          row[EXTRA] = parser.extraJson() == null ? null : UTF8String.fromString(parser.extraJson());
+        }
       } else if (mode == ReadMode.DROPMALFORMED) {
         continue;
       } else if (mode == ReadMode.FAILFAST) {

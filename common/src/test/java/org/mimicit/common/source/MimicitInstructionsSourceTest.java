@@ -121,6 +121,16 @@ class MimicitInstructionsSourceTest extends SparkTestBase {
   }
 
   @Test
+  void prunedReadOfIdsSkipsRecordValues() throws IOException {
+    write("LA", "{\"data\": {\"A\": {\"instruction\": \"q\", \"answer\": \"a\", \"image_ids\": []},"
+        + " \"B\": 42, \"A\": {\"instruction\": \"q2\"}}}");
+    List<Row> rows = spark.read().format("mimicit-instructions").load(dir.toString())
+        .select("task", "ins_id", "source_offset").orderBy("source_offset").collectAsList();
+    assertThat(rows).extracting(r -> r.getString(0) + "/" + r.getString(1) + "@" + r.getLong(2))
+        .containsExactly("LA/A@10", "LA/B@69", "LA/A@78");
+  }
+
+  @Test
   void failsWithoutADataObject() throws IOException {
     write("LA", "{\"meta\": {}}");
     assertThatThrownBy(() -> read())

@@ -1,0 +1,32 @@
+package org.mimicit.jobs.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mimicit.common.testing.SparkTestBase;
+import org.mimicit.jobs.Main;
+
+class PipelineJobIT extends SparkTestBase {
+  @TempDir Path tmp;
+
+  @Test
+  void runsEveryStageOnTheBundledSample() {
+    Path sample = Path.of(System.getProperty("user.dir")).getParent().resolve("sample/mimicit");
+    String wh = tmp.resolve("wh").toString();
+    assertThat(Main.execute("pipeline", "--input", sample.toString(), "--warehouse", wh)).isZero();
+
+    assertThat(spark.read().parquet(wh + "/images").count()).isEqualTo(41);
+    assertThat(spark.read().parquet(wh + "/instructions").count()).isEqualTo(97);
+    assertThat(spark.read().parquet(wh + "/images").select("task").distinct().count()).isEqualTo(3);
+    assertThat(spark.read().parquet(wh + "/rejected/images").selectExpr("reason")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactlyInAnyOrder("invalid_base64", "not_an_image");
+    assertThat(spark.read().parquet(wh + "/rejected/instructions").selectExpr("id || ':' || reason")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactlyInAnyOrder("LA_INS_09001:missing_field", "LA_INS_00015:duplicate_id");
+    assertThat(spark.read().parquet(wh + "/images").where("task = 'DC'").selectExpr("min(image_id)")
+        .first().getString(0)).matches("DC_IMG_v_.{11}_0000");
+  }
+}
