@@ -15,7 +15,9 @@ object on stdout:
                   to check that max_rss_kb is the process one means (java, python3)
   peak_rss_kb_by_comm  the largest RSS seen per command name (a process living shorter than
                   the polling interval may be missed)
-  peak_tree_rss_kb  largest sum of RSS over the whole process tree seen while polling
+  peak_tree_rss_kb  largest sum of RSS over the whole process tree seen while polling (it can
+                  count the JVM twice: a child it is forking, e.g. Hadoop's chmod, shows the
+                  parent's RSS for a moment)
   loadavg_before, loadavg_after  /proc/loadavg (1, 5, 15 min)
   other_cpu_seconds, other_cpu_share  CPU time used by everything else on the machine during the
                   run (from /proc/stat), and its share of the machine's capacity over the run:

@@ -1,6 +1,8 @@
 package org.mimicit.common.ingest;
 
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -9,7 +11,16 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.mimicit.common.io.TableParquetWriter;
@@ -21,12 +32,14 @@ import org.mimicit.common.source.SourceColumns;
 /**
  * Runs on the executors: writes the good rows of one partition to the table and the bad ones to
  * {@code rejected/<table>}, one set of Parquet files per task, into a folder of this attempt only.
- * The driver commits the files of the attempt that succeeded and ignores all others.
+ * The driver commits the files of the attempt that succeeded and ignores all others. Reads
+ * Spark's internal rows directly: no conversion to {@code Row}, one copy of each image.
  */
-final class PartitionWriter implements FlatMapFunction<Iterator<Row>, PartitionResult> {
+final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, PartitionResult> {
   private static final long serialVersionUID = 1L;
 
   private final TableSpec spec;
+  private final StructType rawSchema;
   private final String staging;
   private final SerializableConf conf;
   private final Broadcast<Map<String, LastOccurrence>> duplicates;
@@ -34,11 +47,12 @@ final class PartitionWriter implements FlatMapFunction<Iterator<Row>, PartitionR
   private final long maxFileBytes;
 
   /** Where the occurrence of a duplicated id that wins (the last one) is. */
-  record LastOccurrence(String source, long offset) implements java.io.Serializable {}
+  record LastOccurrence(String source, long offset) implements Serializable {}
 
-  PartitionWriter(TableSpec spec, String staging, SerializableConf conf,
+  PartitionWriter(TableSpec spec, StructType rawSchema, String staging, SerializableConf conf,
       Broadcast<Map<String, LastOccurrence>> duplicates, long rowGroupBytes, long maxFileBytes) {
     this.spec = spec;
+    this.rawSchema = rawSchema;
     this.staging = staging;
     this.conf = conf;
     this.duplicates = duplicates;
@@ -51,42 +65,56 @@ final class PartitionWriter implements FlatMapFunction<Iterator<Row>, PartitionR
   }
 
   @Override
-  public Iterator<PartitionResult> call(Iterator<Row> rows) throws Exception {
+  public Iterator<PartitionResult> call(Iterator<InternalRow> rows) {
     TaskContext ctx = TaskContext.get();
     String attempt = String.format("attempt-%d-%05d-%d", ctx.stageId(), ctx.partitionId(),
         ctx.attemptNumber());
+    int taskCol = rawSchema.fieldIndex(SourceColumns.TASK);
+    int idCol = rawSchema.fieldIndex(spec.idColumn());
+    int sourceCol = rawSchema.fieldIndex(RejectedSchema.SOURCE);
+    int offsetCol = rawSchema.fieldIndex(RejectedSchema.SOURCE_OFFSET);
+    int reasonCol = rawSchema.fieldIndex(RejectedSchema.REASON);
+    int detailCol = rawSchema.fieldIndex(RejectedSchema.DETAIL);
+    StructField[] tableFields = spec.schema().fields();
+    int[] tableCols = new int[tableFields.length];
+    for (int i = 0; i < tableCols.length; i++) {
+      tableCols[i] = rawSchema.fieldIndex(tableFields[i].name());
+    }
     Map<String, TaskCounts> counts = new HashMap<>();
     Map<String, TableParquetWriter> writers = new HashMap<>();
     Map<String, LastOccurrence> dups = duplicates.value();
-    int[] tableColumns = null;
-    Object[] tableRow = new Object[spec.schema().size()];
+    long[] hashes = new long[1024];
+    int hashCount = 0;
+    Object[] tableRow = new Object[tableFields.length];
     Object[] rejectRow = new Object[RejectedSchema.SCHEMA.size()];
     String rejectedPath = RejectedSchema.pathOf(spec.table());
     boolean ok = false;
     try {
       while (rows.hasNext()) {
-        Row row = rows.next();
-        if (tableColumns == null) {
-          tableColumns = positions(row.schema(), spec.schema());
-        }
-        String task = row.getAs(SourceColumns.TASK);
-        String id = row.getAs(spec.idColumn());
-        String source = row.getAs(RejectedSchema.SOURCE);
-        long offset = row.<Long>getAs(RejectedSchema.SOURCE_OFFSET);
+        InternalRow row = rows.next();
+        String task = row.getUTF8String(taskCol).toString();
+        String id = row.isNullAt(idCol) ? null : row.getUTF8String(idCol).toString();
+        String source = row.getUTF8String(sourceCol).toString();
+        long offset = row.getLong(offsetCol);
         TaskCounts c = counts.computeIfAbsent(task, t -> new TaskCounts());
         c.rowsIn++;
-        String reason = row.getAs(RejectedSchema.REASON);
-        String detail = row.getAs(RejectedSchema.DETAIL);
-        LastOccurrence last = id == null ? null : dups.get(key(task, id));
-        if (last != null && (last.offset() != offset || !last.source().equals(source))) {
-          reason = RejectReason.DUPLICATE_ID.code();
-          detail = String.format("id occurs again at byte %d of %s; the last occurrence wins",
-              last.offset(), last.source());
+        String reason = row.isNullAt(reasonCol) ? null : row.getUTF8String(reasonCol).toString();
+        String detail = row.isNullAt(detailCol) ? null : row.getUTF8String(detailCol).toString();
+        if (id != null) {
+          if (hashCount == hashes.length) {
+            hashes = Arrays.copyOf(hashes, hashCount * 2);
+          }
+          hashes[hashCount++] = IdHash.of(task, id);
+          LastOccurrence last = dups.get(key(task, id));
+          if (last != null && (last.offset() != offset || !last.source().equals(source))) {
+            reason = RejectReason.DUPLICATE_ID.code();
+            detail = String.format("id occurs again at byte %d of %s; the last occurrence wins",
+                last.offset(), last.source());
+          }
         }
         if (reason == null) {
           for (int i = 0; i < tableRow.length; i++) {
-            Object v = row.get(tableColumns[i]);
-            tableRow[i] = v instanceof scala.collection.Seq<?> ? row.getList(tableColumns[i]) : v;
+            tableRow[i] = value(row, tableCols[i], tableFields[i].dataType());
           }
           writer(writers, attempt, spec.table(), task, spec.schema(), spec.mediaColumns())
               .write(tableRow);
@@ -115,8 +143,10 @@ final class PartitionWriter implements FlatMapFunction<Iterator<Row>, PartitionR
           }
         }
       }
+      long[] sorted = Arrays.copyOf(hashes, hashCount);
+      Arrays.sort(sorted);
       ok = true;
-      return List.of(new PartitionResult(parts, counts)).iterator();
+      return List.of(new PartitionResult(parts, counts, sorted)).iterator();
     } finally {
       if (!ok) {
         for (TableParquetWriter w : writers.values()) {
@@ -124,6 +154,33 @@ final class PartitionWriter implements FlatMapFunction<Iterator<Row>, PartitionR
         }
       }
     }
+  }
+
+  /** A column of an internal row as the Java value {@link TableParquetWriter} takes. */
+  private static Object value(InternalRow row, int i, DataType type) {
+    if (row.isNullAt(i)) {
+      return null;
+    } else if (type instanceof StringType) {
+      return row.getUTF8String(i).toString();
+    } else if (type instanceof BinaryType) {
+      return row.getBinary(i);
+    } else if (type instanceof IntegerType) {
+      return row.getInt(i);
+    } else if (type instanceof LongType) {
+      return row.getLong(i);
+    } else if (type instanceof BooleanType) {
+      return row.getBoolean(i);
+    } else if (type instanceof DoubleType) {
+      return row.getDouble(i);
+    } else if (type instanceof ArrayType array && array.elementType() instanceof StringType) {
+      ArrayData data = row.getArray(i);
+      List<String> values = new ArrayList<>(data.numElements());
+      for (int j = 0; j < data.numElements(); j++) {
+        values.add(data.isNullAt(j) ? null : data.getUTF8String(j).toString());
+      }
+      return values;
+    }
+    throw new IllegalArgumentException("Cannot write column type " + type.simpleString());
   }
 
   private TableParquetWriter writer(Map<String, TableParquetWriter> writers, String attempt,
@@ -138,14 +195,5 @@ final class PartitionWriter implements FlatMapFunction<Iterator<Row>, PartitionR
           .files(i -> new Path(dir, String.format("part-%05d-%03d.parquet", partition, i)))
           .build();
     });
-  }
-
-  private static int[] positions(StructType rowSchema, StructType tableSchema) {
-    int[] positions = new int[tableSchema.size()];
-    int i = 0;
-    for (StructField f : tableSchema.fields()) {
-      positions[i++] = rowSchema.fieldIndex(f.name());
-    }
-    return positions;
   }
 }

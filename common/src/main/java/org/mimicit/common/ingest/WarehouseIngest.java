@@ -1,21 +1,20 @@
 package org.mimicit.common.ingest;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.struct;
-
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,14 +29,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a permissive read of a MIMIC-IT source into one warehouse table and its rejected rows
- * into {@code rejected/<table>}, in one pass over the data, and commits only the tasks of the
- * run. Python's {@code json} semantics for duplicated ids: the last occurrence (by file name,
- * then position) wins, the earlier ones are rejected as {@code duplicate_id}. The ids are found
- * by a first pass that reads ids only, without decoding values.
+ * into {@code rejected/<table>}, in one pass over the data, and commits only the tasks of the run.
+ *
+ * <p>Python's {@code json} semantics for duplicated ids: the last occurrence (by file name, then
+ * position) wins, the earlier ones are rejected as {@code duplicate_id}. Every write task reports
+ * a 64-bit hash of each id it read; only when a hash repeats does the driver look at those ids
+ * exactly (a pass that reads ids only, values skipped) and, if they really repeat, write again
+ * with the earlier occurrences rejected. Input without duplicates is read once.
  */
 public final class WarehouseIngest {
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseIngest.class);
-  /** Rows groups and files of image tables: at most 128 MB and about 512 MB. */
+  /** Row groups and files: at most 128 MB and about 512 MB. */
   public static final long ROW_GROUP_BYTES = 128L << 20;
   public static final long MAX_FILE_BYTES = 512L << 20;
 
@@ -53,16 +55,20 @@ public final class WarehouseIngest {
   public static IngestResult run(SparkSession spark, Dataset<Row> raw, TableSpec spec,
       String warehouse, Set<String> tasks, double maxRejectRatio) {
     Configuration conf = spark.sessionState().newHadoopConf();
-    Map<String, LastOccurrence> duplicates = findDuplicates(raw, spec.idColumn());
-    Broadcast<Map<String, LastOccurrence>> dups =
-        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(duplicates);
-    Path staging = new Path(warehouse, "_staging/" + spec.table() + "-" + UUID.randomUUID());
+    Path stagingRoot = new Path(warehouse, "_staging");
+    Path staging = new Path(stagingRoot, spec.table() + "-" + UUID.randomUUID());
     try {
-      spark.sparkContext().setJobDescription("write " + spec.table() + " and rejected rows");
-      List<PartitionResult> results = raw.javaRDD()
-          .mapPartitions(new PartitionWriter(spec, staging.toString(), new SerializableConf(conf),
-              dups, ROW_GROUP_BYTES, MAX_FILE_BYTES))
-          .collect();
+      List<PartitionResult> results = write(spark, raw, spec, staging, conf, Map.of());
+      long[] repeated = repeatedHashes(results);
+      if (repeated.length > 0) {
+        Map<String, LastOccurrence> duplicates = findDuplicates(spark, raw, spec.idColumn(), repeated);
+        if (!duplicates.isEmpty()) {
+          LOG.warn("{} id(s) occur more than once; writing again with the earlier occurrences "
+              + "rejected as duplicate_id", duplicates.size());
+          delete(conf, staging);
+          results = write(spark, raw, spec, staging, conf, duplicates);
+        }
+      }
       Map<String, TaskCounts> counts = new TreeMap<>();
       for (String task : tasks) {
         counts.put(task, new TaskCounts());
@@ -78,43 +84,102 @@ public final class WarehouseIngest {
           List.of(spec.table(), RejectedSchema.pathOf(spec.table())), tasks, parts);
       return result;
     } finally {
-      dups.destroy();
       spark.sparkContext().setJobDescription(null);
+      delete(conf, staging);
       try {
-        org.apache.hadoop.fs.FileSystem fs = staging.getFileSystem(conf);
-        fs.delete(staging, true);
-        Path parent = staging.getParent();
-        if (fs.exists(parent) && fs.listStatus(parent).length == 0) {
-          fs.delete(parent, false); // _staging/ when no other run is using it
+        FileSystem fs = stagingRoot.getFileSystem(conf);
+        if (fs.exists(stagingRoot) && fs.listStatus(stagingRoot).length == 0) {
+          fs.delete(stagingRoot, false); // when no other run is using it
         }
       } catch (IOException e) {
-        LOG.warn("Cannot delete the staging folder {}: {}", staging, e.getMessage());
+        LOG.warn("Cannot delete {}: {}", stagingRoot, e.getMessage());
       }
     }
   }
 
-  /** Ids that occur more than once per task, with where their last occurrence is. */
-  private static Map<String, LastOccurrence> findDuplicates(Dataset<Row> raw, String idColumn) {
-    raw.sparkSession().sparkContext().setJobDescription("find duplicate ids");
-    List<Row> rows = raw.select(col(SourceColumns.TASK), col(idColumn),
-            col(RejectedSchema.SOURCE), col(RejectedSchema.SOURCE_OFFSET))
-        .where(col(idColumn).isNotNull())
-        .groupBy(col(SourceColumns.TASK), col(idColumn))
-        .agg(count("*").as("n"),
-            max(struct(col(RejectedSchema.SOURCE), col(RejectedSchema.SOURCE_OFFSET))).as("last"))
-        .where(col("n").gt(1))
-        .collectAsList();
-    Map<String, LastOccurrence> duplicates = new HashMap<>();
-    for (Row r : rows) {
-      Row last = r.getStruct(3);
-      duplicates.put(PartitionWriter.key(r.getString(0), r.getString(1)),
-          new LastOccurrence(last.getString(0), last.getLong(1)));
+  private static List<PartitionResult> write(SparkSession spark, Dataset<Row> raw, TableSpec spec,
+      Path staging, Configuration conf, Map<String, LastOccurrence> duplicates) {
+    Broadcast<Map<String, LastOccurrence>> dups =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(duplicates);
+    try {
+      spark.sparkContext().setJobDescription("write " + spec.table() + " and rejected rows");
+      return raw.queryExecution().toRdd().toJavaRDD()
+          .mapPartitions(new PartitionWriter(spec, raw.schema(), staging.toString(),
+              new SerializableConf(conf), dups, ROW_GROUP_BYTES, MAX_FILE_BYTES))
+          .collect();
+    } finally {
+      dups.destroy();
     }
-    if (!duplicates.isEmpty()) {
-      LOG.warn("{} id(s) occur more than once; the earlier occurrences go to rejected/ as "
-          + "duplicate_id", duplicates.size());
+  }
+
+  /** Hashes that occur more than once over all partitions (each partition's are sorted). */
+  static long[] repeatedHashes(List<PartitionResult> results) {
+    int total = 0;
+    for (PartitionResult r : results) {
+      total += r.idHashes().length;
     }
-    return duplicates;
+    long[] all = new long[total];
+    int n = 0;
+    for (PartitionResult r : results) {
+      System.arraycopy(r.idHashes(), 0, all, n, r.idHashes().length);
+      n += r.idHashes().length;
+    }
+    Arrays.sort(all);
+    long[] repeated = new long[16];
+    int count = 0;
+    for (int i = 1; i < all.length; i++) {
+      if (all[i] == all[i - 1] && (count == 0 || repeated[count - 1] != all[i])) {
+        if (count == repeated.length) {
+          repeated = Arrays.copyOf(repeated, count * 2);
+        }
+        repeated[count++] = all[i];
+      }
+    }
+    return Arrays.copyOf(repeated, count);
+  }
+
+  /** The ids whose hash repeats, looked at exactly: where their last occurrence is. */
+  private static Map<String, LastOccurrence> findDuplicates(SparkSession spark, Dataset<Row> raw,
+      String idColumn, long[] repeatedHashes) {
+    spark.sparkContext().setJobDescription("look at repeated ids");
+    Broadcast<long[]> candidates =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(repeatedHashes);
+    List<Row> occurrences;
+    try {
+      occurrences = raw.select(SourceColumns.TASK, idColumn, RejectedSchema.SOURCE,
+              RejectedSchema.SOURCE_OFFSET)
+          .javaRDD()
+          .mapPartitions((FlatMapFunction<Iterator<Row>, Row>) rows -> {
+            long[] wanted = candidates.value();
+            List<Row> out = new ArrayList<>();
+            while (rows.hasNext()) {
+              Row r = rows.next();
+              if (!r.isNullAt(1)
+                  && Arrays.binarySearch(wanted, IdHash.of(r.getString(0), r.getString(1))) >= 0) {
+                out.add(r);
+              }
+            }
+            return out.iterator();
+          })
+          .collect();
+    } finally {
+      candidates.destroy();
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    Map<String, LastOccurrence> last = new HashMap<>();
+    for (Row r : occurrences) {
+      String key = PartitionWriter.key(r.getString(0), r.getString(1));
+      seen.merge(key, 1, Integer::sum);
+      LastOccurrence o = new LastOccurrence(r.getString(2), r.getLong(3));
+      last.merge(key, o, (a, b) -> later(a, b) ? a : b);
+    }
+    last.keySet().removeIf(key -> seen.get(key) < 2);
+    return last;
+  }
+
+  private static boolean later(LastOccurrence a, LastOccurrence b) {
+    int bySource = a.source().compareTo(b.source());
+    return bySource != 0 ? bySource > 0 : a.offset() > b.offset();
   }
 
   private static void checkRejectRatio(String table, IngestResult result, double maxRejectRatio) {
@@ -125,6 +190,14 @@ public final class WarehouseIngest {
           "Cannot commit %s: %d of %d records (%.1f%%) were rejected %s, more than "
               + "--max-reject-ratio %s allows. Nothing was written; fix the input or raise the ratio.",
           table, rejected, in, 100.0 * rejected / in, result.rejectedByReason(), maxRejectRatio);
+    }
+  }
+
+  private static void delete(Configuration conf, Path path) {
+    try {
+      path.getFileSystem(conf).delete(path, true);
+    } catch (IOException e) {
+      LOG.warn("Cannot delete the staging folder {}: {}", path, e.getMessage());
     }
   }
 }

@@ -20,7 +20,6 @@ import org.apache.parquet.crypto.FileEncryptionProperties;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.api.RecordConsumer;
@@ -203,7 +202,7 @@ public final class TableParquetWriter implements Closeable {
     MimicitException failure = null;
     for (Path file : paths) {
       try {
-        file.getFileSystem(conf).delete(file, false);
+        DataFiles.fileSystem(file, conf).delete(file, false);
       } catch (IOException e) {
         MimicitException error = new MimicitException(e, "Cannot delete aborted file %s", file);
         if (failure == null) {
@@ -239,7 +238,7 @@ public final class TableParquetWriter implements Closeable {
     checkState(next != null, "Cannot start file %s: files(...) returned null", sequence);
     try {
       fileWriter = new ParquetFileWriter(
-          HadoopOutputFile.fromPath(next, conf),
+          DataFiles.outputFile(next, conf),
           schema,
           ParquetFileWriter.Mode.CREATE,
           rowGroupBytes,

@@ -200,6 +200,25 @@ public final class ImagesJsonParser {
         o = Arrays.copyOf(o, Math.max(o.length * 2, len + (lim - p) + 16));
       }
       while (p < lim) {
+        if (n == 0 && pad == 0) {
+          // Fast path: whole quads of alphabet characters, four at a time.
+          int last = lim - 4;
+          while (p <= last) {
+            int q = (DECODE[b[p] & 0xff] << 18) | (DECODE[b[p + 1] & 0xff] << 12)
+                | (DECODE[b[p + 2] & 0xff] << 6) | DECODE[b[p + 3] & 0xff];
+            if (q < 0) {
+              break; // a character outside the alphabet (DECODE is -1): take the slow path
+            }
+            o[len] = (byte) (q >> 16);
+            o[len + 1] = (byte) (q >> 8);
+            o[len + 2] = (byte) q;
+            len += 3;
+            p += 4;
+          }
+          if (p >= lim) {
+            break;
+          }
+        }
         int c = b[p] & 0xff;
         int v = DECODE[c];
         if (v >= 0 && pad == 0) {

@@ -2,6 +2,9 @@ package org.mimicit.common.json;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** Small JSON lexing helpers over a {@link ByteCursor}: strings with escapes, skipping values. */
@@ -117,6 +120,18 @@ final class JsonText {
     }
   }
 
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /** True when one of the eight bytes of {@code v} is {@code '"'} or {@code '\\'}. */
+  static boolean hasQuoteOrBackslash(long v) {
+    long q = v ^ (ONES * '"');
+    long s = v ^ (ONES * '\\');
+    return ((((q - ONES) & ~q) | ((s - ONES) & ~s)) & HIGHS) != 0;
+  }
+
   /** Skips a string whose opening quote is next. */
   static void skipString(ByteCursor in) throws IOException, JsonSyntaxException {
     long start = in.offset();
@@ -131,6 +146,13 @@ final class JsonText {
       int p = in.pos;
       int lim = in.limit;
       while (p < lim) {
+        // Eight bytes at a time while none of them is a quote or a backslash.
+        while (p + 8 <= lim && !hasQuoteOrBackslash((long) LONGS.get(b, p))) {
+          p += 8;
+        }
+        if (p >= lim) {
+          break;
+        }
         int c = b[p++];
         if (c == '"') {
           in.pos = p;

@@ -16,6 +16,7 @@ import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.mimicit.common.error.MimicitException;
+import org.mimicit.common.io.DataFiles;
 import org.mimicit.common.image.ImageHeaders;
 import org.mimicit.common.image.ImageInfo;
 import org.mimicit.common.image.UnreadableImageException;
@@ -60,7 +61,7 @@ final class ImagesPartitionReader implements PartitionReader<InternalRow> {
         || projection.wants(FULL, "width") || projection.wants(FULL, "height")
         || projection.wants(FULL, "reason") || projection.wants(FULL, "detail");
     Path path = new Path(range.path());
-    FileSystem fs = path.getFileSystem(conf);
+    FileSystem fs = DataFiles.fileSystem(path, conf);
     long syncEnd = Long.MAX_VALUE;
     if (range.end() < range.fileLength()) {
       try (FSDataInputStream probe = fs.open(path)) {

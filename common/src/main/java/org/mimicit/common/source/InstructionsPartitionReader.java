@@ -13,6 +13,7 @@ import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.mimicit.common.error.MimicitException;
+import org.mimicit.common.io.DataFiles;
 import org.mimicit.common.json.InstructionsJsonParser;
 import org.mimicit.common.schema.RejectReason;
 
@@ -49,7 +50,7 @@ final class InstructionsPartitionReader implements PartitionReader<InternalRow> 
     this.mode = mode;
     this.projection = new RowProjection(FULL, readSchema);
     Path path = new Path(range.path());
-    FSDataInputStream in = path.getFileSystem(conf).open(path);
+    FSDataInputStream in = DataFiles.fileSystem(path, conf).open(path, 1 << 20);
     in.seek(range.start());
     // Only ids and offsets wanted (the duplicate check): skip record values without reading them.
     this.idsOnly = mode == ReadMode.PERMISSIVE && readSchema.fields().length > 0

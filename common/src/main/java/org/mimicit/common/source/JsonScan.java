@@ -19,6 +19,7 @@ import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 import org.mimicit.common.error.MimicitException;
+import org.mimicit.common.io.DataFiles;
 import org.mimicit.common.io.InputLayout;
 import org.mimicit.common.io.InputLayout.TaskFile;
 import org.mimicit.common.json.RecordIndex;
@@ -138,7 +139,7 @@ final class JsonScan implements ScanBuilder, SupportsPushDownRequiredColumns, Sc
     Path path = new Path(file.path());
     long started = System.nanoTime();
     RecordIndex.Result index;
-    try (InputStream in = path.getFileSystem(conf).open(path)) {
+    try (InputStream in = DataFiles.fileSystem(path, conf).open(path, 1 << 20)) {
       index = RecordIndex.scan(in, boundaries);
     } catch (IOException e) {
       throw new MimicitException(e, "Cannot read instructions from %s: %s", file.path(),
