@@ -23,6 +23,7 @@ import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.mimicit.common.io.TableParquetWriter;
 import org.mimicit.common.schema.RejectReason;
 import org.mimicit.common.schema.RejectedSchema;
@@ -90,13 +91,23 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
     String rejectedPath = RejectedSchema.pathOf(spec.table());
     boolean ok = false;
     try {
+      UTF8String lastTask = null;
+      String task = null;
+      TaskCounts c = null;
+      TableParquetWriter tableWriter = null;
+      TableParquetWriter rejectWriter = null;
       while (rows.hasNext()) {
         InternalRow row = rows.next();
-        String task = row.getUTF8String(taskCol).toString();
+        UTF8String taskValue = row.getUTF8String(taskCol);
+        if (!taskValue.equals(lastTask)) { // rows come file by file: the task rarely changes
+          lastTask = taskValue.copy();
+          task = taskValue.toString();
+          c = counts.computeIfAbsent(task, t -> new TaskCounts());
+          tableWriter = null;
+          rejectWriter = null;
+        }
         String id = row.isNullAt(idCol) ? null : row.getUTF8String(idCol).toString();
-        String source = row.getUTF8String(sourceCol).toString();
         long offset = row.getLong(offsetCol);
-        TaskCounts c = counts.computeIfAbsent(task, t -> new TaskCounts());
         c.rowsIn++;
         String reason = row.isNullAt(reasonCol) ? null : row.getUTF8String(reasonCol).toString();
         String detail = row.isNullAt(detailCol) ? null : row.getUTF8String(detailCol).toString();
@@ -105,8 +116,9 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
             hashes = Arrays.copyOf(hashes, hashCount * 2);
           }
           hashes[hashCount++] = IdHash.of(task, id);
-          LastOccurrence last = dups.get(key(task, id));
-          if (last != null && (last.offset() != offset || !last.source().equals(source))) {
+          LastOccurrence last = dups.isEmpty() ? null : dups.get(key(task, id));
+          if (last != null && (last.offset() != offset
+              || !last.source().equals(row.getUTF8String(sourceCol).toString()))) {
             reason = RejectReason.DUPLICATE_ID.code();
             detail = String.format("id occurs again at byte %d of %s; the last occurrence wins",
                 last.offset(), last.source());
@@ -116,18 +128,24 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
           for (int i = 0; i < tableRow.length; i++) {
             tableRow[i] = value(row, tableCols[i], tableFields[i].dataType());
           }
-          writer(writers, attempt, spec.table(), task, spec.schema(), spec.mediaColumns())
-              .write(tableRow);
+          if (tableWriter == null) {
+            tableWriter = writer(writers, attempt, spec.table(), task, spec.schema(),
+                spec.mediaColumns(), spec.plainColumns());
+          }
+          tableWriter.write(tableRow);
           c.rowsOut++;
         } else {
           c.reject(reason);
           rejectRow[0] = id;
           rejectRow[1] = reason;
           rejectRow[2] = detail;
-          rejectRow[3] = source;
+          rejectRow[3] = row.getUTF8String(sourceCol).toString();
           rejectRow[4] = offset;
-          writer(writers, attempt, rejectedPath, task, RejectedSchema.SCHEMA, new String[0])
-              .write(rejectRow);
+          if (rejectWriter == null) {
+            rejectWriter = writer(writers, attempt, rejectedPath, task, RejectedSchema.SCHEMA,
+                new String[0], new String[0]);
+          }
+          rejectWriter.write(rejectRow);
         }
       }
       List<WrittenPart> parts = new ArrayList<>();
@@ -161,7 +179,7 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
     if (row.isNullAt(i)) {
       return null;
     } else if (type instanceof StringType) {
-      return row.getUTF8String(i).toString();
+      return row.getUTF8String(i); // written as its UTF-8 bytes, never decoded
     } else if (type instanceof BinaryType) {
       return row.getBinary(i);
     } else if (type instanceof IntegerType) {
@@ -174,9 +192,9 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
       return row.getDouble(i);
     } else if (type instanceof ArrayType array && array.elementType() instanceof StringType) {
       ArrayData data = row.getArray(i);
-      List<String> values = new ArrayList<>(data.numElements());
+      List<Object> values = new ArrayList<>(data.numElements());
       for (int j = 0; j < data.numElements(); j++) {
-        values.add(data.isNullAt(j) ? null : data.getUTF8String(j).toString());
+        values.add(data.isNullAt(j) ? null : data.getUTF8String(j));
       }
       return values;
     }
@@ -184,12 +202,13 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
   }
 
   private TableParquetWriter writer(Map<String, TableParquetWriter> writers, String attempt,
-      String tablePath, String task, StructType schema, String[] media) {
+      String tablePath, String task, StructType schema, String[] media, String[] plain) {
     return writers.computeIfAbsent(tablePath + '\u0000' + task, k -> {
       Path dir = new Path(new Path(staging, attempt), tablePath + "/task=" + task);
       int partition = TaskContext.get().partitionId();
       return TableParquetWriter.builder(conf.get(), schema)
           .mediaColumns(media)
+          .plainColumns(plain)
           .rowGroupBytes(rowGroupBytes)
           .maxFileBytes(maxFileBytes)
           .files(i -> new Path(dir, String.format("part-%05d-%03d.parquet", partition, i)))

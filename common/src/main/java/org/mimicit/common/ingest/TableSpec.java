@@ -5,7 +5,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A warehouse table that an ingest writes: its folder name, the Parquet columns (taken by name
- * from the source rows), the id column, and the binary columns stored uncompressed.
+ * from the source rows), the id column, the binary columns stored uncompressed (media) and the
+ * columns of unique values or free text stored without dictionary and statistics (plain).
  */
-public record TableSpec(String table, StructType schema, String idColumn, String[] mediaColumns)
-    implements Serializable {}
+public record TableSpec(String table, StructType schema, String idColumn, String[] mediaColumns,
+    String[] plainColumns) implements Serializable {}

@@ -63,8 +63,13 @@ final class MediaColumns {
     }
   }
 
-  /** Returns the writer properties: Parquet's defaults, with the media columns' settings. */
-  static ParquetProperties properties(Set<String> names) {
+  /**
+   * Returns the writer properties: Parquet's defaults, with the media columns' settings, and
+   * without dictionary or statistics for the plain columns (unique ids and free text: a dictionary
+   * only costs time before Parquet gives up on it, and min/max of text helps no query).
+   */
+  static ParquetProperties properties(MessageType schema, Set<String> names,
+      Set<String> plainColumns) {
     ParquetProperties.Builder properties = ParquetProperties.builder()
         // check page sizes after every row, or a page could buffer 100 images before a check
         .withMinRowCountForPageSizeCheck(1);
@@ -74,6 +79,12 @@ final class MediaColumns {
           // also turns off the column index, which would hold 64-byte min/max prefixes
           .withStatisticsEnabled(name, false)
           .withSizeStatisticsEnabled(name, false);
+    }
+    for (org.apache.parquet.column.ColumnDescriptor leaf : schema.getColumns()) {
+      if (plainColumns.contains(leaf.getPath()[0])) { // every leaf: lists have nested paths
+        String path = String.join(".", leaf.getPath());
+        properties.withDictionaryEncoding(path, false).withStatisticsEnabled(path, false);
+      }
     }
     return properties.build();
   }

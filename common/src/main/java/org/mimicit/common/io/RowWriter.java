@@ -13,6 +13,7 @@ import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.StringType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -40,12 +41,11 @@ final class RowWriter {
    */
   void validate(Object[] row) {
     checkArgument(row != null, "Cannot write a null row");
-    checkArgument(
-        row.length == schema.fields().length,
-        "Cannot write a row of %s values to a table of %s columns %s",
-        row.length,
-        schema.fields().length,
-        schema.simpleString());
+    if (row.length != schema.fields().length) { // not checkArgument: simpleString() is costly
+      throw new IllegalArgumentException(String.format(
+          "Cannot write a row of %s values to a table of %s columns %s",
+          row.length, schema.fields().length, schema.simpleString()));
+    }
     validateFields("", schema.fields(), row);
   }
 
@@ -59,38 +59,46 @@ final class RowWriter {
   private static void validateFields(String prefix, StructField[] fields, Object[] values) {
     for (int i = 0; i < fields.length; i++) {
       StructField field = fields[i];
-      validateValue(prefix + field.name(), field.dataType(), field.nullable(), values[i]);
+      validateValue(prefix, field.name(), field.dataType(), field.nullable(), values[i]);
     }
   }
 
-  private static void validateValue(String path, DataType type, boolean nullable, Object value) {
+  // Hot path: runs for every value of every row, so the column path is built only on failure.
+  private static void validateValue(String prefix, String name, DataType type, boolean nullable,
+      Object value) {
     if (value == null) {
-      checkArgument(nullable, "Cannot write null to non-nullable column %s", path);
+      if (!nullable) {
+        throw new IllegalArgumentException(
+            "Cannot write null to non-nullable column " + prefix + name);
+      }
       return;
     }
     Class<?> expected = javaClass(type);
-    checkArgument(
-        expected.isInstance(value),
-        "Cannot write a %s to column %s of type %s: expected a %s",
-        value.getClass().getName(),
-        path,
-        type.simpleString(),
-        expected.getName());
+    if (!expected.isInstance(value) && !(type instanceof StringType && value instanceof UTF8String)) {
+      throw new IllegalArgumentException(String.format(
+          "Cannot write a %s to column %s of type %s: expected a %s",
+          value.getClass().getName(), prefix + name, type.simpleString(), expected.getName()));
+    }
     if (type instanceof ArrayType array) {
+      DataType elementType = array.elementType();
+      boolean nested = elementType instanceof ArrayType || elementType instanceof StructType;
+      Class<?> elementClass = javaClass(elementType);
       int i = 0;
       for (Object element : (List<?>) value) {
-        validateValue(path + "[" + i++ + "]", array.elementType(), array.containsNull(), element);
+        if (nested || (element == null ? !array.containsNull() : !elementClass.isInstance(element)
+            && !(element instanceof UTF8String))) {
+          validateValue(prefix, name + "[" + i + "]", elementType, array.containsNull(), element);
+        }
+        i++;
       }
     } else if (type instanceof StructType struct) {
       Object[] values = (Object[]) value;
-      checkArgument(
-          values.length == struct.fields().length,
-          "Cannot write %s values to column %s of type %s: expected %s",
-          values.length,
-          path,
-          type.simpleString(),
-          struct.fields().length);
-      validateFields(path + ".", struct.fields(), values);
+      if (values.length != struct.fields().length) {
+        throw new IllegalArgumentException(String.format(
+            "Cannot write %s values to column %s of type %s: expected %s",
+            values.length, prefix + name, type.simpleString(), struct.fields().length));
+      }
+      validateFields(prefix + name + ".", struct.fields(), values);
     }
   }
 
@@ -133,7 +141,9 @@ final class RowWriter {
       writeFields(consumer, struct.fields(), (Object[]) value);
       consumer.endGroup();
     } else if (type instanceof StringType) {
-      consumer.addBinary(Binary.fromString((String) value));
+      consumer.addBinary(value instanceof UTF8String utf8
+          ? Binary.fromReusedByteArray(utf8.getBytes()) // Spark's UTF-8 bytes: no decode, no encode
+          : Binary.fromString((String) value));
     } else if (type instanceof BinaryType) {
       // "reused": Parquet copies the bytes wherever it keeps them, so callers may reuse arrays
       consumer.addBinary(Binary.fromReusedByteArray((byte[]) value));

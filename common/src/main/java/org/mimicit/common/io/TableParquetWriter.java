@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Layout: the Parquet schema Spark writes for the given {@link StructType}, whose JSON is in
  *       the footer under {@code org.apache.spark.sql.parquet.row.metadata}. Rows are {@code
- *       Object[]} in schema order: {@code String}, {@code Integer}, {@code Long}, {@code Boolean},
- *       {@code Double}, {@code byte[]}, a {@code List} for an array, an {@code Object[]} for a
- *       struct; {@code null} where nullable. Byte arrays may be reused once {@code write} returns.
+ *       Object[]} in schema order: {@code String} (or Spark's {@code UTF8String}), {@code Integer},
+ *       {@code Long}, {@code Boolean}, {@code Double}, {@code byte[]}, a {@code List} for an array,
+ *       an {@code Object[]} for a struct; {@code null} where nullable. Byte arrays and UTF8Strings
+ *       may be reused once {@code write} returns.
  *   <li>Media columns (top-level binary columns, last in the schema) are written uncompressed,
  *       without dictionary and without statistics; the other columns use the chosen codec
  *       (default SNAPPY).
@@ -106,7 +107,7 @@ public final class TableParquetWriter implements Closeable {
     this.schema = SparkParquetSchemas.toParquet(builder.schema);
     this.footerMetadata =
         Map.of(SparkParquetSchemas.SPARK_ROW_METADATA_KEY, builder.schema.json());
-    this.props = MediaColumns.properties(builder.mediaColumns);
+    this.props = MediaColumns.properties(schema, builder.mediaColumns, builder.plainColumns);
     this.codecs = new CodecFactory(conf, props.getPageSizeThreshold());
     this.parts = MediaColumns.split(
         schema,
@@ -318,6 +319,7 @@ public final class TableParquetWriter implements Closeable {
     private final Configuration conf;
     private final StructType schema;
     private final Set<String> mediaColumns = new LinkedHashSet<>();
+    private final Set<String> plainColumns = new LinkedHashSet<>();
     private CompressionCodecName compression = CompressionCodecName.SNAPPY;
     private long rowGroupBytes = DEFAULT_ROW_GROUP_BYTES;
     private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
@@ -340,6 +342,21 @@ public final class TableParquetWriter implements Closeable {
         checkArgument(
             name != null, "Cannot set mediaColumns to %s: null name", Arrays.toString(names));
         mediaColumns.add(name);
+      }
+      return this;
+    }
+
+    /**
+     * Adds plain columns: top-level columns of unique values or free text (ids, sentences),
+     * compressed but without dictionary encoding and without statistics.
+     */
+    public Builder plainColumns(String... names) {
+      checkArgument(names != null, "Cannot set plainColumns to null");
+      for (String name : names) {
+        checkArgument(name != null && schema.getFieldIndex(name).isDefined(),
+            "Cannot use %s as a plain column: no such column in %s", name,
+            Arrays.toString(schema.fieldNames()));
+        plainColumns.add(name);
       }
       return this;
     }

@@ -24,7 +24,9 @@ public final class InstructionsJsonParser implements AutoCloseable {
   /** What {@link #next()} found. */
   public enum Status { RECORD, MISSING_FIELD, INVALID_FIELD, MALFORMED }
 
+  // Record ids are field names: interning millions of distinct ones would only fill a cache.
   private static final JsonFactory FACTORY = JsonFactory.builder()
+      .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
       .streamReadConstraints(StreamReadConstraints.builder()
           .maxStringLength(Integer.MAX_VALUE)
           .build())

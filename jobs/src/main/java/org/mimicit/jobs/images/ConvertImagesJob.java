@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
 public final class ConvertImagesJob {
   public static final String NAME = "convert-images";
   static final TableSpec TABLE = new TableSpec(ImageSchema.TABLE, ImageSchema.SCHEMA,
-      ImageSchema.IMAGE_ID, new String[] {ImageSchema.BYTES});
+      ImageSchema.IMAGE_ID, new String[] {ImageSchema.BYTES},
+      new String[] {ImageSchema.IMAGE_ID, ImageSchema.SHA256});
 
   private ConvertImagesJob() {}
 

@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
 public final class ConvertInstructionsJob {
   public static final String NAME = "convert-instructions";
   static final TableSpec TABLE = new TableSpec(InstructionSchema.TABLE, InstructionSchema.SCHEMA,
-      InstructionSchema.INS_ID, new String[0]);
+      InstructionSchema.INS_ID, new String[0], new String[] {InstructionSchema.INS_ID,
+          InstructionSchema.INSTRUCTION, InstructionSchema.ANSWER, InstructionSchema.EXTRA_JSON});
 
   private ConvertInstructionsJob() {}
 
