@@ -125,6 +125,11 @@ final class JsonText {
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
 
+  /** The eight bytes at {@code p}, little-endian. */
+  static long longAt(byte[] b, int p) {
+    return (long) LONGS.get(b, p);
+  }
+
   /** True when one of the eight bytes of {@code v} is {@code '"'} or {@code '\\'}. */
   static boolean hasQuoteOrBackslash(long v) {
     long q = v ^ (ONES * '"');
@@ -147,7 +152,7 @@ final class JsonText {
       int lim = in.limit;
       while (p < lim) {
         // Eight bytes at a time while none of them is a quote or a backslash.
-        while (p + 8 <= lim && !hasQuoteOrBackslash((long) LONGS.get(b, p))) {
+        while (p + 8 <= lim && !hasQuoteOrBackslash(longAt(b, p))) {
           p += 8;
         }
         if (p >= lim) {

@@ -122,6 +122,14 @@ public final class RecordIndex {
       int p = cur.pos;
       int lim = cur.limit;
       while (p < lim) {
+        if (key == null && !escape) { // eight bytes at a time while there is no quote or backslash
+          while (p + 8 <= lim && !JsonText.hasQuoteOrBackslash(JsonText.longAt(b, p))) {
+            p += 8;
+          }
+          if (p >= lim) {
+            break;
+          }
+        }
         int c = b[p++];
         if (escape) {
           escape = false;
