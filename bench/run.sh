@@ -115,6 +115,22 @@ bench_one() {
     --append "$RESULTS/results.jsonl" >> "$RUN_DIR/results.jsonl"
 }
 
+# The launcher keeps a class-data-sharing archive of Spark's classes beside the jars, made by the
+# first run after a build (that run is ~15 s slower while it writes it). Measure the steady state a
+# user sees from the second run on: make sure the archive exists before timing anything.
+prime_launcher() {
+  [ "$SKIP_OURS" = 1 ] && return 0
+  local archive=jobs/target/launcher/mimicit-classes.jsa
+  local jar
+  jar=$(ls jobs/target/mimicit-jobs-*.jar 2>/dev/null | grep -v -- -cluster.jar | head -n 1)
+  if [ -z "$jar" ] || [ ! -f "$archive" ] || [ "$jar" -nt "$archive" ]; then
+    log "priming the launcher (first run after a build writes its class archive)"
+    submit/mimicit pipeline --warehouse "$DATA/prime-warehouse" > "$DATA/prime.log" 2>&1
+    rm -rf "$DATA/prime-warehouse"
+  fi
+}
+prime_launcher
+
 if [ "$WHAT" = images ] || [ "$WHAT" = all ]; then
   file=$DATA/images/$IMAGES_TASK/$IMAGES_TASK.json
   src_args=()

@@ -137,6 +137,24 @@ class MimicitImagesSourceTest extends SparkTestBase {
   }
 
   @Test
+  void readsABase64ValueOfOver20MillionCharactersInAnySplit() throws IOException {
+    // A real PNG followed by 15.75 MB of trailing data: 21,000,000+ base64 characters in one value.
+    byte[] big = java.util.Arrays.copyOf(PNG, PNG.length + 15_750_000);
+    for (int i = PNG.length; i < big.length; i++) {
+      big[i] = (byte) (i * 31);
+    }
+    String value = b64(big);
+    assertThat(value.length()).isGreaterThan(21_000_000);
+    writeTask("E4D", "E4D.json", "{\"small\": \"" + b64(GIF) + "\", \"E4D_IMG_big_00000001\": \""
+        + value + "\", \"last\": \"" + b64(JPEG) + "\"}");
+    String bigRow = "E4D|E4D_IMG_big_00000001|png|37x23|" + TestImages.sha256(big) + "|"
+        + big.length + "|";
+    List<String> whole = rows(dir.toString(), 128L << 20);
+    assertThat(whole).hasSize(3).anyMatch(r -> r.startsWith(bigRow));
+    assertThat(rows(dir.toString(), 4L << 20)).isEqualTo(whole);
+  }
+
+  @Test
   void oneByteSplitsGiveTheSameRows() throws IOException {
     writeTask("LA", "LA.json", "{\"a\": \"" + b64(GIF) + "\",\"b\":\"" + b64(GIF) + "\" ,\n\"c\" : \"x\"}");
     List<String> whole = rows(dir.toString(), 128L << 20);
