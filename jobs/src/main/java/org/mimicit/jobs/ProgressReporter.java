@@ -47,6 +47,14 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
   }
 
   @Override
+  public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted event) {
+    var info = event.stageInfo();
+    long ms = info.completionTime().isDefined() && info.submissionTime().isDefined()
+        ? (Long) info.completionTime().get() - (Long) info.submissionTime().get() : -1;
+    LOG.info("{}: stage '{}' finished: {} tasks in {} ms", job, info.name(), info.numTasks(), ms);
+  }
+
+  @Override
   public void onTaskStart(SparkListenerTaskStart event) {
     running.incrementAndGet();
   }

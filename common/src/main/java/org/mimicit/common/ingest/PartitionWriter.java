@@ -1,6 +1,7 @@
 package org.mimicit.common.ingest;
 
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
@@ -23,6 +25,7 @@ import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.mimicit.common.io.TableParquetWriter;
 import org.mimicit.common.schema.RejectReason;
@@ -181,6 +184,13 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
     } else if (type instanceof StringType) {
       return row.getUTF8String(i); // written as its UTF-8 bytes, never decoded
     } else if (type instanceof BinaryType) {
+      if (row instanceof UnsafeRow unsafe && unsafe.getBaseObject() instanceof byte[] base) {
+        // The image bytes where they lie in Spark's row: Parquet copies them once, into its page.
+        long offsetAndSize = unsafe.getLong(i);
+        int start = (int) (unsafe.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET)
+            + (int) (offsetAndSize >> 32);
+        return ByteBuffer.wrap(base, start, (int) offsetAndSize);
+      }
       return row.getBinary(i);
     } else if (type instanceof IntegerType) {
       return row.getInt(i);

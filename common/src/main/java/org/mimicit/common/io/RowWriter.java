@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.spark.sql.types.ArrayType;
+import java.nio.ByteBuffer;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
@@ -74,7 +75,8 @@ final class RowWriter {
       return;
     }
     Class<?> expected = javaClass(type);
-    if (!expected.isInstance(value) && !(type instanceof StringType && value instanceof UTF8String)) {
+    if (!expected.isInstance(value) && !(type instanceof StringType && value instanceof UTF8String)
+        && !(type instanceof BinaryType && value instanceof ByteBuffer b && b.hasArray())) {
       throw new IllegalArgumentException(String.format(
           "Cannot write a %s to column %s of type %s: expected a %s",
           value.getClass().getName(), prefix + name, type.simpleString(), expected.getName()));
@@ -146,7 +148,10 @@ final class RowWriter {
           : Binary.fromString((String) value));
     } else if (type instanceof BinaryType) {
       // "reused": Parquet copies the bytes wherever it keeps them, so callers may reuse arrays
-      consumer.addBinary(Binary.fromReusedByteArray((byte[]) value));
+      consumer.addBinary(value instanceof ByteBuffer slice // a slice of a larger array: no copy
+          ? Binary.fromReusedByteArray(slice.array(), slice.arrayOffset() + slice.position(),
+              slice.remaining())
+          : Binary.fromReusedByteArray((byte[]) value));
     } else if (type instanceof IntegerType) {
       consumer.addInteger((Integer) value);
     } else if (type instanceof LongType) {

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Layout: the Parquet schema Spark writes for the given {@link StructType}, whose JSON is in
  *       the footer under {@code org.apache.spark.sql.parquet.row.metadata}. Rows are {@code
  *       Object[]} in schema order: {@code String} (or Spark's {@code UTF8String}), {@code Integer},
- *       {@code Long}, {@code Boolean}, {@code Double}, {@code byte[]}, a {@code List} for an array,
+ *       {@code Long}, {@code Boolean}, {@code Double}, {@code byte[]} (or a heap {@code ByteBuffer}
+ *       slice), a {@code List} for an array,
  *       an {@code Object[]} for a struct; {@code null} where nullable. Byte arrays and UTF8Strings
  *       may be reused once {@code write} returns.
  *   <li>Media columns (top-level binary columns, last in the schema) are written uncompressed,
