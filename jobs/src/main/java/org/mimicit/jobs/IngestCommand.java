@@ -2,7 +2,6 @@ package org.mimicit.jobs;
 
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -27,7 +26,8 @@ public abstract class IngestCommand {
   @Mixin
   protected SparkOptions spark;
 
-  protected Set<String> taskSet() {
-    return new LinkedHashSet<>(tasks);
+  /** The validated config of the options given. */
+  protected IngestConfig config() {
+    return new IngestConfig(input, warehouse, new LinkedHashSet<>(tasks), maxRejectRatio);
   }
 }

@@ -41,7 +41,7 @@ public final class ConvertInstructionsJob {
   public static final class Cli extends IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-      IngestConfig config = new IngestConfig(input, warehouse, taskSet(), maxRejectRatio);
+      IngestConfig config = config(); // validated before Spark starts
       run(JobSession.start(NAME, spark.conf()), config);
       return 0;
     }
