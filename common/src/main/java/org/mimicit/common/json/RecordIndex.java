@@ -18,14 +18,8 @@ public final class RecordIndex {
   public record Result(long[] starts, long records, boolean dataFound) {}
 
 
-  private int capturedLength;
-
   /** Scans a whole file from offset 0; {@code boundaries} must be sorted. */
   public static Result scan(InputStream in, long[] boundaries) throws IOException {
-    return new RecordIndex().run(in, boundaries);
-  }
-
-  private Result run(InputStream in, long[] boundaries) throws IOException {
     long[] starts = new long[boundaries.length];
     Arrays.fill(starts, -1);
     ByteCursor cur = new ByteCursor(in, 0, 1 << 20);
@@ -43,9 +37,10 @@ public final class RecordIndex {
     boolean expectKey = false;
     boolean inData = false;
     boolean dataFound = false;
-    boolean capturing = false;
-    byte[] key = new byte[8];
-    int keyLen = 0;
+    boolean inString = false;
+    boolean escape = false;
+    boolean capturing = false; // a key of the top-level object: is it "data"?
+    int keyLength = 0;
     boolean keyIsData = false;
     long records = 0;
     int next = 0;
@@ -53,34 +48,48 @@ public final class RecordIndex {
       byte[] b = cur.buf;
       int p = cur.pos;
       int lim = cur.limit;
+      long base = cur.offset() - p; // file offset of b[0]
       while (p < lim) {
-        int c = b[p++];
-        if (c == '"') {
-          long at = cur.offset() + (p - 1 - cur.pos);
-          if (depth == 2 && inData && expectKey) {
-            records++;
-            while (next < boundaries.length && boundaries[next] <= at) {
-              starts[next++] = at;
+        if (inString) {
+          if (!escape && !capturing) { // eight bytes at a time while there is no quote or backslash
+            while (p + 8 <= lim && !JsonText.hasQuoteOrBackslash(JsonText.longAt(b, p))) {
+              p += 8;
             }
           }
-          capturing = depth == 1 && expectKey;
-          keyLen = 0;
-          // skip the string body
-          cur.pos = p;
-          p = skipString(cur, capturing ? key : null);
-          keyLen = capturedLength;
-          if (capturing) {
-            keyIsData = keyLen == 4 && key[0] == 'd' && key[1] == 'a' && key[2] == 't'
-                && key[3] == 'a';
-          }
-          b = cur.buf;
-          lim = cur.limit;
-          if (p < 0) {
-            return new Result(starts, records, dataFound);
+          while (p < lim) {
+            int c = b[p++];
+            if (escape) {
+              escape = false;
+            } else if (c == '\\') {
+              escape = true;
+            } else if (c == '"') {
+              inString = false;
+              if (capturing) {
+                capturing = false;
+                keyIsData = keyLength == 4;
+              }
+              break;
+            }
+            if (capturing) { // compare the key with "data" as it comes
+              keyLength = keyLength < 4 && c == "data".charAt(keyLength) ? keyLength + 1 : 5;
+            }
           }
           continue;
         }
+        int c = b[p++];
         switch (c) {
+          case '"' -> {
+            inString = true;
+            if (depth == 2 && inData && expectKey) {
+              long at = base + p - 1;
+              records++;
+              while (next < boundaries.length && boundaries[next] <= at) {
+                starts[next++] = at;
+              }
+            }
+            capturing = depth == 1 && expectKey;
+            keyLength = 0;
+          }
           case '{' -> {
             depth++;
             expectKey = true;
@@ -108,48 +117,5 @@ public final class RecordIndex {
       cur.pos = p;
     }
     return new Result(starts, records, dataFound);
-  }
-
-  /**
-   * Skips a string body from the cursor (after the opening quote); returns the buffer position
-   * after the closing quote, or -1 at end of input. Copies the first bytes into {@code key}.
-   */
-  private int skipString(ByteCursor cur, byte[] key) throws IOException {
-    int n = 0;
-    boolean escape = false;
-    while (cur.fill()) {
-      byte[] b = cur.buf;
-      int p = cur.pos;
-      int lim = cur.limit;
-      while (p < lim) {
-        if (key == null && !escape) { // eight bytes at a time while there is no quote or backslash
-          while (p + 8 <= lim && !JsonText.hasQuoteOrBackslash(JsonText.longAt(b, p))) {
-            p += 8;
-          }
-          if (p >= lim) {
-            break;
-          }
-        }
-        int c = b[p++];
-        if (escape) {
-          escape = false;
-        } else if (c == '\\') {
-          escape = true;
-        } else if (c == '"') {
-          cur.pos = p;
-          capturedLength = n;
-          return p;
-        }
-        if (key != null) {
-          if (n < key.length) {
-            key[n] = (byte) c;
-          }
-          n++;
-        }
-      }
-      cur.pos = p;
-    }
-    capturedLength = n;
-    return -1;
   }
 }
