@@ -123,7 +123,8 @@ prime_launcher() {
   local archive=jobs/target/launcher/mimicit-classes.jsa
   local jar
   jar=$(ls jobs/target/mimicit-jobs-*.jar 2>/dev/null | grep -v -- -cluster.jar | head -n 1)
-  if [ -z "$jar" ] || [ ! -f "$archive" ] || [ "$jar" -nt "$archive" ]; then
+  if [ -z "$jar" ] || [ ! -f "$archive" ] \
+      || [ -n "$(find jobs/target common/target -maxdepth 1 -name '*.jar' -newer "$archive")" ]; then
     log "priming the launcher (first run after a build writes its class archive)"
     submit/mimicit pipeline --warehouse "$DATA/prime-warehouse" > "$DATA/prime.log" 2>&1
     rm -rf "$DATA/prime-warehouse"

@@ -87,6 +87,8 @@ public final class TableParquetWriter implements Closeable {
   private final List<SplitPageWriteStore.Part> parts;
   private final MessageColumnIO columnIO;
   private final RowWriter rowWriter;
+  /** Direct column writes for flat schemas; null for schemas with structs or nested arrays. */
+  private final FlatRowWriter flatWriter;
   private final long rowGroupBytes;
   private final long maxFileBytes;
   private final IntFunction<Path> files;
@@ -117,6 +119,7 @@ public final class TableParquetWriter implements Closeable {
         codecs.getCompressor(CompressionCodecName.UNCOMPRESSED));
     this.columnIO = new ColumnIOFactory(false).getColumnIO(schema);
     this.rowWriter = new RowWriter(builder.schema);
+    this.flatWriter = builder.directColumnWrites ? FlatRowWriter.of(builder.schema, schema) : null;
     this.rowGroupBytes = builder.rowGroupBytes;
     this.maxFileBytes = builder.maxFileBytes;
     this.files = builder.files;
@@ -141,7 +144,11 @@ public final class TableParquetWriter implements Closeable {
       if (consumer == null) {
         startRowGroup();
       }
-      rowWriter.write(consumer, row);
+      if (flatWriter != null) {
+        flatWriter.write(columnStore, row);
+      } else {
+        rowWriter.write(consumer, row);
+      }
       groupRows += 1;
       if (columnStore.getBufferedSize() >= rowGroupBytes) {
         flushRowGroup();
@@ -232,6 +239,9 @@ public final class TableParquetWriter implements Closeable {
     pageStore = new SplitPageWriteStore(parts, props);
     columnStore = props.newColumnWriteStore(schema, pageStore);
     consumer = columnIO.getRecordWriter(columnStore);
+    if (flatWriter != null) {
+      flatWriter.start(columnStore);
+    }
   }
 
   private void startFile() throws IOException {
@@ -325,6 +335,7 @@ public final class TableParquetWriter implements Closeable {
     private long rowGroupBytes = DEFAULT_ROW_GROUP_BYTES;
     private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
     private IntFunction<Path> files;
+    private boolean directColumnWrites = true;
 
     private Builder(Configuration conf, StructType schema) {
       checkArgument(conf != null, "Cannot build a writer without a Hadoop configuration");
@@ -382,6 +393,12 @@ public final class TableParquetWriter implements Closeable {
       checkArgument(
           bytes > 0, "Cannot set maxFileBytes to %s, the value must be positive.", bytes);
       this.maxFileBytes = bytes;
+      return this;
+    }
+
+    /** Tests only: false writes flat schemas through the record consumer as well. */
+    Builder directColumnWrites(boolean direct) {
+      this.directColumnWrites = direct;
       return this;
     }
 

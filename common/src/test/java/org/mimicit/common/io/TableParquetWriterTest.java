@@ -138,6 +138,33 @@ class TableParquetWriterTest extends SparkTestBase {
   }
 
   @Test
+  void writesFlatSchemasStraightToTheColumnsWithTheSameBytes() throws IOException {
+    // every column but the array of structs: a flat schema, written without the record consumer
+    StructType flat = new StructType(Arrays.stream(SCHEMA.fields())
+        .filter(f -> !f.name().equals("objects")).toArray(StructField[]::new));
+    List<Object[]> rows = new ArrayList<>();
+    for (Object[] row : allTypesRows()) {
+      List<Object> values = new ArrayList<>(Arrays.asList(row));
+      values.remove(7);
+      rows.add(values.toArray());
+    }
+    rows.add(new Object[] {9L, "x", 1, true, 1.0, null, Arrays.asList(null, null, "z"), new byte[3]});
+    java.nio.file.Path direct = dir.resolve("direct");
+    java.nio.file.Path consumer = dir.resolve("consumer");
+    for (java.nio.file.Path out : List.of(direct, consumer)) {
+      write(TableParquetWriter.builder(CONF, flat)
+          .mediaColumns("bytes")
+          .directColumnWrites(out == direct)
+          .files(i -> new Path(out.toString(), "part-" + i + ".parquet"))
+          .build(), rows);
+    }
+    Path file = new Path(direct.toString(), "part-0.parquet");
+    assertThat(readRows(file, flat)).isEqualTo(normalizeRows(rows));
+    assertThat(Files.readAllBytes(local(file))).isEqualTo(
+        Files.readAllBytes(local(new Path(consumer.toString(), "part-0.parquet"))));
+  }
+
+  @Test
   void compressesNonMediaColumnsWithTheChosenCodec() throws IOException {
     TableParquetWriter writer = TableParquetWriter.builder(CONF, IMAGES)
         .mediaColumns("bytes")
