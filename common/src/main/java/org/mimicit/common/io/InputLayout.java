@@ -25,8 +25,9 @@ public final class InputLayout {
   /** The kinds of file in a task folder. */
   public enum Kind { IMAGES, INSTRUCTIONS, TRAIN }
 
-  /** One input file; {@code length} in bytes. Files sort by task, then name. */
-  public record TaskFile(String task, String path, long length) implements Serializable {}
+  /** One input file; {@code length} in bytes, {@code modified} in ms since the epoch. */
+  public record TaskFile(String task, String path, long length, long modified)
+      implements Serializable {}
 
   private InputLayout() {}
 
@@ -69,7 +70,8 @@ public final class InputLayout {
       if (status.isFile()) {
         String task = root.getParent() == null ? "default" : root.getParent().getName();
         found.add(task);
-        files.add(new TaskFile(task, status.getPath().toString(), status.getLen()));
+        files.add(new TaskFile(task, status.getPath().toString(), status.getLen(),
+            status.getModificationTime()));
       } else {
         FileStatus[] children = fs.listStatus(root);
         boolean hasTaskFolders = Arrays.stream(children).anyMatch(FileStatus::isDirectory);
@@ -110,7 +112,7 @@ public final class InputLayout {
       throws IOException {
     for (FileStatus f : fs.listStatus(dir)) {
       if (f.isFile() && kindOf(f.getPath().getName()) == kind) {
-        out.add(new TaskFile(task, f.getPath().toString(), f.getLen()));
+        out.add(new TaskFile(task, f.getPath().toString(), f.getLen(), f.getModificationTime()));
       }
     }
   }

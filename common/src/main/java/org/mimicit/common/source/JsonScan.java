@@ -1,13 +1,8 @@
 package org.mimicit.common.source;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
@@ -18,11 +13,8 @@ import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
-import org.mimicit.common.error.MimicitException;
-import org.mimicit.common.io.DataFiles;
 import org.mimicit.common.io.InputLayout;
 import org.mimicit.common.io.InputLayout.TaskFile;
-import org.mimicit.common.json.RecordIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class JsonScan implements ScanBuilder, SupportsPushDownRequiredColumns, Scan, Batch {
   private static final Logger LOG = LoggerFactory.getLogger(JsonScan.class);
-  /** Index passes already made on this driver, by file, length and split size. */
-  private static final Map<String, long[]> INDEX_CACHE = new ConcurrentHashMap<>();
 
   private final SourceFormat format;
   private final CaseInsensitiveStringMap options;
@@ -84,7 +74,7 @@ final class JsonScan implements ScanBuilder, SupportsPushDownRequiredColumns, Sc
     for (TaskFile file : files) {
       long[] cuts = cuts(file.length(), splitSize);
       if (format == SourceFormat.INSTRUCTIONS) {
-        cuts = recordStarts(conf, file, cuts, splitSize);
+        cuts = RecordIndexes.recordStarts(conf, file, cuts);
       }
       for (int i = 0; i + 1 < cuts.length; i++) {
         if (cuts[i] < cuts[i + 1]) {
@@ -128,36 +118,4 @@ final class JsonScan implements ScanBuilder, SupportsPushDownRequiredColumns, Sc
     return cuts;
   }
 
-  /** Moves every cut but the last onto the first record start at or after it. */
-  private static long[] recordStarts(Configuration conf, TaskFile file, long[] cuts, long splitSize) {
-    String key = file.path() + "|" + file.length() + "|" + splitSize;
-    long[] cached = INDEX_CACHE.get(key);
-    if (cached != null) {
-      return cached;
-    }
-    long[] boundaries = java.util.Arrays.copyOf(cuts, cuts.length - 1);
-    Path path = new Path(file.path());
-    long started = System.nanoTime();
-    RecordIndex.Result index;
-    try (InputStream in = DataFiles.fileSystem(path, conf).open(path, 1 << 20)) {
-      index = RecordIndex.scan(in, boundaries);
-    } catch (IOException e) {
-      throw new MimicitException(e, "Cannot read instructions from %s: %s", file.path(),
-          e.getMessage());
-    }
-    if (!index.dataFound()) {
-      throw new MimicitException(
-          "Cannot read instructions from %s: missing field 'data' (the file must be "
-              + "{\"meta\": {...}, \"data\": {ins_id: {...}}})", file.path());
-    }
-    long[] result = new long[cuts.length];
-    for (int i = 0; i < boundaries.length; i++) {
-      result[i] = index.starts()[i] < 0 ? file.length() : index.starts()[i];
-    }
-    result[cuts.length - 1] = file.length();
-    LOG.info("Indexed {} records of {} in {} ms", index.records(), file.path(),
-        (System.nanoTime() - started) / 1_000_000);
-    INDEX_CACHE.put(key, result);
-    return result;
-  }
 }

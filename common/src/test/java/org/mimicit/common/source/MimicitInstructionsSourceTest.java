@@ -111,6 +111,25 @@ class MimicitInstructionsSourceTest extends SparkTestBase {
   }
 
   @Test
+  void splitsOfWholeMebibytesUseThePrefetchedIndexAndGiveTheSameRows() throws IOException {
+    StringBuilder json = new StringBuilder("{\"data\": {");
+    String text = "word \\\" {\\\"LA_INS_1\\\": {}} ".repeat(20);
+    for (int i = 0; i < 5000; i++) {
+      json.append(i == 0 ? "" : ",").append("\"LA_INS_").append(i).append("\": {\"instruction\": \"")
+          .append(text).append(i).append("\", \"answer\": \"a\", \"image_ids\": [\"x\"], ")
+          .append("\"extra\": {\"LA_INS_0\": {\"n\": [1, {\"k\": \"v\"}]}}}");
+    }
+    write("LA", json.append("}, \"meta\": {}}").toString());
+    assertThat(Files.size(dir.resolve("LA/LA_instructions.json"))).isGreaterThan(3L << 20);
+    MimicitInstructionsSource.prefetchIndex(dir.toString(), java.util.Set.of());
+    List<String> oneMib = rows(1L << 20);
+    assertThat(oneMib).hasSize(5000);
+    assertThat(rows(2L << 20)).isEqualTo(oneMib);
+    assertThat(rows(1_000_003)).isEqualTo(oneMib);
+    assertThat(rows(128L << 20)).isEqualTo(oneMib);
+  }
+
+  @Test
   void reportsATruncatedFileAsMalformedAndKeepsTheRecordsBefore() throws IOException {
     write("LA", "{\"data\": {\"A\": {\"instruction\": \"q\", \"answer\": \"a\", \"image_ids\": []},"
         + " \"B\": {\"instruction\": \"q\", \"ans");

@@ -6,6 +6,7 @@ import org.mimicit.common.ingest.IngestResult;
 import org.mimicit.common.ingest.TableSpec;
 import org.mimicit.common.io.InputLayout;
 import org.mimicit.common.schema.InstructionSchema;
+import org.mimicit.common.source.MimicitInstructionsSource;
 import org.mimicit.jobs.IngestCommand;
 import org.mimicit.jobs.IngestConfig;
 import org.mimicit.jobs.IngestRunner;
@@ -42,6 +43,7 @@ public final class ConvertInstructionsJob {
     @Override
     public Integer call() {
       IngestConfig config = config(); // validated before Spark starts
+      MimicitInstructionsSource.prefetchIndex(config.input(), config.tasks()); // while Spark starts
       run(JobSession.start(NAME, spark.conf()), config);
       return 0;
     }

@@ -5,6 +5,7 @@ import java.nio.file.Paths;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.mimicit.common.source.MimicitInstructionsSource;
 import org.mimicit.jobs.IngestConfig;
 import org.mimicit.jobs.JobSession;
 import org.mimicit.jobs.Main;
@@ -63,6 +64,7 @@ public final class PipelineJob {
       String in = input != null ? input : home().resolve("sample/mimicit").toString();
       String wh = warehouse != null ? warehouse : home().resolve("out/warehouse").toString();
       IngestConfig config = new IngestConfig(in, wh, Set.of(), maxRejectRatio);
+      MimicitInstructionsSource.prefetchIndex(in, Set.of()); // runs while the images convert
       SparkSession session = JobSession.start(NAME, spark.conf());
       LOG.info("pipeline: {} -> {}", in, wh);
       ConvertImagesJob.run(session, config);
