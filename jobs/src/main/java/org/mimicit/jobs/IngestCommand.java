@@ -15,7 +15,7 @@ public abstract class IngestCommand {
       description = "The warehouse root; local or s3a://.")
   protected String warehouse;
 
-  @Option(names = "--tasks", split = ",", paramLabel = "A,B",
+  @Option(names = "--tasks", split = ",", paramLabel = "TASK",
       description = "Only these tasks (default: every task folder). Other tasks' output is left as it is.")
   protected List<String> tasks = List.of();
 

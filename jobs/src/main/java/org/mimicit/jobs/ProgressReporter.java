@@ -43,7 +43,9 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
   public void onStageSubmitted(SparkListenerStageSubmitted event) {
     tasksTotal.set(event.stageInfo().numTasks());
     tasksDone.set(0);
-    stage = event.stageInfo().name();
+    String description = event.properties() == null ? null
+        : event.properties().getProperty("spark.job.description");
+    stage = description != null ? description : event.stageInfo().name();
   }
 
   @Override
@@ -51,7 +53,7 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
     var info = event.stageInfo();
     long ms = info.completionTime().isDefined() && info.submissionTime().isDefined()
         ? (Long) info.completionTime().get() - (Long) info.submissionTime().get() : -1;
-    LOG.info("{}: stage '{}' finished: {} tasks in {} ms", job, info.name(), info.numTasks(), ms);
+    LOG.info("{}: {} finished: {} tasks in {} ms", job, stage, info.numTasks(), ms);
   }
 
   @Override
@@ -67,7 +69,7 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
 
   private void report() {
     long elapsed = (System.nanoTime() - started) / 1_000_000_000L;
-    LOG.info("{}: stage '{}': {}/{} tasks done, {} running, {}m{}s elapsed", job, stage,
+    LOG.info("{}: {}: {}/{} tasks done, {} running, {}m{}s elapsed", job, stage,
         tasksDone.get(), tasksTotal.get(), Math.max(0, running.get()), elapsed / 60, elapsed % 60);
   }
 

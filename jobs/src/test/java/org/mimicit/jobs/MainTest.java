@@ -20,7 +20,7 @@ class MainTest {
       assertThat(run(command, "--help")).isZero();
       assertThat(out.toString()).contains("Usage: mimicit " + command);
     }
-    assertThat(out.toString()).contains("--input=DIR", "--warehouse=DIR", "--tasks=A,B",
+    assertThat(out.toString()).contains("--input=DIR", "--warehouse=DIR", "--tasks=TASK[,TASK...]",
         "--max-reject-ratio=R", "--conf=KEY=VALUE");
   }
 
