@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.mimicit.jobs.images.ConvertImagesJob;
+import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
 import org.mimicit.jobs.pipeline.PipelineJob;
 import picocli.CommandLine;
@@ -24,6 +25,7 @@ import picocli.CommandLine.ParameterException;
     subcommands = {
         ConvertImagesJob.Cli.class,
         ConvertInstructionsJob.Cli.class,
+        JoinInContextJob.Cli.class,
         PipelineJob.Cli.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -16,7 +16,8 @@ class MainTest {
 
   @Test
   void printsHelpForEveryCommand() {
-    for (String command : new String[] {"convert-images", "convert-instructions", "pipeline"}) {
+    for (String command : new String[] {"convert-images", "convert-instructions", "join-incontext",
+        "pipeline"}) {
       assertThat(run(command, "--help")).isZero();
       assertThat(out.toString()).contains("Usage: mimicit " + command);
     }
@@ -48,7 +49,7 @@ class MainTest {
   void rejectsAnUnknownCommand() {
     assertThat(run("convert-everything")).isEqualTo(2);
     assertThat(err.toString()).contains("Unmatched argument at index 0: 'convert-everything'")
-        .contains("Commands: convert-images, convert-instructions, pipeline, help");
+        .contains("Commands: convert-images, convert-instructions, join-incontext, pipeline, help");
   }
 
   @Test

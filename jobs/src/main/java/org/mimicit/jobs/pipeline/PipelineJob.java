@@ -11,6 +11,7 @@ import org.mimicit.jobs.JobSession;
 import org.mimicit.jobs.Main;
 import org.mimicit.jobs.SparkOptions;
 import org.mimicit.jobs.images.ConvertImagesJob;
+import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +20,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Runs every stage in order: convert-images, convert-instructions (later stages join here as they
- * land). With no arguments it runs on the bundled sample ({@code sample/mimicit}) and writes under
+ * Runs every stage in order: convert-images, convert-instructions, join-incontext (later stages
+ * join here as they land). With no arguments it runs on the bundled sample ({@code sample/mimicit}) and writes under
  * {@code out/}.
  */
 public final class PipelineJob {
@@ -69,6 +70,7 @@ public final class PipelineJob {
       LOG.info("pipeline: {} -> {}", in, wh);
       ConvertImagesJob.run(session, config);
       ConvertInstructionsJob.run(session, config);
+      JoinInContextJob.run(session, new JoinInContextJob.Config(wh, Set.of(), Integer.MAX_VALUE));
       LOG.info("pipeline: done; the warehouse is {}", wh);
       return 0;
     }

@@ -28,5 +28,11 @@ class PipelineJobIT extends SparkTestBase {
         .containsExactlyInAnyOrder("LA_INS_09001:missing_field", "LA_INS_00015:duplicate_id");
     assertThat(spark.read().parquet(wh + "/images").where("task = 'DC'").selectExpr("min(image_id)")
         .first().getString(0)).matches("DC_IMG_v_.{11}_0000");
+
+    // join-incontext: LA_INS_09001 was rejected (no answer), so it dangles where it is related
+    assertThat(spark.read().parquet(wh + "/incontext").count()).isEqualTo(97);
+    assertThat(spark.read().parquet(wh + "/incontext").where("ins_id = 'LA_INS_00014'")
+        .selectExpr("missing_ins_ids").first().getList(0)).containsExactly("LA_INS_09001");
+    assertThat(tmp.resolve("wh/_stats/join-incontext.json")).exists();
   }
 }

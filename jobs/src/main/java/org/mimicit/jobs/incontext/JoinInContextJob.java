@@ -1,0 +1,230 @@
+package org.mimicit.jobs.incontext;
+
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.flatten;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.mimicit.common.error.Preconditions;
+import org.mimicit.common.stats.JobStats;
+import org.mimicit.common.schema.ImageSchema;
+import org.mimicit.common.schema.InContextSchema;
+import org.mimicit.common.schema.InstructionSchema;
+import org.mimicit.common.source.SourceColumns;
+import org.mimicit.jobs.JobSession;
+import org.mimicit.jobs.Main;
+import org.mimicit.jobs.SparkOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Resolves each instruction's related instructions ({@code rel_ins_ids}) into its in-context
+ * examples. Input: the {@code instructions} and {@code images} tables. Output:
+ * {@code incontext/task=<TASK>/} with the existing related ids in their given order (without the
+ * instruction's own id, cut to {@code --max-context}), the dangling ones, the missing images, and
+ * the context examples themselves, so export needs no second join. All of it is Spark joins:
+ * relations are exploded with their position, joined, and gathered back in order; ids may point
+ * across tasks. Re-running replaces only the tasks it joins.
+ */
+public final class JoinInContextJob {
+  public static final String NAME = "join-incontext";
+  private static final Logger LOG = LoggerFactory.getLogger(JoinInContextJob.class);
+
+  private JoinInContextJob() {}
+
+  public static void main(String[] args) {
+    Main.run(args, NAME);
+  }
+
+  /** What the job joins; validated on construction. */
+  public record Config(String warehouse, Set<String> tasks, int maxContext) {
+    public Config {
+      Preconditions.checkArgument(warehouse != null && !warehouse.isBlank(),
+          "Cannot join: --warehouse is empty.");
+      Preconditions.checkArgument(maxContext >= 0,
+          "Cannot set --max-context to %s, the value must be 0 or more.", maxContext);
+      tasks = Set.copyOf(tasks);
+    }
+  }
+
+  public static void run(SparkSession spark, Config config) {
+    long started = System.nanoTime();
+    Instant startedAt = Instant.now();
+    Dataset<Row> instructions = spark.read().parquet(config.warehouse() + "/" + InstructionSchema.TABLE);
+    Dataset<Row> images = spark.read().parquet(config.warehouse() + "/" + ImageSchema.TABLE)
+        .select(col(ImageSchema.IMAGE_ID));
+    Dataset<Row> joined = contexts(instructions, images, config.tasks(), config.maxContext());
+    joined.write()
+        .mode("overwrite")
+        .option("partitionOverwriteMode", "dynamic")
+        .partitionBy(SourceColumns.TASK)
+        .parquet(config.warehouse() + "/" + InContextSchema.TABLE);
+    Dataset<Row> written = spark.read().parquet(config.warehouse() + "/" + InContextSchema.TABLE);
+    List<Row> stats = stats(config.tasks().isEmpty() ? written
+        : written.where(col(SourceColumns.TASK).isin(config.tasks().toArray()))).collectAsList();
+    JobStats.write(spark.sessionState().newHadoopConf(), config.warehouse(), NAME,
+        statsDocument(startedAt, (System.nanoTime() - started) / 1_000_000, config, stats));
+    stats.forEach(r -> LOG.info("{}: task {}: {} instructions, context length mean {} max {}, "
+        + "{} dangling relations, {} with missing images", NAME, r.getString(0), r.getLong(1),
+        r.getDouble(2), r.getInt(3), r.getLong(4), r.getLong(5)));
+  }
+
+  /**
+   * The in-context rows of {@code instructions} (all tasks are looked up, only {@code tasks} are
+   * joined; all when empty). Pure: no actions.
+   */
+  static Dataset<Row> contexts(Dataset<Row> instructions, Dataset<Row> imageIds, Set<String> tasks,
+      int maxContext) {
+    Dataset<Row> wanted = tasks.isEmpty() ? instructions
+        : instructions.where(col(SourceColumns.TASK).isin(tasks.toArray()));
+    // (task, ins_id, pos, rel_id), self-references and repeats dropped, first position kept
+    Dataset<Row> relations = wanted
+        .select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
+            posexplode(col(InstructionSchema.REL_INS_IDS)).as(new String[] {"pos", "rel_id"}))
+        .where(col("rel_id").notEqual(col(InstructionSchema.INS_ID)))
+        .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID, "rel_id")
+        .agg(min("pos").as("pos"));
+    Dataset<Row> examples = instructions.select(
+        col(InstructionSchema.INS_ID).as("rel_id"),
+        struct(col(InstructionSchema.INS_ID), col(InstructionSchema.INSTRUCTION),
+            col(InstructionSchema.ANSWER), col(InstructionSchema.IMAGE_IDS)).as("example"));
+    Dataset<Row> resolved = relations.join(examples, relations.col("rel_id")
+            .equalTo(examples.col("rel_id")), "left")
+        .select(relations.col(SourceColumns.TASK), relations.col(InstructionSchema.INS_ID),
+            relations.col("pos"), relations.col("rel_id"), col("example"));
+    Column found = col("example").isNotNull();
+    Dataset<Row> gathered = resolved
+        .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID)
+        .agg(
+            sort_array(collect_list(when(found, struct(col("pos"), col("example"))))).as("found"),
+            sort_array(collect_list(when(org.apache.spark.sql.functions.not(found), struct(col("pos"), col("rel_id")))))
+                .as("missing"));
+    Dataset<Row> withContext = wanted
+        .select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
+            col(InstructionSchema.IMAGE_IDS))
+        .join(gathered, usingColumns(SourceColumns.TASK, InstructionSchema.INS_ID), "left")
+        .select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
+            col(InstructionSchema.IMAGE_IDS),
+            slice(transform(orEmpty("found", gathered),
+                    e -> e.getField("example")), 1, maxContext).as(InContextSchema.CONTEXT),
+            transform(orEmpty("missing", gathered),
+                e -> e.getField("rel_id")).as(InContextSchema.MISSING_INS_IDS));
+    // image ids of the instruction and of its (cut) context that no image row has
+    Dataset<Row> imageRefs = withContext
+        .select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
+            explode(array_distinct(flatten(org.apache.spark.sql.functions.array(
+                col(InstructionSchema.IMAGE_IDS),
+                flatten(transform(col(InContextSchema.CONTEXT),
+                    e -> e.getField(InstructionSchema.IMAGE_IDS))))))).as("image_id"));
+    Dataset<Row> missingImages = imageRefs
+        .join(imageIds.distinct(), imageRefs.col("image_id").equalTo(imageIds.col(ImageSchema.IMAGE_ID)),
+            "left_anti")
+        .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID)
+        .agg(sort_array(collect_list(col("image_id"))).as(InContextSchema.MISSING_IMAGE_IDS));
+    return withContext
+        .join(missingImages, usingColumns(SourceColumns.TASK, InstructionSchema.INS_ID), "left")
+        .select(
+            col(InstructionSchema.INS_ID),
+            transform(col(InContextSchema.CONTEXT), e -> e.getField(InstructionSchema.INS_ID))
+                .as(InContextSchema.CONTEXT_INS_IDS),
+            col(InContextSchema.MISSING_INS_IDS),
+            orEmpty(InContextSchema.MISSING_IMAGE_IDS, missingImages)
+                .as(InContextSchema.MISSING_IMAGE_IDS),
+            col(InContextSchema.CONTEXT),
+            col(SourceColumns.TASK));
+  }
+
+  /** The array column, or an empty array of its type where a left join found nothing. */
+  private static Column orEmpty(String column, Dataset<Row> of) {
+    return coalesce(col(column),
+        org.apache.spark.sql.functions.array().cast(of.schema().apply(column).dataType()));
+  }
+
+  private static scala.collection.immutable.Seq<String> usingColumns(String... names) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(List.of(names)).toList();
+  }
+
+  /** Per task: instructions, mean/max context length, dangling relations, missing images. */
+  static Dataset<Row> stats(Dataset<Row> incontext) {
+    return incontext.groupBy(SourceColumns.TASK)
+        .agg(count("*").as("instructions"),
+            org.apache.spark.sql.functions.avg(size(col(InContextSchema.CONTEXT_INS_IDS)))
+                .as("mean_context"),
+            org.apache.spark.sql.functions.max(size(col(InContextSchema.CONTEXT_INS_IDS)))
+                .as("max_context"),
+            sum(size(col(InContextSchema.MISSING_INS_IDS))).cast("long").as("dangling"),
+            sum(when(size(col(InContextSchema.MISSING_IMAGE_IDS)).gt(0), 1).otherwise(0))
+                .cast("long").as("with_missing_images"))
+        .orderBy(SourceColumns.TASK);
+  }
+
+  private static ObjectNode statsDocument(Instant started, long ms, Config config, List<Row> rows) {
+    ObjectNode root = new ObjectMapper().createObjectNode();
+    root.put("job", NAME);
+    root.put("started", started.toString());
+    root.put("duration_ms", ms);
+    root.putObject("paths").put("warehouse", config.warehouse());
+    root.put("max_context", config.maxContext());
+    ObjectNode tasks = root.putObject("tasks");
+    for (Row r : rows) {
+      ObjectNode t = tasks.putObject(r.getString(0));
+      t.put("instructions", r.getLong(1));
+      t.put("mean_context_length", r.isNullAt(2) ? 0.0 : r.getDouble(2));
+      t.put("max_context_length", r.isNullAt(3) ? 0 : r.getInt(3));
+      t.put("dangling_relations", r.getLong(4));
+      t.put("instructions_with_missing_images", r.getLong(5));
+    }
+    return root;
+  }
+
+  /** {@code join-incontext}. */
+  @Command(name = NAME, mixinStandardHelpOptions = true,
+      description = "Related instructions (rel_ins_ids) -> incontext/task=<TASK>/ with ordered context examples.")
+  public static final class Cli implements Callable<Integer> {
+    @Option(names = "--warehouse", required = true, paramLabel = "DIR",
+        description = "The warehouse with the instructions and images tables; local or s3a://.")
+    String warehouse;
+
+    @Option(names = "--tasks", split = ",", paramLabel = "TASK",
+        description = "Only these tasks (default: all). Related ids may point into any task.")
+    List<String> tasks = List.of();
+
+    @Option(names = "--max-context", paramLabel = "N", defaultValue = "2147483647",
+        description = "At most this many context examples per instruction (default: all).")
+    int maxContext;
+
+    @Mixin SparkOptions spark;
+
+    @Override
+    public Integer call() {
+      Config config = new Config(warehouse, Set.copyOf(tasks), maxContext);
+      run(JobSession.start(NAME, spark.conf()), config);
+      return 0;
+    }
+  }
+}
