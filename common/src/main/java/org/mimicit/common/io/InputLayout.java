@@ -68,7 +68,8 @@ public final class InputLayout {
       List<TaskFile> files = new ArrayList<>();
       Set<String> found = new TreeSet<>();
       if (status.isFile()) {
-        String task = root.getParent() == null ? "default" : root.getParent().getName();
+        String task = taskOf(root, root.getParent() == null ? "default" : root.getParent().getName(),
+            kind);
         found.add(task);
         files.add(new TaskFile(task, status.getPath().toString(), status.getLen(),
             status.getModificationTime()));
@@ -112,9 +113,17 @@ public final class InputLayout {
       throws IOException {
     for (FileStatus f : fs.listStatus(dir)) {
       if (f.isFile() && kindOf(f.getPath().getName()) == kind) {
-        out.add(new TaskFile(task, f.getPath().toString(), f.getLen(), f.getModificationTime()));
+        out.add(new TaskFile(taskOf(f.getPath(), task, kind), f.getPath().toString(), f.getLen(),
+            f.getModificationTime()));
       }
     }
+  }
+
+  /** A train file names its task ({@code <TASK>_train.json}); other files take the folder's. */
+  private static String taskOf(Path file, String folderTask, Kind kind) {
+    String name = file.getName();
+    return kind == Kind.TRAIN && name.endsWith("_train.json")
+        ? name.substring(0, name.length() - "_train.json".length()) : folderTask;
   }
 
   private static boolean hidden(String name) {

@@ -32,6 +32,7 @@ final class JsonReaderFactory implements PartitionReaderFactory {
       return switch (format) {
         case IMAGES -> new ImagesPartitionReader(range, readSchema, mode, conf.get());
         case INSTRUCTIONS -> new InstructionsPartitionReader(range, readSchema, mode, conf.get());
+        case TRAIN -> new TrainPartitionReader(range, readSchema, mode, conf.get());
       };
     } catch (IOException e) {
       throw new MimicitException(e, "Cannot open %s: %s", range.path(), e.getMessage());

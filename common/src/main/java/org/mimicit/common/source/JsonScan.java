@@ -72,7 +72,9 @@ final class JsonScan implements ScanBuilder, SupportsPushDownRequiredColumns, Sc
     long splitSize = splitSize(spark, files);
     List<InputPartition> ranges = new ArrayList<>();
     for (TaskFile file : files) {
-      long[] cuts = cuts(file.length(), splitSize);
+      // train files are read whole, one task each (they are a fraction of the instructions' size)
+      long[] cuts = format == SourceFormat.TRAIN ? new long[] {0, file.length()}
+          : cuts(file.length(), splitSize);
       if (format == SourceFormat.INSTRUCTIONS) {
         cuts = RecordIndexes.recordStarts(conf, file, cuts);
       }

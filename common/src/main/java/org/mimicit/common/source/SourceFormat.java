@@ -33,6 +33,12 @@ enum SourceFormat {
       .add(InstructionSchema.REL_INS_IDS, new ArrayType(StringType, false), true)
       .add(InstructionSchema.EXTRA_JSON, StringType, true)
       .add(InstructionSchema.SOURCE, StringType, false)
+      .add(RejectedSchema.SOURCE_OFFSET, LongType, false)),
+  TRAIN("mimicit-train", InputLayout.Kind.TRAIN, new StructType()
+      .add(SourceColumns.TASK, StringType, false)
+      .add(InstructionSchema.INS_ID, StringType, true)
+      .add(InstructionSchema.REL_INS_IDS, new ArrayType(StringType, false), true)
+      .add(InstructionSchema.SOURCE, StringType, false)
       .add(RejectedSchema.SOURCE_OFFSET, LongType, false));
 
   final String shortName;

@@ -150,6 +150,21 @@ class MimicitInstructionsSourceTest extends SparkTestBase {
   }
 
   @Test
+  void readsTrainFilesWithTheTaskFromTheFileName() throws IOException {
+    Path folder = Files.createDirectories(dir.resolve("configs"));
+    Files.writeString(folder.resolve("LA_train.json"), "{\"A\": [\"B\", \"C\"], \"B\": [],"
+        + " \"C\": \"oops\", \"D\": [\"x\", 1]}");
+    Files.writeString(folder.resolve("SD_train.json"), "{\"S\": [\"A\"]}");
+    List<String> rows = spark.read().format("mimicit-train").load(folder.toString())
+        .orderBy("task", "source_offset").collectAsList().stream()
+        .map(r -> r.getAs("task") + "/" + r.getAs("ins_id") + "=" + (r.isNullAt(2) ? "null"
+            : r.getList(2)) + ":" + r.getAs("reason"))
+        .collect(Collectors.toList());
+    assertThat(rows).containsExactly("LA/A=[B, C]:null", "LA/B=[]:null", "LA/C=null:invalid_field",
+        "LA/D=null:invalid_field", "SD/S=[A]:null");
+  }
+
+  @Test
   void failsWithoutADataObject() throws IOException {
     write("LA", "{\"meta\": {}}");
     assertThatThrownBy(() -> read())

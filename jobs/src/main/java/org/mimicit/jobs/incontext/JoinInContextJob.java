@@ -62,7 +62,7 @@ public final class JoinInContextJob {
   }
 
   /** What the job joins; validated on construction. */
-  public record Config(String warehouse, Set<String> tasks, int maxContext) {
+  public record Config(String warehouse, Set<String> tasks, int maxContext, String trainConfig) {
     public Config {
       Preconditions.checkArgument(warehouse != null && !warehouse.isBlank(),
           "Cannot join: --warehouse is empty.");
@@ -78,7 +78,8 @@ public final class JoinInContextJob {
     Dataset<Row> instructions = spark.read().parquet(config.warehouse() + "/" + InstructionSchema.TABLE);
     Dataset<Row> images = spark.read().parquet(config.warehouse() + "/" + ImageSchema.TABLE)
         .select(col(ImageSchema.IMAGE_ID));
-    Dataset<Row> joined = contexts(instructions, images, config.tasks(), config.maxContext());
+    Dataset<Row> train = trainRelations(spark, instructions, config.trainConfig());
+    Dataset<Row> joined = contexts(instructions, images, train, config.tasks(), config.maxContext());
     joined.write()
         .mode("overwrite")
         .option("partitionOverwriteMode", "dynamic")
@@ -98,12 +99,23 @@ public final class JoinInContextJob {
    * The in-context rows of {@code instructions} (all tasks are looked up, only {@code tasks} are
    * joined; all when empty). Pure: no actions.
    */
-  static Dataset<Row> contexts(Dataset<Row> instructions, Dataset<Row> imageIds, Set<String> tasks,
-      int maxContext) {
+  static Dataset<Row> contexts(Dataset<Row> instructions, Dataset<Row> imageIds,
+      Dataset<Row> train, Set<String> tasks, int maxContext) {
     Dataset<Row> wanted = tasks.isEmpty() ? instructions
         : instructions.where(col(SourceColumns.TASK).isin(tasks.toArray()));
+    // relations: a task's train config replaces its rel_ins_ids (instructions it leaves out get
+    // none; ids it names that are no instruction are left out)
+    Dataset<Row> declared = wanted.select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
+        col(InstructionSchema.REL_INS_IDS));
+    if (train != null) {
+      Dataset<Row> trainTasks = train.select(SourceColumns.TASK).distinct();
+      declared = declared.join(trainTasks, usingColumns(SourceColumns.TASK), "left_anti")
+          .unionByName(train.join(declared.select(SourceColumns.TASK, InstructionSchema.INS_ID),
+              usingColumns(SourceColumns.TASK, InstructionSchema.INS_ID), "inner")
+              .select(SourceColumns.TASK, InstructionSchema.INS_ID, InstructionSchema.REL_INS_IDS));
+    }
     // (task, ins_id, pos, rel_id), self-references and repeats dropped, first position kept
-    Dataset<Row> relations = wanted
+    Dataset<Row> relations = declared
         .select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
             posexplode(col(InstructionSchema.REL_INS_IDS)).as(new String[] {"pos", "rel_id"}))
         .where(col("rel_id").notEqual(col(InstructionSchema.INS_ID)))
@@ -157,6 +169,47 @@ public final class JoinInContextJob {
                 .as(InContextSchema.MISSING_IMAGE_IDS),
             col(InContextSchema.CONTEXT),
             col(SourceColumns.TASK));
+  }
+
+  /**
+   * The train relations in use: from {@code trainConfig} (a {@code <TASK>_train.json} file or a
+   * folder of them) when given, else the {@code <TASK>_train.json} files found next to the
+   * instruction files the warehouse was made from; null when there are none. Bad records of a
+   * train file are logged and left out.
+   */
+  static Dataset<Row> trainRelations(SparkSession spark, Dataset<Row> instructions,
+      String trainConfig) {
+    List<String> paths = new java.util.ArrayList<>();
+    if (trainConfig != null) {
+      paths.add(trainConfig);
+    } else {
+      org.apache.hadoop.conf.Configuration conf = spark.sessionState().newHadoopConf();
+      for (Row r : instructions.select(SourceColumns.TASK, InstructionSchema.SOURCE).distinct()
+          .collectAsList()) {
+        org.apache.hadoop.fs.Path next = new org.apache.hadoop.fs.Path(
+            new org.apache.hadoop.fs.Path(r.getString(1)).getParent(), r.getString(0) + "_train.json");
+        try {
+          if (next.getFileSystem(conf).exists(next) && !paths.contains(next.toString())) {
+            paths.add(next.toString());
+          }
+        } catch (java.io.IOException e) {
+          LOG.warn("{}: cannot look for {}: {}", NAME, next, e.getMessage());
+        }
+      }
+    }
+    if (paths.isEmpty()) {
+      return null;
+    }
+    LOG.info("{}: relations from {}", NAME, paths);
+    Dataset<Row> read = spark.read().format("mimicit-train")
+        .option("paths", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(paths).toString())
+        .load();
+    long bad = read.where(col("reason").isNotNull()).count();
+    if (bad > 0) {
+      LOG.warn("{}: {} train record(s) are not {{ins_id: [ids]}} and are left out", NAME, bad);
+    }
+    return read.where(col("reason").isNull())
+        .select(SourceColumns.TASK, InstructionSchema.INS_ID, InstructionSchema.REL_INS_IDS);
   }
 
   /** The array column, or an empty array of its type where a left join found nothing. */
@@ -214,6 +267,12 @@ public final class JoinInContextJob {
         description = "Only these tasks (default: all). Related ids may point into any task.")
     List<String> tasks = List.of();
 
+    @Option(names = "--train-config", paramLabel = "PATH",
+        description = "A <TASK>_train.json ({ins_id: [related ids]}) or a folder of them; replaces "
+            + "rel_ins_ids for its tasks (default: the <TASK>_train.json files next to the input, "
+            + "if any).")
+    String trainConfig;
+
     @Option(names = "--max-context", paramLabel = "N", defaultValue = "2147483647",
         description = "At most this many context examples per instruction (default: all).")
     int maxContext;
@@ -222,7 +281,7 @@ public final class JoinInContextJob {
 
     @Override
     public Integer call() {
-      Config config = new Config(warehouse, Set.copyOf(tasks), maxContext);
+      Config config = new Config(warehouse, Set.copyOf(tasks), maxContext, trainConfig);
       run(JobSession.start(NAME, spark.conf()), config);
       return 0;
     }

@@ -41,7 +41,7 @@ class JoinInContextJobTest extends SparkTestBase {
 
   private Map<String, String> contexts(Set<String> tasks, int max) {
     Map<String, String> out = new TreeMap<>();
-    for (Row r : JoinInContextJob.contexts(instructions(), images(), tasks, max).collectAsList()) {
+    for (Row r : JoinInContextJob.contexts(instructions(), images(), null, tasks, max).collectAsList()) {
       List<Row> context = r.getList(r.fieldIndex("context"));
       out.put(r.<String>getAs("task") + "/" + r.getAs("ins_id"),
           r.getList(r.fieldIndex("context_ins_ids")) + " missing=" + r.getList(r.fieldIndex("missing_ins_ids"))
@@ -62,12 +62,32 @@ class JoinInContextJobTest extends SparkTestBase {
   }
 
   @Test
+  void aTrainConfigReplacesTheRelationsOfItsTasksOnly() {
+    Dataset<Row> train = spark.createDataFrame(List.of(
+            RowFactory.create("LA", "A", new String[] {"C", "S", "Z"}),   // cross-task, dangling
+            RowFactory.create("LA", "UNKNOWN", new String[] {"A"})),      // no such instruction
+        new StructType().add("task", DataTypes.StringType).add("ins_id", DataTypes.StringType)
+            .add("rel_ins_ids", DataTypes.createArrayType(DataTypes.StringType)));
+    Map<String, String> out = new TreeMap<>();
+    for (Row r : JoinInContextJob.contexts(instructions(), images(), train, Set.of(),
+        Integer.MAX_VALUE).collectAsList()) {
+      out.put(r.getAs("task") + "/" + r.getAs("ins_id"), r.getList(r.fieldIndex("context_ins_ids"))
+          + " missing=" + r.getList(r.fieldIndex("missing_ins_ids")));
+    }
+    assertThat(out).containsExactly(
+        Map.entry("LA/A", "[C, S] missing=[Z]"),
+        Map.entry("LA/B", "[] missing=[]"),
+        Map.entry("LA/C", "[] missing=[]"),          // left out of the train config: no context
+        Map.entry("SD/S", "[A] missing=[Y]"));      // SD has no train config: rel_ins_ids
+  }
+
+  @Test
   void cutsTheContextToMaxContextAndJoinsOnlyTheTasksAsked() {
     assertThat(contexts(Set.of("LA"), 1)).containsExactly(
         Map.entry("LA/A", "[B] missing=[X] images=[] first=q B|a B|[i2]"),
         Map.entry("LA/B", "[] missing=[] images=[] first=-"),
         Map.entry("LA/C", "[A] missing=[] images=[gone] first=q A|a A|[i1]"));
-    assertThat(Arrays.asList(JoinInContextJob.contexts(instructions(), images(), Set.of(), 0)
+    assertThat(Arrays.asList(JoinInContextJob.contexts(instructions(), images(), null, Set.of(), 0)
         .columns())).containsExactly("ins_id", "context_ins_ids", "missing_ins_ids",
             "missing_image_ids", "context", "task");
   }

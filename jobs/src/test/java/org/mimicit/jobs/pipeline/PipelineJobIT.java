@@ -29,10 +29,12 @@ class PipelineJobIT extends SparkTestBase {
     assertThat(spark.read().parquet(wh + "/images").where("task = 'DC'").selectExpr("min(image_id)")
         .first().getString(0)).matches("DC_IMG_v_.{11}_0000");
 
-    // join-incontext: LA_INS_09001 was rejected (no answer), so it dangles where it is related
+    // join-incontext: LA's relations come from sample/mimicit/LA/LA_train.json (found next to
+    // the input); the other tasks' from rel_ins_ids, where a rejected instruction dangles
     assertThat(spark.read().parquet(wh + "/incontext").count()).isEqualTo(97);
-    assertThat(spark.read().parquet(wh + "/incontext").where("ins_id = 'LA_INS_00014'")
-        .selectExpr("missing_ins_ids").first().getList(0)).containsExactly("LA_INS_09001");
+    assertThat(spark.read().parquet(wh + "/incontext").where("ins_id = 'LA_INS_00001'")
+        .selectExpr("context_ins_ids").first().getList(0)).containsExactly(
+            "LA_INS_00005", "LA_INS_00008", "LA_INS_00011", "LA_INS_00014", "LA_INS_00017");
     assertThat(tmp.resolve("wh/_stats/join-incontext.json")).exists();
   }
 }
