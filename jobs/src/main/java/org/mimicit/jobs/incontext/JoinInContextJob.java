@@ -53,6 +53,8 @@ import picocli.CommandLine.Option;
  */
 public final class JoinInContextJob {
   public static final String NAME = "join-incontext";
+  /** Context examples the random policy draws when --max-context is not given. */
+  static final int DEFAULT_RANDOM_K = 7;
   private static final Logger LOG = LoggerFactory.getLogger(JoinInContextJob.class);
 
   private JoinInContextJob() {}
@@ -62,13 +64,20 @@ public final class JoinInContextJob {
   }
 
   /** What the job joins; validated on construction. */
-  public record Config(String warehouse, Set<String> tasks, int maxContext, String trainConfig) {
+  public record Config(String warehouse, Set<String> tasks, int maxContext, String trainConfig,
+      Relations policy, long seed) {
     public Config {
       Preconditions.checkArgument(warehouse != null && !warehouse.isBlank(),
           "Cannot join: --warehouse is empty.");
       Preconditions.checkArgument(maxContext >= 0,
           "Cannot set --max-context to %s, the value must be 0 or more.", maxContext);
+      Preconditions.checkArgument(policy != null, "Cannot join: no --policy.");
       tasks = Set.copyOf(tasks);
+    }
+
+    /** Every task, policy rel, train configs found next to the input, no cut. */
+    public static Config defaults(String warehouse) {
+      return new Config(warehouse, Set.of(), Integer.MAX_VALUE, null, Relations.REL, 0);
     }
   }
 
@@ -78,8 +87,10 @@ public final class JoinInContextJob {
     Dataset<Row> instructions = spark.read().parquet(config.warehouse() + "/" + InstructionSchema.TABLE);
     Dataset<Row> images = spark.read().parquet(config.warehouse() + "/" + ImageSchema.TABLE)
         .select(col(ImageSchema.IMAGE_ID));
-    Dataset<Row> train = trainRelations(spark, instructions, config.trainConfig());
-    Dataset<Row> joined = contexts(instructions, images, train, config.tasks(), config.maxContext());
+    Dataset<Row> train = config.policy() == Relations.REL
+        ? trainRelations(spark, instructions, config.trainConfig()) : null;
+    Dataset<Row> joined = contexts(instructions, images, train, config.tasks(), config.maxContext(),
+        config.policy(), config.seed());
     joined.write()
         .mode("overwrite")
         .option("partitionOverwriteMode", "dynamic")
@@ -100,11 +111,23 @@ public final class JoinInContextJob {
    * joined; all when empty). Pure: no actions.
    */
   static Dataset<Row> contexts(Dataset<Row> instructions, Dataset<Row> imageIds,
-      Dataset<Row> train, Set<String> tasks, int maxContext) {
+      Dataset<Row> train, Set<String> tasks, int maxContext, Relations policy, long seed) {
     Dataset<Row> wanted = tasks.isEmpty() ? instructions
         : instructions.where(col(SourceColumns.TASK).isin(tasks.toArray()));
-    // relations: a task's train config replaces its rel_ins_ids (instructions it leaves out get
-    // none; ids it names that are no instruction are left out)
+    Dataset<Row> declared = switch (policy) {
+      case REL -> declaredRelations(wanted, train);
+      case SAME_IMAGES -> Relations.sameImages(wanted);
+      case RANDOM -> Relations.random(wanted,
+          maxContext == Integer.MAX_VALUE ? DEFAULT_RANDOM_K : maxContext, seed);
+    };
+    return resolve(instructions, imageIds, wanted, declared, maxContext);
+  }
+
+  /**
+   * Policy {@code rel}: a task's train config replaces its {@code rel_ins_ids} (instructions it
+   * leaves out get none; ids it names that are no instruction are left out).
+   */
+  private static Dataset<Row> declaredRelations(Dataset<Row> wanted, Dataset<Row> train) {
     Dataset<Row> declared = wanted.select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
         col(InstructionSchema.REL_INS_IDS));
     if (train != null) {
@@ -114,6 +137,12 @@ public final class JoinInContextJob {
               usingColumns(SourceColumns.TASK, InstructionSchema.INS_ID), "inner")
               .select(SourceColumns.TASK, InstructionSchema.INS_ID, InstructionSchema.REL_INS_IDS));
     }
+    return declared;
+  }
+
+  /** Joins declared relations (task, ins_id, rel_ins_ids) into the in-context rows of wanted. */
+  private static Dataset<Row> resolve(Dataset<Row> instructions, Dataset<Row> imageIds,
+      Dataset<Row> wanted, Dataset<Row> declared, int maxContext) {
     // (task, ins_id, pos, rel_id), self-references and repeats dropped, first position kept
     Dataset<Row> relations = declared
         .select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
@@ -243,6 +272,7 @@ public final class JoinInContextJob {
     root.put("duration_ms", ms);
     root.putObject("paths").put("warehouse", config.warehouse());
     root.put("max_context", config.maxContext());
+    root.put("policy", config.policy().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     ObjectNode tasks = root.putObject("tasks");
     for (Row r : rows) {
       ObjectNode t = tasks.putObject(r.getString(0));
@@ -277,11 +307,22 @@ public final class JoinInContextJob {
         description = "At most this many context examples per instruction (default: all).")
     int maxContext;
 
+    @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "rel",
+        description = "Where relations come from: rel (the train config, else rel_ins_ids), "
+            + "same-images (instructions sharing an image), random (k others of the task, k = "
+            + "--max-context or 7). Default: ${DEFAULT-VALUE}.")
+    String policy;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+        description = "Seed of the random policy: the same seed gives the same relations.")
+    long seed;
+
     @Mixin SparkOptions spark;
 
     @Override
     public Integer call() {
-      Config config = new Config(warehouse, Set.copyOf(tasks), maxContext, trainConfig);
+      Config config = new Config(warehouse, Set.copyOf(tasks), maxContext, trainConfig,
+          Relations.parse(policy), seed);
       run(JobSession.start(NAME, spark.conf()), config);
       return 0;
     }

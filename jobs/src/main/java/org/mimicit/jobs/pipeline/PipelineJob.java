@@ -70,7 +70,7 @@ public final class PipelineJob {
       LOG.info("pipeline: {} -> {}", in, wh);
       ConvertImagesJob.run(session, config);
       ConvertInstructionsJob.run(session, config);
-      JoinInContextJob.run(session, new JoinInContextJob.Config(wh, Set.of(), Integer.MAX_VALUE, null));
+      JoinInContextJob.run(session, JoinInContextJob.Config.defaults(wh));
       LOG.info("pipeline: done; the warehouse is {}", wh);
       return 0;
     }

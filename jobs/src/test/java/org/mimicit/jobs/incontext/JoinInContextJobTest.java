@@ -41,7 +41,7 @@ class JoinInContextJobTest extends SparkTestBase {
 
   private Map<String, String> contexts(Set<String> tasks, int max) {
     Map<String, String> out = new TreeMap<>();
-    for (Row r : JoinInContextJob.contexts(instructions(), images(), null, tasks, max).collectAsList()) {
+    for (Row r : JoinInContextJob.contexts(instructions(), images(), null, tasks, max, Relations.REL, 0).collectAsList()) {
       List<Row> context = r.getList(r.fieldIndex("context"));
       out.put(r.<String>getAs("task") + "/" + r.getAs("ins_id"),
           r.getList(r.fieldIndex("context_ins_ids")) + " missing=" + r.getList(r.fieldIndex("missing_ins_ids"))
@@ -70,7 +70,7 @@ class JoinInContextJobTest extends SparkTestBase {
             .add("rel_ins_ids", DataTypes.createArrayType(DataTypes.StringType)));
     Map<String, String> out = new TreeMap<>();
     for (Row r : JoinInContextJob.contexts(instructions(), images(), train, Set.of(),
-        Integer.MAX_VALUE).collectAsList()) {
+        Integer.MAX_VALUE, Relations.REL, 0).collectAsList()) {
       out.put(r.getAs("task") + "/" + r.getAs("ins_id"), r.getList(r.fieldIndex("context_ins_ids"))
           + " missing=" + r.getList(r.fieldIndex("missing_ins_ids")));
     }
@@ -81,13 +81,61 @@ class JoinInContextJobTest extends SparkTestBase {
         Map.entry("SD/S", "[A] missing=[Y]"));      // SD has no train config: rel_ins_ids
   }
 
+  private Map<String, List<Object>> policy(List<Row> rows, Relations policy, int max, long seed) {
+    Map<String, List<Object>> out = new TreeMap<>();
+    for (Row r : JoinInContextJob.contexts(spark.createDataFrame(rows, INSTRUCTIONS), images(),
+        null, Set.of(), max, policy, seed).collectAsList()) {
+      out.put(r.getAs("ins_id"), r.getList(r.fieldIndex("context_ins_ids")));
+    }
+    return out;
+  }
+
+  @Test
+  void sameImagesRelatesInstructionsOfTheTaskThatShareAnImage() {
+    List<Row> rows = List.of(
+        ins("LA", "P1", List.of("x", "y"), List.of("P3")),
+        ins("LA", "P2", List.of("y", "y"), List.of()),
+        ins("LA", "P3", List.of("z"), List.of()),
+        ins("LA", "P4", List.of("x"), List.of()),
+        ins("SD", "Q1", List.of("x"), List.of()));
+    assertThat(policy(rows, Relations.SAME_IMAGES, Integer.MAX_VALUE, 0)).containsExactly(
+        Map.entry("P1", List.of("P2", "P4")), Map.entry("P2", List.of("P1")),
+        Map.entry("P3", List.of()), Map.entry("P4", List.of("P1")), Map.entry("Q1", List.of()));
+  }
+
+  @Test
+  void randomDrawsKOthersOfTheSameTaskTheSameWayForTheSameSeed() {
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      rows.add(ins(i < 10 ? "LA" : "SD", "R" + i, List.of(), List.of()));
+    }
+    Map<String, List<Object>> first = policy(rows, Relations.RANDOM, 3, 42);
+    assertThat(first).hasSize(12);
+    first.forEach((id, context) -> {
+      boolean la = Integer.parseInt(id.substring(1)) < 10;
+      assertThat(context).as(id).hasSize(la ? 3 : 1).doesNotHaveDuplicates().doesNotContain(id)
+          .allMatch(other -> (Integer.parseInt(((String) other).substring(1)) < 10) == la);
+    });
+    assertThat(policy(rows, Relations.RANDOM, 3, 42)).isEqualTo(first);
+    assertThat(policy(rows, Relations.RANDOM, 3, 7)).isNotEqualTo(first);
+    assertThat(policy(rows, Relations.RANDOM, Integer.MAX_VALUE, 42).get("R0"))
+        .hasSize(JoinInContextJob.DEFAULT_RANDOM_K);
+  }
+
+  @Test
+  void namesTheValidPolicies() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Relations.parse("nearest"))
+        .hasMessage("Cannot set --policy to nearest, the value must be one of rel, same-images, random.");
+    assertThat(Relations.parse("same-images")).isEqualTo(Relations.SAME_IMAGES);
+  }
+
   @Test
   void cutsTheContextToMaxContextAndJoinsOnlyTheTasksAsked() {
     assertThat(contexts(Set.of("LA"), 1)).containsExactly(
         Map.entry("LA/A", "[B] missing=[X] images=[] first=q B|a B|[i2]"),
         Map.entry("LA/B", "[] missing=[] images=[] first=-"),
         Map.entry("LA/C", "[A] missing=[] images=[gone] first=q A|a A|[i1]"));
-    assertThat(Arrays.asList(JoinInContextJob.contexts(instructions(), images(), null, Set.of(), 0)
+    assertThat(Arrays.asList(JoinInContextJob.contexts(instructions(), images(), null, Set.of(), 0, Relations.REL, 0)
         .columns())).containsExactly("ins_id", "context_ins_ids", "missing_ins_ids",
             "missing_image_ids", "context", "task");
   }
