@@ -65,7 +65,7 @@ public final class JoinInContextJob {
 
   /** What the job joins; validated on construction. */
   public record Config(String warehouse, Set<String> tasks, int maxContext, String trainConfig,
-      Relations policy, long seed) {
+      Relations policy, long seed, String writeTrainConfig) {
     public Config {
       Preconditions.checkArgument(warehouse != null && !warehouse.isBlank(),
           "Cannot join: --warehouse is empty.");
@@ -77,7 +77,7 @@ public final class JoinInContextJob {
 
     /** Every task, policy rel, train configs found next to the input, no cut. */
     public static Config defaults(String warehouse) {
-      return new Config(warehouse, Set.of(), Integer.MAX_VALUE, null, Relations.REL, 0);
+      return new Config(warehouse, Set.of(), Integer.MAX_VALUE, null, Relations.REL, 0, null);
     }
   }
 
@@ -96,9 +96,13 @@ public final class JoinInContextJob {
         .option("partitionOverwriteMode", "dynamic")
         .partitionBy(SourceColumns.TASK)
         .parquet(config.warehouse() + "/" + InContextSchema.TABLE);
-    Dataset<Row> written = spark.read().parquet(config.warehouse() + "/" + InContextSchema.TABLE);
-    List<Row> stats = stats(config.tasks().isEmpty() ? written
-        : written.where(col(SourceColumns.TASK).isin(config.tasks().toArray()))).collectAsList();
+    Dataset<Row> all = spark.read().parquet(config.warehouse() + "/" + InContextSchema.TABLE);
+    Dataset<Row> written = config.tasks().isEmpty() ? all
+        : all.where(col(SourceColumns.TASK).isin(config.tasks().toArray()));
+    if (config.writeTrainConfig() != null) {
+      TrainConfigWriter.write(spark, written, config.writeTrainConfig());
+    }
+    List<Row> stats = stats(written).collectAsList();
     JobStats.write(spark.sessionState().newHadoopConf(), config.warehouse(), NAME,
         statsDocument(startedAt, (System.nanoTime() - started) / 1_000_000, config, stats));
     stats.forEach(r -> LOG.info("{}: task {}: {} instructions, context length mean {} max {}, "
@@ -317,12 +321,16 @@ public final class JoinInContextJob {
         description = "Seed of the random policy: the same seed gives the same relations.")
     long seed;
 
+    @Option(names = "--write-train-config", paramLabel = "DIR",
+        description = "Also write the relations in use as <DIR>/<TASK>_train.json, for the Otter trainer.")
+    String writeTrainConfig;
+
     @Mixin SparkOptions spark;
 
     @Override
     public Integer call() {
       Config config = new Config(warehouse, Set.copyOf(tasks), maxContext, trainConfig,
-          Relations.parse(policy), seed);
+          Relations.parse(policy), seed, writeTrainConfig);
       run(JobSession.start(NAME, spark.conf()), config);
       return 0;
     }
