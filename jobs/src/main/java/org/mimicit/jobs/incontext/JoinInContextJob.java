@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.flatten;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.size;
@@ -19,6 +20,7 @@ import static org.apache.spark.sql.functions.when;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Column;
@@ -35,6 +37,7 @@ import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.source.SourceColumns;
 import org.mimicit.jobs.JobSession;
 import org.mimicit.jobs.Main;
+import org.mimicit.jobs.ProgressReporter;
 import org.mimicit.jobs.SparkOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,13 +92,30 @@ public final class JoinInContextJob {
         .select(col(ImageSchema.IMAGE_ID));
     Dataset<Row> train = config.policy() == Relations.REL
         ? trainRelations(spark, instructions, config.trainConfig()) : null;
-    Dataset<Row> joined = contexts(instructions, images, train, config.tasks(), config.maxContext(),
-        config.policy(), config.seed());
-    joined.write()
-        .mode("overwrite")
-        .option("partitionOverwriteMode", "dynamic")
-        .partitionBy(SourceColumns.TASK)
-        .parquet(config.warehouse() + "/" + InContextSchema.TABLE);
+    Dataset<Row> wanted = wanted(instructions, config.tasks());
+    Dataset<Row> declared = declared(wanted, train, config.maxContext(), config.policy(),
+        config.seed());
+    Map<String, Long> selfReferences = countByTask(declared
+        .select(col(SourceColumns.TASK), size(org.apache.spark.sql.functions.filter(
+            col(InstructionSchema.REL_INS_IDS), x -> x.equalTo(col(InstructionSchema.INS_ID))))
+            .as("n")));
+    Map<String, Long> unknownTrainIds = train == null ? Map.of() : countByTask(train
+        .join(instructions.select(SourceColumns.TASK, InstructionSchema.INS_ID),
+            usingColumns(SourceColumns.TASK, InstructionSchema.INS_ID), "left_anti")
+        .select(col(SourceColumns.TASK), lit(1).as("n")));
+    unknownTrainIds.forEach((task, n) -> LOG.warn("{}: task {}: {} id(s) of the train config "
+        + "name no instruction and are left out", NAME, task, n));
+    Dataset<Row> joined = resolve(instructions, images, wanted, declared, config.maxContext());
+    try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), NAME, 10)) {
+      spark.sparkContext().setJobDescription("join relations into contexts");
+      joined.write()
+          .mode("overwrite")
+          .option("partitionOverwriteMode", "dynamic")
+          .partitionBy(SourceColumns.TASK)
+          .parquet(config.warehouse() + "/" + InContextSchema.TABLE);
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
     Dataset<Row> all = spark.read().parquet(config.warehouse() + "/" + InContextSchema.TABLE);
     Dataset<Row> written = config.tasks().isEmpty() ? all
         : all.where(col(SourceColumns.TASK).isin(config.tasks().toArray()));
@@ -104,7 +124,8 @@ public final class JoinInContextJob {
     }
     List<Row> stats = stats(written).collectAsList();
     JobStats.write(spark.sessionState().newHadoopConf(), config.warehouse(), NAME,
-        statsDocument(startedAt, (System.nanoTime() - started) / 1_000_000, config, stats));
+        statsDocument(startedAt, (System.nanoTime() - started) / 1_000_000, config, stats,
+            selfReferences, unknownTrainIds));
     stats.forEach(r -> LOG.info("{}: task {}: {} instructions, context length mean {} max {}, "
         + "{} dangling relations, {} with missing images", NAME, r.getString(0), r.getLong(1),
         r.getDouble(2), r.getInt(3), r.getLong(4), r.getLong(5)));
@@ -116,15 +137,25 @@ public final class JoinInContextJob {
    */
   static Dataset<Row> contexts(Dataset<Row> instructions, Dataset<Row> imageIds,
       Dataset<Row> train, Set<String> tasks, int maxContext, Relations policy, long seed) {
-    Dataset<Row> wanted = tasks.isEmpty() ? instructions
+    Dataset<Row> wanted = wanted(instructions, tasks);
+    return resolve(instructions, imageIds, wanted,
+        declared(wanted, train, maxContext, policy, seed), maxContext);
+  }
+
+  private static Dataset<Row> wanted(Dataset<Row> instructions, Set<String> tasks) {
+    return tasks.isEmpty() ? instructions
         : instructions.where(col(SourceColumns.TASK).isin(tasks.toArray()));
-    Dataset<Row> declared = switch (policy) {
+  }
+
+  /** The relations the policy gives: rows {@code task, ins_id, rel_ins_ids}. */
+  private static Dataset<Row> declared(Dataset<Row> wanted, Dataset<Row> train, int maxContext,
+      Relations policy, long seed) {
+    return switch (policy) {
       case REL -> declaredRelations(wanted, train);
       case SAME_IMAGES -> Relations.sameImages(wanted);
       case RANDOM -> Relations.random(wanted,
           maxContext == Integer.MAX_VALUE ? DEFAULT_RANDOM_K : maxContext, seed);
     };
-    return resolve(instructions, imageIds, wanted, declared, maxContext);
   }
 
   /**
@@ -269,7 +300,16 @@ public final class JoinInContextJob {
         .orderBy(SourceColumns.TASK);
   }
 
-  private static ObjectNode statsDocument(Instant started, long ms, Config config, List<Row> rows) {
+  private static Map<String, Long> countByTask(Dataset<Row> taskAndN) {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    for (Row r : taskAndN.groupBy(SourceColumns.TASK).agg(sum("n").cast("long")).collectAsList()) {
+      counts.put(r.getString(0), r.getLong(1));
+    }
+    return counts;
+  }
+
+  private static ObjectNode statsDocument(Instant started, long ms, Config config, List<Row> rows,
+      Map<String, Long> selfReferences, Map<String, Long> unknownTrainIds) {
     ObjectNode root = new ObjectMapper().createObjectNode();
     root.put("job", NAME);
     root.put("started", started.toString());
@@ -285,6 +325,8 @@ public final class JoinInContextJob {
       t.put("max_context_length", r.isNullAt(3) ? 0 : r.getInt(3));
       t.put("dangling_relations", r.getLong(4));
       t.put("instructions_with_missing_images", r.getLong(5));
+      t.put("self_references", selfReferences.getOrDefault(r.getString(0), 0L));
+      t.put("unknown_train_ids", unknownTrainIds.getOrDefault(r.getString(0), 0L));
     }
     return root;
   }

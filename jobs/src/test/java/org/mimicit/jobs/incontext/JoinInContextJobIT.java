@@ -42,7 +42,8 @@ class JoinInContextJobIT extends SparkTestBase {
         .isEqualTo("{\"A\":[\"B\",\"C\"],\"B\":[],\"C\":[]}");
     assertThat(Files.readString(Path.of(configs, "SD_train.json"))).isEqualTo("{\"S\":[\"A\"]}");
     assertThat(Files.readString(Path.of(wh, "_stats", "join-incontext.json")))
-        .contains("\"dangling_relations\" : 1", "\"instructions_with_missing_images\" : 1");
+        .contains("\"dangling_relations\" : 1", "\"instructions_with_missing_images\" : 1",
+            "\"self_references\" : 1", "\"unknown_train_ids\" : 0");
     List<Row> before = spark.read().parquet(wh + "/incontext").orderBy("ins_id").collectAsList();
 
     // the written configs, read back as --train-config, give the same contexts
