@@ -128,7 +128,8 @@ public final class JoinInContextJob {
             selfReferences, unknownTrainIds));
     stats.forEach(r -> LOG.info("{}: task {}: {} instructions, context length mean {} max {}, "
         + "{} dangling relations, {} with missing images", NAME, r.getString(0), r.getLong(1),
-        r.getDouble(2), r.getInt(3), r.getLong(4), r.getLong(5)));
+        String.format(java.util.Locale.ROOT, "%.2f", r.isNullAt(2) ? 0.0 : r.getDouble(2)),
+        r.isNullAt(3) ? 0 : r.getInt(3), r.getLong(4), r.getLong(5)));
   }
 
   /**
