@@ -26,6 +26,7 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
   private final AtomicLong tasksDone = new AtomicLong();
   private final AtomicLong running = new AtomicLong();
   private volatile String stage = "starting";
+  private volatile int stageId = -1;
 
   public ProgressReporter(SparkContext sc, String job, long intervalSeconds) {
     this.sc = sc;
@@ -41,8 +42,10 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
 
   @Override
   public void onStageSubmitted(SparkListenerStageSubmitted event) {
+    stageId = event.stageInfo().stageId(); // the newest stage; earlier ones may still finish
     tasksTotal.set(event.stageInfo().numTasks());
     tasksDone.set(0);
+    running.set(0);
     String description = event.properties() == null ? null
         : event.properties().getProperty("spark.job.description");
     stage = description != null ? description : event.stageInfo().name();
@@ -58,11 +61,16 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
 
   @Override
   public void onTaskStart(SparkListenerTaskStart event) {
-    running.incrementAndGet();
+    if (event.stageId() == stageId) {
+      running.incrementAndGet();
+    }
   }
 
   @Override
   public void onTaskEnd(SparkListenerTaskEnd event) {
+    if (event.stageId() != stageId) {
+      return;
+    }
     running.decrementAndGet();
     tasksDone.incrementAndGet();
   }

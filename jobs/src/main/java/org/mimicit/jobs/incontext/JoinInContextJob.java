@@ -88,8 +88,7 @@ public final class JoinInContextJob {
     long started = System.nanoTime();
     Instant startedAt = Instant.now();
     Dataset<Row> instructions = spark.read().parquet(config.warehouse() + "/" + InstructionSchema.TABLE);
-    Dataset<Row> images = spark.read().parquet(config.warehouse() + "/" + ImageSchema.TABLE)
-        .select(col(ImageSchema.IMAGE_ID));
+    Dataset<Row> images = imageIds(spark, config.warehouse());
     Dataset<Row> train = config.policy() == Relations.REL
         ? trainRelations(spark, instructions, config.trainConfig()) : null;
     Dataset<Row> wanted = wanted(instructions, config.tasks());
@@ -275,6 +274,22 @@ public final class JoinInContextJob {
     }
     return read.where(col("reason").isNull())
         .select(SourceColumns.TASK, InstructionSchema.INS_ID, InstructionSchema.REL_INS_IDS);
+  }
+
+  /** The ids of the images table; none (every image missing) when it was not converted. */
+  private static Dataset<Row> imageIds(SparkSession spark, String warehouse) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(warehouse, ImageSchema.TABLE);
+    try {
+      if (path.getFileSystem(spark.sessionState().newHadoopConf()).exists(path)) {
+        return spark.read().parquet(path.toString()).select(col(ImageSchema.IMAGE_ID));
+      }
+    } catch (java.io.IOException e) {
+      throw new org.mimicit.common.error.MimicitException(e, "Cannot read %s: %s", path,
+          e.getMessage());
+    }
+    LOG.warn("{}: no images table in {}: every image id is reported missing", NAME, warehouse);
+    return spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
+        .add(ImageSchema.IMAGE_ID, org.apache.spark.sql.types.DataTypes.StringType));
   }
 
   /** The array column, or an empty array of its type where a left join found nothing. */
