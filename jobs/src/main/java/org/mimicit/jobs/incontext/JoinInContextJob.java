@@ -34,6 +34,7 @@ import org.mimicit.common.stats.JobStats;
 import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.InContextSchema;
 import org.mimicit.common.schema.InstructionSchema;
+import org.mimicit.common.schema.RejectedSchema;
 import org.mimicit.common.source.SourceColumns;
 import org.mimicit.jobs.JobSession;
 import org.mimicit.jobs.Main;
@@ -90,7 +91,7 @@ public final class JoinInContextJob {
     Dataset<Row> instructions = spark.read().parquet(config.warehouse() + "/" + InstructionSchema.TABLE);
     Dataset<Row> images = imageIds(spark, config.warehouse());
     Dataset<Row> train = config.policy() == Relations.REL
-        ? trainRelations(spark, instructions, config.trainConfig()) : null;
+        ? trainRelations(spark, instructions, config.trainConfig(), config.warehouse()) : null;
     Dataset<Row> wanted = wanted(instructions, config.tasks());
     Dataset<Row> declared = declared(wanted, train, config.maxContext(), config.policy(),
         config.seed());
@@ -239,10 +240,10 @@ public final class JoinInContextJob {
    * The train relations in use: from {@code trainConfig} (a {@code <TASK>_train.json} file or a
    * folder of them) when given, else the {@code <TASK>_train.json} files found next to the
    * instruction files the warehouse was made from; null when there are none. Bad records of a
-   * train file are logged and left out.
+   * train file are left out and written to {@code rejected/train/task=<TASK>/}.
    */
   static Dataset<Row> trainRelations(SparkSession spark, Dataset<Row> instructions,
-      String trainConfig) {
+      String trainConfig, String warehouse) {
     List<String> paths = new java.util.ArrayList<>();
     if (trainConfig != null) {
       paths.add(trainConfig);
@@ -268,10 +269,19 @@ public final class JoinInContextJob {
     Dataset<Row> read = spark.read().format("mimicit-train")
         .option("paths", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(paths).toString())
         .load();
-    long bad = read.where(col("reason").isNotNull()).count();
-    if (bad > 0) {
-      LOG.warn("{}: {} train record(s) are not {{ins_id: [ids]}} and are left out", NAME, bad);
+    Dataset<Row> bad = read.where(col("reason").isNotNull()).select(
+        col(InstructionSchema.INS_ID).as(RejectedSchema.ID), col(RejectedSchema.REASON),
+        col(RejectedSchema.DETAIL), col(RejectedSchema.SOURCE), col(RejectedSchema.SOURCE_OFFSET),
+        col(SourceColumns.TASK)).cache();
+    long rejected = bad.count();
+    if (rejected > 0) {
+      String dir = warehouse + "/" + RejectedSchema.pathOf("train");
+      LOG.warn("{}: {} train record(s) are not {{ins_id: [ids]}}: left out, written to {}", NAME,
+          rejected, dir);
+      bad.write().mode("overwrite").option("partitionOverwriteMode", "dynamic")
+          .partitionBy(SourceColumns.TASK).parquet(dir);
     }
+    bad.unpersist();
     return read.where(col("reason").isNull())
         .select(SourceColumns.TASK, InstructionSchema.INS_ID, InstructionSchema.REL_INS_IDS);
   }

@@ -46,12 +46,18 @@ class JoinInContextJobIT extends SparkTestBase {
             "\"self_references\" : 1", "\"unknown_train_ids\" : 0");
     List<Row> before = spark.read().parquet(wh + "/incontext").orderBy("ins_id").collectAsList();
 
-    // the written configs, read back as --train-config, give the same contexts
+    // the written configs, read back as --train-config, give the same contexts; a bad record of a
+    // train config goes to rejected/train
+    Files.writeString(Path.of(configs, "LA_train.json"),
+        Files.readString(Path.of(configs, "LA_train.json")).replace("}", ",\"D\":\"oops\"}"));
     JoinInContextJob.run(spark, new JoinInContextJob.Config(wh, Set.of("LA"), Integer.MAX_VALUE,
         configs, Relations.REL, 0, null));
     List<Row> after = spark.read().parquet(wh + "/incontext").orderBy("ins_id").collectAsList();
     assertThat(after.stream().map(r -> r.getAs("ins_id") + "=" + r.getList(1)).toList())
         .containsExactly("A=[B, C]", "B=[]", "C=[]", "S=[A]");
     assertThat(before.size()).isEqualTo(after.size());
+    assertThat(spark.read().parquet(wh + "/rejected/train").collectAsList())
+        .extracting(r -> r.getAs("task") + "/" + r.getAs("id") + ":" + r.getAs("reason"))
+        .containsExactly("LA/D:invalid_field");
   }
 }
