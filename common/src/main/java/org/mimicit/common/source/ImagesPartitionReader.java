@@ -101,14 +101,9 @@ final class ImagesPartitionReader implements PartitionReader<InternalRow> {
       row[SOURCE] = source;
       row[OFFSET] = parser.offset();
       String reason = fill(row);
-      if (reason != null) {
-        if (mode == ReadMode.DROPMALFORMED) {
-          continue;
-        }
-        if (mode == ReadMode.FAILFAST) {
-          throw new MimicitException("Cannot read image %s at byte %d of %s: %s (%s)",
-              parser.id(), parser.offset(), range.path(), reason, row[DETAIL]);
-        }
+      if (reason != null && !mode.keepBadRecord("image", parser.id(), parser.offset(),
+          range.path(), reason, row[DETAIL])) {
+        continue;
       }
       current = new GenericInternalRow(projection.project(row));
       return true;

@@ -12,7 +12,6 @@ import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
-import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.io.DataFiles;
 import org.mimicit.common.json.InstructionsJsonParser;
 import org.mimicit.common.schema.RejectReason;
@@ -83,11 +82,10 @@ final class InstructionsPartitionReader implements PartitionReader<InternalRow> 
           row[REL_INS_IDS] = strings(parser.relInsIds());
           row[EXTRA] = parser.extraJson() == null ? null : UTF8String.fromString(parser.extraJson());
         }
-      } else if (mode == ReadMode.DROPMALFORMED) {
+      } else if (!mode.keepBadRecord("instruction", parser.id(), parser.offset(), range.path(),
+          reason,
+          parser.detail())) {
         continue;
-      } else if (mode == ReadMode.FAILFAST) {
-        throw new MimicitException("Cannot read instruction %s at byte %d of %s: %s (%s)",
-            parser.id(), parser.offset(), range.path(), reason, parser.detail());
       } else {
         row[REASON] = UTF8String.fromString(reason);
         row[DETAIL] = UTF8String.fromString(parser.detail());

@@ -11,6 +11,19 @@ public enum ReadMode {
   /** The first bad record fails the read. */
   FAILFAST;
 
+  /**
+   * What a reader does with a bad record: true to return it (PERMISSIVE), false to skip it
+   * (DROPMALFORMED); FAILFAST throws, naming the record ({@code what} is e.g. "image").
+   */
+  boolean keepBadRecord(String what, String id, long offset, String path, String reason,
+      Object detail) {
+    if (this == FAILFAST) {
+      throw new org.mimicit.common.error.MimicitException(
+          "Cannot read %s %s at byte %d of %s: %s (%s)", what, id, offset, path, reason, detail);
+    }
+    return this == PERMISSIVE;
+  }
+
   static ReadMode parse(String value) {
     try {
       return valueOf(value.toUpperCase(Locale.ROOT));

@@ -64,11 +64,10 @@ final class TrainPartitionReader implements PartitionReader<InternalRow> {
       if (reason == null) {
         row[RELATED] = new GenericArrayData(
             parser.related().stream().map(UTF8String::fromString).toArray());
-      } else if (mode == ReadMode.DROPMALFORMED) {
+      } else if (!mode.keepBadRecord("train relations of", parser.id(), parser.offset(),
+          range.path(), reason,
+          parser.detail())) {
         continue;
-      } else if (mode == ReadMode.FAILFAST) {
-        throw new MimicitException("Cannot read train relations of %s at byte %d of %s: %s (%s)",
-            parser.id(), parser.offset(), range.path(), reason, parser.detail());
       } else {
         row[REASON] = UTF8String.fromString(reason);
         row[DETAIL] = UTF8String.fromString(parser.detail());
