@@ -15,7 +15,11 @@ public enum RejectReason {
   /** The JSON text is broken at this point (syntax error, truncated file). */
   MALFORMED_JSON("malformed_json"),
   /** An API request that never produced an accepted answer. */
-  API_FAILED("api_failed");
+  API_FAILED("api_failed"),
+  /** One image of a Spot-the-Difference pair without the other ({@code convert-sources}). */
+  MISSING_PAIR("missing_pair"),
+  /** A video the decoder cannot open or read ({@code convert-sources}). */
+  UNDECODABLE_VIDEO("undecodable_video");
 
   private final String code;
 
