@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import org.mimicit.jobs.images.ConvertImagesJob;
 import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
+import org.mimicit.jobs.multilingual.ExpandMultilingualJob;
 import org.mimicit.jobs.pipeline.PipelineJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +27,7 @@ import picocli.CommandLine.ParameterException;
         ConvertImagesJob.Cli.class,
         ConvertInstructionsJob.Cli.class,
         JoinInContextJob.Cli.class,
+        ExpandMultilingualJob.Cli.class,
         PipelineJob.Cli.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

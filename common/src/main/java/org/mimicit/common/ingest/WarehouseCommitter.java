@@ -1,6 +1,7 @@
 package org.mimicit.common.ingest;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * partition (the re-run replaces it with nothing). Until the swap the old output stays as it was,
  * so a failed or killed run leaves the previous output intact and visible.
  */
-final class WarehouseCommitter {
+public final class WarehouseCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseCommitter.class);
 
   private WarehouseCommitter() {}
@@ -33,26 +34,41 @@ final class WarehouseCommitter {
         fs.mkdirs(dir);
         rename(fs, new Path(part.path()), new Path(dir, part.name()));
       }
-      Path old = new Path(staging, "_old");
+      List<String> partitions = new ArrayList<>();
       for (String tablePath : tablePaths) {
         for (String task : tasks) {
-          String partition = tablePath + "/task=" + task;
-          Path target = new Path(warehouse, partition);
-          Path fresh = new Path(assembled, partition);
-          fs.mkdirs(target.getParent());
-          if (fs.exists(target)) {
-            fs.mkdirs(new Path(old, tablePath));
-            rename(fs, target, new Path(old, partition));
-          }
-          if (fs.exists(fresh)) {
-            rename(fs, fresh, target);
-          }
+          partitions.add(tablePath + "/task=" + task);
         }
       }
+      swap(fs, warehouse, staging, partitions);
       LOG.info("Committed {} file(s) for task(s) {} of {}", parts.size(), tasks, tablePaths);
     } catch (IOException e) {
       throw new MimicitException(e, "Cannot commit the output in %s: %s. The staged files are in %s.",
           warehouse, e.getMessage(), staging);
+    }
+  }
+
+  /**
+   * Replaces each partition (a path relative to the warehouse) by the one assembled under
+   * {@code <staging>/_commit/}, or removes it when nothing was assembled for it. The old one is
+   * moved into {@code <staging>/_old/} first, for the caller to delete with the staging folder.
+   */
+  public static void swap(FileSystem fs, String warehouse, Path staging, Collection<String> partitions)
+      throws IOException {
+    Path assembled = new Path(staging, "_commit");
+    Path old = new Path(staging, "_old");
+    for (String partition : partitions) {
+      Path target = new Path(warehouse, partition);
+      Path fresh = new Path(assembled, partition);
+      fs.mkdirs(target.getParent());
+      if (fs.exists(target)) {
+        Path moved = new Path(old, partition);
+        fs.mkdirs(moved.getParent());
+        rename(fs, target, moved);
+      }
+      if (fs.exists(fresh)) {
+        rename(fs, fresh, target);
+      }
     }
   }
 

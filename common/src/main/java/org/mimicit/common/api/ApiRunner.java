@@ -1,0 +1,176 @@
+package org.mimicit.common.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.mimicit.common.api.ApiCallException.Kind;
+import org.mimicit.common.error.MimicitException;
+
+/**
+ * Runs one task's requests: at most {@code concurrency} in flight, each paced by the task's
+ * {@link RateLimiter}, retried with {@link Backoff} on 429, 5xx, timeouts and bad replies, and
+ * asked again for what the reply left out or got wrong, until the attempts run out; then the
+ * remaining units are given up ({@code api_failed}). What a request is, and what of a reply is
+ * accepted, is the {@link Work}'s: the translation stage and the generation stage share this.
+ *
+ * @param <B> a batch: the units one request asks for
+ */
+public final class ApiRunner<B> implements AutoCloseable {
+  /** The stage-specific part: building requests and judging replies. */
+  public interface Work<B> {
+    ChatRequest request(B batch);
+
+    /**
+     * Validates a reply, persists the accepted units (before returning) and returns what must be
+     * asked again, or null when every unit of the batch was accepted.
+     */
+    Rest<B> accept(B batch, ChatReply reply);
+
+    /** Gives up on every unit of {@code batch}: rejected as {@code api_failed} with {@code reason}. */
+    void giveUp(B batch, String reason);
+
+    /** Smaller batches for a request the server refused as it was (HTTP 400), or {@code [batch]}. */
+    List<B> split(B batch);
+  }
+
+  /** What a reply left to ask again, and why. */
+  public record Rest<B>(B batch, String reason) {}
+
+  private final ChatClient client;
+  private final RateLimiter limiter;
+  private final Backoff backoff;
+  private final int maxAttempts;
+  private final ApiMetrics metrics;
+  private final Work<B> work;
+  private final Semaphore slots;
+  private final int concurrency;
+  private final ExecutorService pool;
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+  public ApiRunner(ChatClient client, ApiSettings settings, RateLimiter limiter, int concurrency,
+      ApiMetrics metrics, Work<B> work) {
+    this.client = client;
+    this.limiter = limiter;
+    this.backoff = new Backoff(settings.backoffBase(), settings.backoffMax());
+    this.maxAttempts = settings.maxAttempts();
+    this.metrics = metrics;
+    this.work = work;
+    this.concurrency = concurrency;
+    this.slots = new Semaphore(concurrency);
+    this.pool = Executors.newFixedThreadPool(concurrency, r -> {
+      Thread t = new Thread(r, "mimicit-api");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Queues a batch; blocks while {@code concurrency} batches are in flight. */
+  public void submit(B batch) throws InterruptedException {
+    throwIfFailed();
+    slots.acquire();
+    pool.execute(() -> {
+      try {
+        if (failure.get() == null) {
+          run(batch, 0);
+        }
+      } catch (Throwable t) {
+        failure.compareAndSet(null, t);
+      } finally {
+        slots.release();
+      }
+    });
+  }
+
+  /** Waits for every batch submitted; throws when one failed the task (a fatal API error). */
+  public void finish() throws InterruptedException {
+    slots.acquire(concurrency);
+    slots.release(concurrency);
+    throwIfFailed();
+  }
+
+  private void throwIfFailed() {
+    Throwable t = failure.get();
+    if (t instanceof ApiCallException e) {
+      throw new MimicitException(e, "The API refused the requests: %s. Check the API base, the key "
+          + "(OPENAI_API_KEY or --api-key), the model and, for Azure, the deployment and API version.",
+          e.getMessage());
+    }
+    if (t != null) {
+      throw new MimicitException(t, "The API stage failed: %s", t);
+    }
+  }
+
+  private void run(B first, int attemptsSoFar) throws InterruptedException {
+    B batch = first;
+    int attempt = attemptsSoFar;
+    String lastError = null;
+    while (batch != null) {
+      if (failure.get() != null) {
+        return;
+      }
+      if (attempt >= maxAttempts) {
+        work.giveUp(batch, lastError + " (after " + attempt + " attempts)");
+        return;
+      }
+      attempt++;
+      ChatRequest request = work.request(batch);
+      limiter.acquire(request.estimatedTokens());
+      metrics.sent(attempt > 1);
+      ChatReply reply;
+      try {
+        reply = client.complete(request);
+      } catch (ApiCallException e) {
+        lastError = e.getMessage();
+        if (e.kind() == Kind.FATAL) {
+          failure.compareAndSet(null, e);
+          return;
+        }
+        if (e.kind() == Kind.REFUSED) {
+          List<B> parts = work.split(batch);
+          if (parts.size() > 1) {
+            for (B part : parts) {
+              run(part, attempt);
+            }
+          } else {
+            work.giveUp(batch, lastError);
+          }
+          return;
+        }
+        Duration wait = backoff.delay(attempt, e.retryAfter(), ThreadLocalRandom.current());
+        if (e.kind() == Kind.RATE_LIMITED) {
+          metrics.rateLimited();
+          limiter.pauseFor(wait.toNanos()); // every request of the task waits
+        } else {
+          metrics.failedAttempt();
+          TimeUnit.MILLISECONDS.sleep(wait.toMillis());
+        }
+        continue;
+      }
+      metrics.tokens(reply.promptTokens(), reply.completionTokens());
+      if (reply.totalTokens() > 0) {
+        limiter.correct(reply.totalTokens() - request.estimatedTokens());
+      }
+      if (!reply.holdBack().isZero()) {
+        limiter.pauseFor(reply.holdBack().toNanos());
+      }
+      Rest<B> rest = work.accept(batch, reply);
+      if (rest != null) {
+        metrics.failedAttempt();
+        lastError = rest.reason();
+        batch = rest.batch();
+      } else {
+        batch = null;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}
