@@ -106,9 +106,13 @@ public final class ApiRunner<B> implements AutoCloseable {
   }
 
   private void run(B first, int attemptsSoFar) throws InterruptedException {
+    runParts(first, attemptsSoFar, null);
+  }
+
+  private void runParts(B first, int attemptsSoFar, String error) throws InterruptedException {
     B batch = first;
     int attempt = attemptsSoFar;
-    String lastError = null;
+    String lastError = error;
     while (batch != null) {
       if (failure.get() != null) {
         return;
@@ -134,7 +138,7 @@ public final class ApiRunner<B> implements AutoCloseable {
           List<B> parts = work.split(batch);
           if (parts.size() > 1) {
             for (B part : parts) {
-              run(part, attempt);
+              runParts(part, attempt, lastError);
             }
           } else {
             work.giveUp(batch, lastError);
@@ -159,13 +163,20 @@ public final class ApiRunner<B> implements AutoCloseable {
         limiter.pauseFor(reply.holdBack().toNanos());
       }
       Rest<B> rest = work.accept(batch, reply);
-      if (rest != null) {
-        metrics.failedAttempt();
-        lastError = rest.reason();
-        batch = rest.batch();
-      } else {
-        batch = null;
+      if (rest == null) {
+        return;
       }
+      metrics.failedAttempt();
+      lastError = rest.reason();
+      List<B> parts = work.split(rest.batch());
+      if (parts.size() > 1) {
+        // one bad item must not fail the others with it: each is asked on its own from now on
+        for (B part : parts) {
+          runParts(part, attempt, lastError);
+        }
+        return;
+      }
+      batch = rest.batch();
     }
   }
 

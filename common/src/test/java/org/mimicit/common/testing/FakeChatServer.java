@@ -33,7 +33,7 @@ public final class FakeChatServer implements AutoCloseable {
   /** What to do with one request. */
   public enum Fault {
     NONE, RATE_LIMITED, SERVER_ERROR, SLOW, INVALID_JSON, CUT_REPLY, NOT_JSON_CONTENT,
-    MISSING_LANGUAGE, UNTRANSLATED
+    MISSING_LANGUAGE, UNTRANSLATED, UNAUTHORIZED
   }
 
   /** One source item of a request. */
@@ -153,6 +153,7 @@ public final class FakeChatServer implements AutoCloseable {
       int status = switch (fault) {
         case RATE_LIMITED -> 429;
         case SERVER_ERROR -> 503;
+        case UNAUTHORIZED -> 401;
         default -> 200;
       };
       calls.add(new Call(n, at, exchange.getRequestURI().toString(), auth, langs, items,
@@ -189,6 +190,7 @@ public final class FakeChatServer implements AutoCloseable {
         send(exchange, 429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}");
       }
       case SERVER_ERROR -> send(exchange, 503, "{\"error\":{\"message\":\"The server is overloaded\"}}");
+      case UNAUTHORIZED -> send(exchange, 401, "{\"error\":{\"message\":\"Incorrect API key provided\"}}");
       case INVALID_JSON -> send(exchange, 200, "{\"id\": \"chatcmpl-1\", \"choices\": [{\"message\": ");
       case CUT_REPLY -> {
         byte[] full = reply(body, content(langs, items, Fault.NONE)).getBytes(StandardCharsets.UTF_8);
