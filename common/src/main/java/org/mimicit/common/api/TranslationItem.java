@@ -19,6 +19,17 @@ public record TranslationItem(String id, String instruction, String answer, List
     }
   }
 
+  /** This item without the languages whose keys are in {@code done}; null when none is left. */
+  public TranslationItem without(java.util.Set<String> done) {
+    List<Integer> left = new java.util.ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      if (!done.contains(keys.get(i))) {
+        left.add(i);
+      }
+    }
+    return left.isEmpty() ? null : left.size() == keys.size() ? this : only(left);
+  }
+
   /** This item with only the languages at {@code indexes}. */
   TranslationItem only(List<Integer> indexes) {
     return new TranslationItem(id, instruction, answer, indexes.stream().map(langs::get).toList(),

@@ -3,12 +3,14 @@ package org.mimicit.jobs.multilingual;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import org.mimicit.common.api.ApiCacheReader;
 import org.mimicit.common.api.ApiCacheWriter;
 import org.mimicit.common.api.ApiRunner;
 import org.mimicit.common.api.ApiSettings;
@@ -63,7 +65,10 @@ final class TranslationTask implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> items) throws Exception {
     TaskContext ctx = TaskContext.get();
-    String prefix = ctx == null ? "part" : "part-" + ctx.stageId() + "-" + ctx.partitionId() + "-" + ctx.attemptNumber();
+    String partition = ctx == null ? "part" : "part-" + ctx.stageId() + "-" + ctx.partitionId();
+    String prefix = ctx == null ? partition : partition + "-" + ctx.attemptNumber();
+    // a retried task finds what its failed attempts already got accepted, and does not ask again
+    Set<String> done = ApiCacheReader.keysOf(conf.get(), cacheDir, partition + "-");
     ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     RateLimiter limiter = new RateLimiter(requestsPerMinute, tokensPerMinute, RateLimiter.Clock.SYSTEM);
     TranslationBatcher batcher = new TranslationBatcher(batchItems, settings.maxOutputTokens());
@@ -71,7 +76,14 @@ final class TranslationTask implements MapPartitionsFunction<Row, Row> {
         ApiRunner<List<TranslationItem>> runner = new ApiRunner<>(ChatClient.of(settings), settings, limiter,
             concurrency, metrics, new TranslationWork(prompt, settings, cache, metrics, failures::add))) {
       while (items.hasNext()) {
-        List<TranslationItem> batch = batcher.add(item(items.next()));
+        TranslationItem item = item(items.next());
+        if (!done.isEmpty()) {
+          item = item.without(done);
+          if (item == null) {
+            continue;
+          }
+        }
+        List<TranslationItem> batch = batcher.add(item);
         if (batch != null) {
           runner.submit(batch);
         }
