@@ -91,6 +91,20 @@ public final class ApiOptions {
         Duration.ofSeconds(1), Duration.ofSeconds(60));
   }
 
+  /**
+   * As {@link #settings}, but offline unless {@code --api-base} is on the command line: a pipeline
+   * run spends money only when asked to, even where {@code OPENAI_API_BASE} is set.
+   */
+  public ApiSettings settingsOfflineUnlessBaseGiven(Map<String, String> env) {
+    boolean wasOffline = offline;
+    offline = offline || base == null;
+    try {
+      return settings(env);
+    } finally {
+      offline = wasOffline;
+    }
+  }
+
   /** The job-wide limits. */
   public ApiLimits limits() {
     return new ApiLimits(requestsPerMinute, tokensPerMinute, maxConcurrency);

@@ -2,10 +2,12 @@ package org.mimicit.jobs.pipeline;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.mimicit.common.source.MimicitInstructionsSource;
+import org.mimicit.jobs.ApiOptions;
 import org.mimicit.jobs.IngestConfig;
 import org.mimicit.jobs.JobSession;
 import org.mimicit.jobs.Main;
@@ -13,6 +15,8 @@ import org.mimicit.jobs.SparkOptions;
 import org.mimicit.jobs.images.ConvertImagesJob;
 import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
+import org.mimicit.jobs.multilingual.ExpandMultilingualConfig;
+import org.mimicit.jobs.multilingual.ExpandMultilingualJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -20,8 +24,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Runs every stage in order: convert-images, convert-instructions, join-incontext (later stages
- * join here as they land). With no arguments it runs on the bundled sample ({@code sample/mimicit}) and writes under
+ * Runs every stage in order: convert-images, convert-instructions, join-incontext,
+ * expand-multilingual (offline unless {@code --api-base} is given; later stages join here as they
+ * land). With no arguments it runs on the bundled sample ({@code sample/mimicit}) and writes under
  * {@code out/}.
  */
 public final class PipelineJob {
@@ -58,6 +63,13 @@ public final class PipelineJob {
         description = "Per stage, as in each command (default: ${DEFAULT-VALUE}).")
     double maxRejectRatio;
 
+    @Option(names = "--cache-from", paramLabel = "DIR", split = ",",
+        description = "Read-only API caches for the expansion (default: with no --input, the sample's recorded "
+            + "translations, sample/api-cache/translate).")
+    List<String> cacheFrom;
+
+    @Mixin ApiOptions api;
+
     @Mixin SparkOptions spark;
 
     @Override
@@ -71,8 +83,21 @@ public final class PipelineJob {
       ConvertImagesJob.run(session, config);
       ConvertInstructionsJob.run(session, config);
       JoinInContextJob.run(session, JoinInContextJob.Config.defaults(wh));
+      ExpandMultilingualJob.run(session, expandConfig(wh, input == null));
       LOG.info("pipeline: done; the warehouse is {}", wh);
       return 0;
+    }
+
+    /**
+     * Expansion into the default languages: offline unless {@code --api-base} is given; on the
+     * bundled sample it answers from the sample's recorded cache of human translations.
+     */
+    ExpandMultilingualConfig expandConfig(String wh, boolean bundledSample) {
+      List<String> caches = cacheFrom != null ? cacheFrom : bundledSample
+          ? List.of(home().resolve("sample/api-cache/translate").toString()) : List.of();
+      return new ExpandMultilingualConfig(wh, Set.of(), ExpandMultilingualConfig.DEFAULT_LANGUAGES,
+          api.settingsOfflineUnlessBaseGiven(System.getenv()), api.limits(), 4, null, caches, false,
+          api.pricePer1kTokens(), maxRejectRatio, 30);
     }
   }
 }

@@ -15,7 +15,8 @@ class PipelineJobIT extends SparkTestBase {
   void runsEveryStageOnTheBundledSample() {
     Path sample = Path.of(System.getProperty("user.dir")).getParent().resolve("sample/mimicit");
     String wh = tmp.resolve("wh").toString();
-    assertThat(Main.execute("pipeline", "--input", sample.toString(), "--warehouse", wh)).isZero();
+    assertThat(Main.execute("pipeline", "--input", sample.toString(), "--warehouse", wh,
+        "--cache-from", sample.resolveSibling("api-cache/translate").toString())).isZero();
 
     assertThat(spark.read().parquet(wh + "/images").count()).isEqualTo(41);
     assertThat(spark.read().parquet(wh + "/instructions").count()).isEqualTo(97);
@@ -36,5 +37,13 @@ class PipelineJobIT extends SparkTestBase {
         .selectExpr("context_ins_ids").first().getList(0)).containsExactly(
             "LA_INS_00005", "LA_INS_00008", "LA_INS_00011", "LA_INS_00014", "LA_INS_00017");
     assertThat(tmp.resolve("wh/_stats/join-incontext.json")).exists();
+
+    // expand-multilingual, offline: the sample's recorded human translations of 24 LA pairs
+    assertThat(spark.read().parquet(wh + "/translations").count()).isEqualTo(24 * 7);
+    assertThat(spark.read().parquet(wh + "/translations").where("task = 'LA' and lang = 'zh' and ins_id = 'LA_INS_00001'")
+        .selectExpr("instruction").first().getString(0)).isEqualTo("图中的女士穿着什么？");
+    assertThat(spark.read().parquet(wh + "/translations").select("lang").distinct().count()).isEqualTo(7);
+    assertThat(tmp.resolve("wh/rejected/translations/task=LA")).doesNotExist();
+    assertThat(tmp.resolve("wh/_stats/expand-multilingual.json")).exists();
   }
 }
