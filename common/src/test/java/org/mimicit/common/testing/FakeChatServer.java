@@ -69,6 +69,7 @@ public final class FakeChatServer implements AutoCloseable {
   public FakeChatServer(int port) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     server.createContext("/", this::handle);
+    server.createContext("/stats", this::stats);
     server.setExecutor(Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "fake-chat-server");
       t.setDaemon(true);
@@ -164,6 +165,43 @@ public final class FakeChatServer implements AutoCloseable {
       respond(exchange, fault, body, langs, items);
     } catch (RuntimeException e) {
       throw new IOException(e);
+    }
+  }
+
+  /**
+   * {@code GET /stats}: requests, 429s, requests per minute from the first to the last, and
+   * duplicates (an item and language answered in full more than once).
+   */
+  public ObjectNode summary() {
+    List<Call> all = calls();
+    ObjectNode s = JSON.createObjectNode();
+    s.put("requests", all.size());
+    s.put("http_429", all.stream().filter(c -> c.status() == 429).count());
+    s.put("http_200", all.stream().filter(c -> c.status() == 200).count());
+    if (all.size() > 1) {
+      long first = all.stream().mapToLong(Call::nanos).min().getAsLong();
+      long last = all.stream().mapToLong(Call::nanos).max().getAsLong();
+      s.put("seconds", (last - first) / 1e9);
+      s.put("requests_per_minute", (all.size() - 1) / ((last - first) / 60e9));
+    }
+    Map<String, Integer> answered = new java.util.HashMap<>();
+    for (Call c : all) {
+      if (c.answeredFully()) {
+        for (Item i : c.items()) {
+          for (String lang : c.languages()) {
+            answered.merge(i.instruction() + "\0" + i.answer() + "\0" + lang, 1, Integer::sum);
+          }
+        }
+      }
+    }
+    s.put("units_answered", answered.size());
+    s.put("duplicates", answered.values().stream().filter(n -> n > 1).mapToInt(n -> n - 1).sum());
+    return s;
+  }
+
+  private void stats(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      send(exchange, 200, JSON.writeValueAsString(summary()));
     }
   }
 

@@ -244,7 +244,8 @@ public final class ExpandMultilingualJob {
         config.batchItems(), config.cacheRollSeconds());
     try (ApiProgress progress = new ApiProgress(spark.sparkContext(), NAME, counts, pendingUnits, 10)) {
       spark.sparkContext().setJobDescription("translate through the API");
-      items.repartition(tasks, col("id"))
+      // round robin: the tasks get equal shares, so all of them run (and use their budget) to the end
+      items.repartition(tasks)
           .sortWithinPartitions(expr("concat_ws(',', transform(units, u -> u.lang))"), col("id"))
           .mapPartitions(task, Encoders.row(TranslationTask.FAILURE_SCHEMA))
           .write().parquet(out.toString());

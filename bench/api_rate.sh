@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The API stage against a rate-limited server: expand-multilingual on ITEMS generated instructions
+# (default 1500, one language, one item per request) against the project's loopback chat server
+# (common's FakeChatServer: answers 429 with Retry-After beyond RPM requests per minute, LATENCY_MS
+# per reply). The job is given the same limit, --max-requests-per-minute RPM. From the server's
+# own log it prints the sustained request rate against the limit, the share of 429s and the
+# duplicates (an item answered in full twice), and appends a JSON line to bench/results/api-rate.jsonl.
+# Targets: rate >= 95% of the limit, < 2% 429s, 0 duplicates. Smoke run: ITEMS=200 bench/api_rate.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ITEMS=${ITEMS:-1500}
+RPM=${RPM:-600}
+LATENCY_MS=${LATENCY_MS:-800}
+CONCURRENCY=${CONCURRENCY:-32}
+PORT=${PORT:-18431}
+DATA=bench/data/api-rate-$ITEMS
+mkdir -p bench/results "$DATA"
+if [ ! -f common/target/test-classes/org/mimicit/common/testing/FakeChatServer.class ] \
+    || [ ! -f jobs/target/launcher/classpath-provided.txt ]; then
+  mvn -B -q package -DskipTests >&2
+fi
+if [ ! -f "$DATA/in/LA/LA_instructions.json" ]; then
+  python3 bench/gen_instructions.py --out "$DATA/in" --task LA --pairs "$ITEMS" --seed 7 >&2
+fi
+if [ ! -d "$DATA/wh/instructions/task=LA" ]; then
+  submit/mimicit convert-instructions --input "$DATA/in" --warehouse "$DATA/wh" >&2
+fi
+rm -rf "$DATA/wh/translations" "$DATA/wh/_cache" "$DATA/wh/rejected/translations"
+
+java -cp "common/target/test-classes:$(cat jobs/target/launcher/classpath-provided.txt)" \
+  org.mimicit.common.testing.FakeChatServer "$PORT" "$RPM" "$LATENCY_MS" > "$DATA/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  grep -q listening "$DATA/server.log" 2>/dev/null && break
+  sleep 0.1
+done
+
+start=$(date +%s)
+submit/mimicit expand-multilingual --warehouse "$DATA/wh" --languages zh --batch-items 1 \
+  --api-base "http://127.0.0.1:$PORT/v1" --model bench-model \
+  --max-requests-per-minute "$RPM" --max-concurrency "$CONCURRENCY" --max-tokens-per-minute 0 \
+  > "$DATA/expand.log" 2>&1
+end=$(date +%s)
+stats=$(curl -s "http://127.0.0.1:$PORT/stats")
+python3 - "$stats" "$RPM" "$ITEMS" "$((end - start))" "$(git rev-parse --short HEAD)" <<'PY' | tee -a bench/results/api-rate.jsonl
+import json, sys, datetime
+s = json.loads(sys.argv[1]); rpm = float(sys.argv[2])
+share429 = s["http_429"] / s["requests"]
+ratio = s["requests_per_minute"] / rpm
+print(f"expand-multilingual vs a {rpm:.0f} requests/min server: {s['requests']} requests in {s['seconds']:.1f} s = "
+      f"{s['requests_per_minute']:.1f}/min = {ratio:.3f} of the limit; 429s {s['http_429']} ({100 * share429:.2f}%); "
+      f"duplicates {s['duplicates']}; job wall {sys.argv[4]} s", file=sys.stderr)
+print(json.dumps({"timestamp": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  "items": int(sys.argv[3]), "limit_rpm": rpm, "rate_ratio": round(ratio, 4),
+                  "share_429": round(share429, 4), **s, "job_wall_seconds": int(sys.argv[4]),
+                  "commit": sys.argv[5]}))
+PY
