@@ -86,9 +86,10 @@ public final class Prompt implements Serializable {
     }
     if (content != null && content.isArray()) {
       StringBuilder text = new StringBuilder();
+      // as Syphus renders it: every field of every pair, in file order, as "<key>: <text>\n"
       for (JsonNode pair : content) {
-        text.append("Question: ").append(pair.path("Question").asText("")).append('\n')
-            .append("Answer: ").append(pair.path("Answer").asText("")).append('\n');
+        pair.fields().forEachRemaining(f -> text.append(f.getKey()).append(": ").append(f.getValue().asText())
+            .append('\n'));
       }
       return text.toString();
     }

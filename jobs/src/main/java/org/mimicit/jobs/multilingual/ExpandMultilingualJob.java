@@ -27,8 +27,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.api.java.UDF3;
@@ -43,7 +41,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.mimicit.common.api.ApiCacheWriter;
-import org.mimicit.common.api.ChatRequest;
 import org.mimicit.common.api.Prompt;
 import org.mimicit.common.api.RequestKey;
 import org.mimicit.common.api.TranslationBatcher;
@@ -59,7 +56,7 @@ import org.mimicit.common.source.SerializableConf;
 import org.mimicit.common.source.SourceColumns;
 import org.mimicit.common.stats.JobStats;
 import org.mimicit.jobs.ApiAccumulators;
-import org.mimicit.jobs.ApiProgress;
+import org.mimicit.jobs.ApiStage;
 import org.mimicit.jobs.ApiOptions;
 import org.mimicit.jobs.JobSession;
 import org.mimicit.jobs.Main;
@@ -93,6 +90,10 @@ public final class ExpandMultilingualJob {
       .add("answer", "string")
       .add("model", "string");
 
+  /** Items asking for the same languages next to each other, so that they share requests. */
+  private static final Column[] BY_LANGUAGES_THEN_ID = {expr("concat_ws(',', transform(units, u -> u.lang))"),
+      col("id")};
+
   private ExpandMultilingualJob() {}
 
   public static void main(String[] args) {
@@ -108,7 +109,7 @@ public final class ExpandMultilingualJob {
     Instant started = Instant.now();
     Configuration conf = spark.sessionState().newHadoopConf();
     Prompt prompt = config.prompt() == null ? Prompt.defaultTranslation() : Prompt.read(config.prompt(), conf);
-    List<String> tasks = tasks(spark, conf, config);
+    List<String> tasks = tasks(conf, config);
     LOG.info("{}: tasks {} into {} with {} (prompt {})", NAME, tasks, config.languages(), config.api(), prompt.name());
     Dataset<Row> units = units(spark, config, tasks, prompt.sha256());
     String cacheDir = ApiCacheWriter.dirOf(config.warehouse(), STAGE);
@@ -144,28 +145,16 @@ public final class ExpandMultilingualJob {
       return result;
     } finally {
       items.unpersist();
-      delete(conf, staging);
+      ApiStage.deleteStaging(conf, staging);
     }
   }
 
   /** The tasks of the run: those asked for, else every task of the instructions table. */
-  static List<String> tasks(SparkSession spark, Configuration conf, ExpandMultilingualConfig config) {
-    Path table = new Path(config.warehouse(), InstructionSchema.TABLE);
-    Set<String> found = new TreeSet<>();
-    try {
-      FileSystem fs = table.getFileSystem(conf);
-      if (!fs.exists(table)) {
-        throw new MimicitException("Cannot translate: there is no instructions table in %s. Run "
-            + "convert-instructions first.", config.warehouse());
-      }
-      for (FileStatus s : fs.listStatus(table)) {
-        String name = s.getPath().getName();
-        if (s.isDirectory() && name.startsWith("task=")) {
-          found.add(name.substring("task=".length()));
-        }
-      }
-    } catch (IOException e) {
-      throw new MimicitException(e, "Cannot list %s: %s", table, e.getMessage());
+  static List<String> tasks(Configuration conf, ExpandMultilingualConfig config) {
+    Set<String> found = ApiStage.tasksOf(conf, config.warehouse(), InstructionSchema.TABLE);
+    if (found.isEmpty()) {
+      throw new MimicitException("Cannot translate: there is no instructions table in %s. Run "
+          + "convert-instructions first.", config.warehouse());
     }
     if (config.tasks().isEmpty()) {
       return new ArrayList<>(found);
@@ -197,25 +186,7 @@ public final class ExpandMultilingualJob {
 
   /** Accepted answers: key, lang, instruction, answer, model; one per key; cut lines skipped. */
   static Dataset<Row> readCache(SparkSession spark, Configuration conf, List<String> dirs) {
-    List<String> present = new ArrayList<>();
-    for (String dir : dirs) {
-      Path p = new Path(dir);
-      try {
-        FileSystem fs = p.getFileSystem(conf);
-        if (fs.exists(p) && (fs.isFile(p) || fs.listStatus(p).length > 0)) {
-          present.add(dir);
-        }
-      } catch (IOException e) {
-        throw new MimicitException(e, "Cannot read the API cache %s: %s", dir, e.getMessage());
-      }
-    }
-    if (present.isEmpty()) {
-      return spark.createDataFrame(List.of(), CACHE_SCHEMA);
-    }
-    return spark.read().schema(CACHE_SCHEMA).option("mode", "PERMISSIVE").json(present.toArray(new String[0]))
-        .where(col("key").isNotNull().and(col("instruction").isNotNull()).and(col("answer").isNotNull())
-            .and(col("lang").isNotNull()))
-        .dropDuplicates("key");
+    return ApiStage.readCache(spark, conf, dirs, CACHE_SCHEMA, "lang", "instruction", "answer");
   }
 
   /**
@@ -233,25 +204,11 @@ public final class ExpandMultilingualJob {
   /** The API stage: items spread over the tasks that share the budget; failures to {@code out}. */
   private static void callApi(SparkSession spark, ExpandMultilingualConfig config, Prompt prompt, String cacheDir,
       Dataset<Row> items, long pendingItems, long pendingUnits, ApiAccumulators counts, Path out) {
-    int tasks = config.limits().tasks(spark.sparkContext().defaultParallelism(), pendingItems);
-    double rpm = config.limits().requestsPerMinute() / tasks;
-    double tpm = config.limits().tokensPerMinute() / tasks;
-    int concurrency = config.limits().concurrencyPerTask(tasks);
-    LOG.info("{}: {} task(s), each with {} request(s) in flight, {} requests/min and {} tokens/min "
-        + "(0: no limit)", NAME, tasks, concurrency, Math.round(rpm), Math.round(tpm));
-    TranslationTask task = new TranslationTask(config.api(), prompt, cacheDir,
-        new SerializableConf(spark.sessionState().newHadoopConf()), counts, rpm, tpm, concurrency,
-        config.batchItems(), config.cacheRollSeconds());
-    try (ApiProgress progress = new ApiProgress(spark.sparkContext(), NAME, counts, pendingUnits, 10)) {
-      spark.sparkContext().setJobDescription("translate through the API");
-      // round robin: the tasks get equal shares, so all of them run (and use their budget) to the end
-      items.repartition(tasks)
-          .sortWithinPartitions(expr("concat_ws(',', transform(units, u -> u.lang))"), col("id"))
-          .mapPartitions(task, Encoders.row(TranslationTask.FAILURE_SCHEMA))
-          .write().parquet(out.toString());
-    } finally {
-      spark.sparkContext().setJobDescription(null);
-    }
+    SerializableConf conf = new SerializableConf(spark.sessionState().newHadoopConf());
+    ApiStage.call(spark, NAME, items, pendingItems, pendingUnits, config.limits(), counts,
+        share -> new TranslationTask(config.api(), prompt, cacheDir, conf, counts, share, config.batchItems(),
+            config.cacheRollSeconds()),
+        TranslationTask.FAILURE_SCHEMA, out, BY_LANGUAGES_THEN_ID);
   }
 
   /** Prints what a run would send: requests, estimated tokens, cost. Sends nothing. */
@@ -278,7 +235,7 @@ public final class ExpandMultilingualJob {
       return List.of(RowFactory.create(requests, tokens)).iterator();
     };
     StructType planSchema = new StructType().add("requests", "long").add("tokens", "long");
-    Row totals = items.sortWithinPartitions(expr("concat_ws(',', transform(units, u -> u.lang))"), col("id"))
+    Row totals = items.sortWithinPartitions(BY_LANGUAGES_THEN_ID)
         .mapPartitions(plan, Encoders.row(planSchema)).agg(sum("requests"), sum("tokens")).first();
     long requests = totals.isNullAt(0) ? 0 : totals.getLong(0);
     long tokens = totals.isNullAt(1) ? 0 : totals.getLong(1);
@@ -371,19 +328,6 @@ public final class ExpandMultilingualJob {
     } finally {
       spark.sparkContext().setJobDescription(null);
       outcome.unpersist();
-    }
-  }
-
-  private static void delete(Configuration conf, Path path) {
-    try {
-      FileSystem fs = path.getFileSystem(conf);
-      fs.delete(path, true);
-      Path parent = path.getParent();
-      if (fs.exists(parent) && fs.listStatus(parent).length == 0) {
-        fs.delete(parent, false);
-      }
-    } catch (IOException e) {
-      LOG.warn("Cannot delete {}: {}", path, e.getMessage());
     }
   }
 
