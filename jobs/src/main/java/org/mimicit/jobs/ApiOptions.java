@@ -42,9 +42,9 @@ public final class ApiOptions {
       description = "Send nothing even when an API is configured: answer only from the cache.")
   boolean offline;
 
-  @Option(names = "--temperature", paramLabel = "T", defaultValue = "0",
-      description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
-  double temperature;
+  @Option(names = "--temperature", paramLabel = "T",
+      description = "Sampling temperature (default: 0 for translation, 0.7 for generation, as Syphus).")
+  Double temperature;
 
   @Option(names = "--no-response-format", negatable = false,
       description = "Do not send response_format {\"type\":\"json_object\"} (for servers that reject it).")
@@ -78,15 +78,21 @@ public final class ApiOptions {
       description = "For the --dry-run cost estimate (default: ${DEFAULT-VALUE}).")
   double pricePer1kTokens;
 
-  /** The settings these options and the environment give. */
+  /** The settings these options and the environment give, with temperature 0 unless set. */
   public ApiSettings settings(Map<String, String> env) {
+    return settings(env, 0);
+  }
+
+  /** The settings these options and the environment give. */
+  public ApiSettings settings(Map<String, String> env, double defaultTemperature) {
     String t = ApiSettings.normaliseType(ApiSettings.optionOrEnv(type, env, "OPENAI_API_TYPE"));
     String b = offline ? null : ApiSettings.optionOrEnv(base, env, "OPENAI_API_BASE");
     String engine = ApiSettings.optionOrEnv(deployment, env, "OPENAI_API_ENGINE");
     String m = model != null ? model : (ApiSettings.AZURE.equals(t) && engine != null ? engine : ApiSettings.DEFAULT_MODEL);
     checkArgument(timeoutSeconds > 0, "Cannot set --request-timeout to %s, the value must be positive.", timeoutSeconds);
     return new ApiSettings(t, b, ApiSettings.optionOrEnv(key, env, "OPENAI_API_KEY"),
-        ApiSettings.optionOrEnv(apiVersion, env, "OPENAI_API_VERSION"), engine, m, temperature,
+        ApiSettings.optionOrEnv(apiVersion, env, "OPENAI_API_VERSION"), engine, m,
+        temperature == null ? defaultTemperature : temperature,
         !noResponseFormat, maxOutputTokens, Duration.ofMillis((long) (timeoutSeconds * 1000)), maxAttempts,
         Duration.ofSeconds(1), Duration.ofSeconds(60));
   }
@@ -96,10 +102,15 @@ public final class ApiOptions {
    * run spends money only when asked to, even where {@code OPENAI_API_BASE} is set.
    */
   public ApiSettings settingsOfflineUnlessBaseGiven(Map<String, String> env) {
+    return settingsOfflineUnlessBaseGiven(env, 0);
+  }
+
+  /** As {@link #settingsOfflineUnlessBaseGiven(Map)}, with the command's default temperature. */
+  public ApiSettings settingsOfflineUnlessBaseGiven(Map<String, String> env, double defaultTemperature) {
     boolean wasOffline = offline;
     offline = offline || base == null;
     try {
-      return settings(env);
+      return settings(env, defaultTemperature);
     } finally {
       offline = wasOffline;
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.mimicit.jobs.generation.GenerateInstructionsJob;
 import org.mimicit.jobs.images.ConvertImagesJob;
 import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
@@ -28,6 +29,7 @@ import picocli.CommandLine.ParameterException;
         ConvertInstructionsJob.Cli.class,
         JoinInContextJob.Cli.class,
         ExpandMultilingualJob.Cli.class,
+        GenerateInstructionsJob.Cli.class,
         PipelineJob.Cli.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

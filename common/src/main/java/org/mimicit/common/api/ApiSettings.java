@@ -50,6 +50,12 @@ public record ApiSettings(String type, String base, String key, String apiVersio
     }
   }
 
+  /** These settings with {@code response_format} on or off. */
+  public ApiSettings withJsonResponseFormat(boolean on) {
+    return new ApiSettings(type, base, key, apiVersion, deployment, model, temperature, on, maxOutputTokens, timeout,
+        maxAttempts, backoffBase, backoffMax);
+  }
+
   /** True when no API is configured: answers come only from the cache. */
   public boolean offline() {
     return base == null;

@@ -41,7 +41,7 @@ public final class FakeChatServer implements AutoCloseable {
 
   /** One request as the server saw it, and how it answered. */
   public record Call(int seq, long nanos, String path, String auth, List<String> languages, List<Item> items,
-      int maxTokens, Fault fault, int status) {
+      String query, int maxTokens, Fault fault, int status) {
     /** True when the reply carried translations the client can accept for every item and language. */
     public boolean answeredFully() {
       return status == 200 && (fault == Fault.NONE || fault == Fault.SLOW);
@@ -55,6 +55,7 @@ public final class FakeChatServer implements AutoCloseable {
   private final ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
   private final Map<Integer, Fault> faultsBySeq = new ConcurrentHashMap<>();
   private volatile BiFunction<Integer, List<Item>, Fault> faultRule = (n, items) -> Fault.NONE;
+  private volatile java.util.function.Function<String, String> generationReply = FakeChatServer::questions;
   private volatile int retryAfterSeconds = 1;
   private volatile long slowMillis = 3000;
   private volatile long latencyMillis;
@@ -93,6 +94,23 @@ public final class FakeChatServer implements AutoCloseable {
   public FakeChatServer faultRule(BiFunction<Integer, List<Item>, Fault> rule) {
     this.faultRule = rule;
     return this;
+  }
+
+  /** How generation requests (a plain-text query) are answered; by default {@link #questions}. */
+  public FakeChatServer generationReply(java.util.function.Function<String, String> reply) {
+    this.generationReply = reply;
+    return this;
+  }
+
+  /**
+   * The made-up reply to a generation query: two pairs in the line format, numbered and with bold
+   * labels, as models write them: what the first sentence says, and how many sentences there are.
+   */
+  public static String questions(String query) {
+    String[] sentences = query.strip().split("(?<=[.!?])\\s+");
+    return "Here are some questions about the video.\n\n1. **Question:** What is described first?\n**Answer:** "
+        + sentences[0] + "\n\n2. **Question:** How many sentences describe it?\n**Answer:** There are "
+        + sentences.length + ".\n";
   }
 
   public FakeChatServer retryAfterSeconds(int seconds) {
@@ -137,7 +155,8 @@ public final class FakeChatServer implements AutoCloseable {
       int n = seq.incrementAndGet();
       long at = System.nanoTime();
       JsonNode body = JSON.readTree(exchange.getRequestBody());
-      JsonNode query = JSON.readTree(lastUserMessage(body));
+      String text = lastUserMessage(body);
+      JsonNode query = text.startsWith("{") ? JSON.readTree(text) : JSON.createObjectNode();
       List<String> langs = new ArrayList<>();
       query.path("languages").forEach(l -> langs.add(l.asText()));
       List<Item> items = new ArrayList<>();
@@ -157,12 +176,12 @@ public final class FakeChatServer implements AutoCloseable {
         case UNAUTHORIZED -> 401;
         default -> 200;
       };
-      calls.add(new Call(n, at, exchange.getRequestURI().toString(), auth, langs, items,
+      calls.add(new Call(n, at, exchange.getRequestURI().toString(), auth, langs, items, text,
           body.path("max_tokens").asInt(-1), fault, status));
       if (latencyMillis > 0) {
         sleep(latencyMillis);
       }
-      respond(exchange, fault, body, langs, items);
+      respond(exchange, fault, body, langs, items, query.has("items") ? null : text);
     } catch (RuntimeException e) {
       throw new IOException(e);
     }
@@ -220,8 +239,19 @@ public final class FakeChatServer implements AutoCloseable {
     return true;
   }
 
-  private void respond(HttpExchange exchange, Fault fault, JsonNode body, List<String> langs, List<Item> items)
-      throws IOException {
+  /** @param generation the query of a generation request (not the translation protocol), else null */
+  private void respond(HttpExchange exchange, Fault fault, JsonNode body, List<String> langs, List<Item> items,
+      String generation) throws IOException {
+    if (generation != null && fault != Fault.RATE_LIMITED && fault != Fault.SERVER_ERROR
+        && fault != Fault.UNAUTHORIZED && fault != Fault.INVALID_JSON && fault != Fault.CUT_REPLY) {
+      if (fault == Fault.SLOW) {
+        sleep(slowMillis);
+      }
+      String reply = fault == Fault.NOT_JSON_CONTENT || fault == Fault.UNTRANSLATED
+          ? "I'm sorry, but I need more details about the video to write questions." : generationReply.apply(generation);
+      send(exchange, 200, reply(body, reply));
+      return;
+    }
     switch (fault) {
       case RATE_LIMITED -> {
         exchange.getResponseHeaders().add("Retry-After", Integer.toString(retryAfterSeconds));

@@ -3,6 +3,7 @@ package org.mimicit.jobs.pipeline;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -12,6 +13,8 @@ import org.mimicit.jobs.IngestConfig;
 import org.mimicit.jobs.JobSession;
 import org.mimicit.jobs.Main;
 import org.mimicit.jobs.SparkOptions;
+import org.mimicit.jobs.generation.GenerateInstructionsConfig;
+import org.mimicit.jobs.generation.GenerateInstructionsJob;
 import org.mimicit.jobs.images.ConvertImagesJob;
 import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
@@ -24,8 +27,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Runs every stage in order: convert-images, convert-instructions, join-incontext,
- * expand-multilingual (offline unless {@code --api-base} is given; later stages join here as they
+ * Runs every stage in order: convert-images, convert-instructions, generate-instructions (on the
+ * sample, or with --annotations), join-incontext, expand-multilingual (offline unless {@code --api-base} is given; later stages join here as they
  * land). With no arguments it runs on the bundled sample ({@code sample/mimicit}) and writes under
  * {@code out/}.
  */
@@ -63,10 +66,23 @@ public final class PipelineJob {
         description = "Per stage, as in each command (default: ${DEFAULT-VALUE}).")
     double maxRejectRatio;
 
-    @Option(names = "--cache-from", paramLabel = "DIR", split = ",",
-        description = "Read-only API caches for the expansion (default: with no --input, the sample's recorded "
-            + "translations, sample/api-cache/translate).")
-    List<String> cacheFrom;
+    @Option(names = "--cache-from", paramLabel = "DIR",
+        description = "A read-only API cache, laid out as <warehouse>/_cache/api (translate/, generate/) (default: "
+            + "with no --input, the sample's recorded answers, sample/api-cache).")
+    String cacheFrom;
+
+    @Option(names = "--annotations", paramLabel = "PATH",
+        description = "Annotations to generate new pairs from (generate-instructions; default: with no --input, "
+            + "sample/annotations/DC_dense_captions.jsonl; else no generation).")
+    String annotations;
+
+    @Option(names = "--prompts", paramLabel = "PATH",
+        description = "Prompt file or folder for the generation (default: conf/prompts/dense_captions.json).")
+    String prompts;
+
+    @Option(names = "--generate-task", paramLabel = "TASK", defaultValue = "DC",
+        description = "The task generated pairs join (default: ${DEFAULT-VALUE}).")
+    String generateTask;
 
     @Mixin ApiOptions api;
 
@@ -82,6 +98,10 @@ public final class PipelineJob {
       LOG.info("pipeline: {} -> {}", in, wh);
       ConvertImagesJob.run(session, config);
       ConvertInstructionsJob.run(session, config);
+      GenerateInstructionsConfig generation = generationConfig(wh, input == null);
+      if (generation != null) {
+        GenerateInstructionsJob.run(session, generation);
+      }
       JoinInContextJob.run(session, JoinInContextJob.Config.defaults(wh));
       ExpandMultilingualJob.run(session, expandConfig(wh, input == null));
       LOG.info("pipeline: done; the warehouse is {}", wh);
@@ -93,11 +113,30 @@ public final class PipelineJob {
      * bundled sample it answers from the sample's recorded cache of human translations.
      */
     ExpandMultilingualConfig expandConfig(String wh, boolean bundledSample) {
-      List<String> caches = cacheFrom != null ? cacheFrom : bundledSample
-          ? List.of(home().resolve("sample/api-cache/translate").toString()) : List.of();
+      List<String> caches = cacheRoot(bundledSample).map(root -> List.of(root + "/translate")).orElse(List.of());
       return new ExpandMultilingualConfig(wh, Set.of(), ExpandMultilingualConfig.DEFAULT_LANGUAGES,
           api.settingsOfflineUnlessBaseGiven(System.getenv()), api.limits(), 4, null, caches, false,
           api.pricePer1kTokens(), maxRejectRatio, 30);
+    }
+
+    /** Generation of new pairs from annotations: on the bundled sample, or when --annotations is given. */
+    GenerateInstructionsConfig generationConfig(String wh, boolean bundledSample) {
+      String from = annotations != null ? annotations : bundledSample
+          ? home().resolve("sample/annotations/DC_dense_captions.jsonl").toString() : null;
+      if (from == null) {
+        return null;
+      }
+      String prompt = prompts != null ? prompts : home().resolve("conf/prompts/dense_captions.json").toString();
+      List<String> caches = cacheRoot(bundledSample).map(root -> List.of(root + "/generate")).orElse(List.of());
+      return new GenerateInstructionsConfig(from, prompt, generateTask, wh,
+          api.settingsOfflineUnlessBaseGiven(System.getenv(), GenerateInstructionsJob.SYPHUS_TEMPERATURE)
+              .withJsonResponseFormat(false),
+          api.limits(), caches, false, api.pricePer1kTokens(), maxRejectRatio, 30);
+    }
+
+    private Optional<String> cacheRoot(boolean bundledSample) {
+      return Optional.ofNullable(cacheFrom != null ? cacheFrom
+          : bundledSample ? home().resolve("sample/api-cache").toString() : null);
     }
   }
 }

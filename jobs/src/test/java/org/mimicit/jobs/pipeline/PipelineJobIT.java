@@ -16,10 +16,12 @@ class PipelineJobIT extends SparkTestBase {
     Path sample = Path.of(System.getProperty("user.dir")).getParent().resolve("sample/mimicit");
     String wh = tmp.resolve("wh").toString();
     assertThat(Main.execute("pipeline", "--input", sample.toString(), "--warehouse", wh,
-        "--cache-from", sample.resolveSibling("api-cache/translate").toString())).isZero();
+        "--cache-from", sample.resolveSibling("api-cache").toString(),
+        "--annotations", sample.resolveSibling("annotations/DC_dense_captions.jsonl").toString(),
+        "--prompts", sample.getParent().resolveSibling("conf/prompts/dense_captions.json").toString())).isZero();
 
     assertThat(spark.read().parquet(wh + "/images").count()).isEqualTo(41);
-    assertThat(spark.read().parquet(wh + "/instructions").count()).isEqualTo(97);
+    assertThat(spark.read().parquet(wh + "/instructions").count()).isEqualTo(97 + 8);
     assertThat(spark.read().parquet(wh + "/images").select("task").distinct().count()).isEqualTo(3);
     assertThat(spark.read().parquet(wh + "/rejected/images").selectExpr("reason")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
@@ -32,11 +34,25 @@ class PipelineJobIT extends SparkTestBase {
 
     // join-incontext: LA's relations come from sample/mimicit/LA/LA_train.json (found next to
     // the input); the other tasks' from rel_ins_ids, where a rejected instruction dangles
-    assertThat(spark.read().parquet(wh + "/incontext").count()).isEqualTo(97);
+    assertThat(spark.read().parquet(wh + "/incontext").count()).isEqualTo(97 + 8);
     assertThat(spark.read().parquet(wh + "/incontext").where("ins_id = 'LA_INS_00001'")
         .selectExpr("context_ins_ids").first().getList(0)).containsExactly(
             "LA_INS_00005", "LA_INS_00008", "LA_INS_00011", "LA_INS_00014", "LA_INS_00017");
     assertThat(tmp.resolve("wh/_stats/join-incontext.json")).exists();
+
+    // generate-instructions, offline: the recorded replies for the two sample videos, after DC_INS_00030
+    assertThat(spark.read().parquet(wh + "/instructions").where("task = 'DC' and ins_id > 'DC_INS_00030'")
+        .orderBy("ins_id").selectExpr("ins_id || ' ' || instruction || ' ' || size(image_ids) || ' ' || size(rel_ins_ids)")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly(
+            "DC_INS_00031 What lies on the shore at the start of the video? 8 3",
+            "DC_INS_00032 Which way does the camera move, and what does it pass? 8 3",
+            "DC_INS_00033 What can be seen in the lake near the end of the video? 8 3",
+            "DC_INS_00034 Why might the boats have been pulled up onto the shore? 8 3",
+            "DC_INS_00035 What fills the sky at the beginning of the video? 7 3",
+            "DC_INS_00036 What comes into view as the camera tilts down? 7 3",
+            "DC_INS_00037 Why is the guardrail blurred? 7 3",
+            "DC_INS_00038 What will the driver probably face next? 7 3");
+    assertThat(tmp.resolve("wh/_stats/generate-instructions.json")).exists();
 
     // expand-multilingual, offline: the sample's recorded human translations of 24 LA pairs
     assertThat(spark.read().parquet(wh + "/translations").count()).isEqualTo(24 * 7);
