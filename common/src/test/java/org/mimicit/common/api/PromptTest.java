@@ -27,6 +27,36 @@ class PromptTest {
         new ChatMessage("user", "a cat on a mat"));
   }
 
+  /**
+   * conf/prompts/spot_the_difference.json is in Syphus's format; these are the messages Syphus's
+   * query_gpt builds from it: the system message, each in-context message (a list of pairs as
+   * "<key>: <text>" lines), then the query input's sentences.
+   */
+  @Test
+  void rendersAPromptFileExactlyAsSyphusSendsIt() throws Exception {
+    Prompt p;
+    try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(System.getProperty("user.dir"))
+        .getParent().resolve("conf/prompts/spot_the_difference.json"))) {
+      p = Prompt.parse("spot_the_difference.json", in);
+    }
+    java.util.List<ChatMessage> m = p.messages("The red kite in the sky is missing in the second picture.");
+    assertThat(m).hasSize(4);
+    assertThat(m.get(0).role()).isEqualTo("system");
+    assertThat(m.get(0).content()).startsWith("You are an AI assistant that compares two pictures of the same scene.")
+        .endsWith("and a blank line between pairs.");
+    assertThat(m.get(1)).isEqualTo(new ChatMessage("user", "The blue car parked on the left is missing in the second "
+        + "picture.\nThe shop sign above the door changed from red to green."));
+    assertThat(m.get(2)).isEqualTo(new ChatMessage("assistant",
+        "Question: What is different between the two pictures?\n"
+            + "Answer: The blue car parked on the left is gone in the second picture, and the shop sign above the door "
+            + "is green instead of red.\n"
+            + "Question: What happened to the car on the left?\n"
+            + "Answer: It is no longer there in the second picture; the parking space is empty.\n"
+            + "Question: Did the door of the shop change?\n"
+            + "Answer: No, the door looks the same; only the sign above it changed colour.\n"));
+    assertThat(m.get(3)).isEqualTo(new ChatMessage("user", "The red kite in the sky is missing in the second picture."));
+  }
+
   @Test
   void theKeyChangesWithThePromptOnly() throws Exception {
     String a = parse("{\"system_message\": \"A\"}").sha256();

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -20,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mimicit.common.testing.SparkTestBase;
 import org.mimicit.common.testing.TestImages;
+import org.mimicit.jobs.ChildJvm;
 import org.mimicit.jobs.IngestConfig;
 
 /** A job killed with SIGKILL in the middle of writing leaves the previous output as it was. */
@@ -90,20 +89,8 @@ class ConvertImagesKillIT extends SparkTestBase {
     }
   }
 
-  /** The job in a JVM of its own, with this JVM's options and class path. */
   private static Process startJob(Path input, String warehouse) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!arg.startsWith("-Xmx") && !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
-        command.add(arg);
-      }
-    }
-    command.addAll(List.of("-Xmx512m", "-Dspark.master=local[1]", "-Dspark.ui.enabled=false",
-        "-cp", System.getProperty("java.class.path"), "org.mimicit.jobs.Main", "convert-images",
-        "--input", input.toString(), "--warehouse", warehouse,
-        "--conf", "spark.sql.files.maxPartitionBytes=8388608"));
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    return ChildJvm.start("local[1]", "convert-images", "--input", input.toString(), "--warehouse", warehouse,
+        "--conf", "spark.sql.files.maxPartitionBytes=8388608");
   }
 }

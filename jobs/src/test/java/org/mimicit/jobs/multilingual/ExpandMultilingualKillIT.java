@@ -2,10 +2,7 @@ package org.mimicit.jobs.multilingual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mimicit.common.api.Prompt;
@@ -22,6 +18,7 @@ import org.mimicit.common.testing.FakeChatServer;
 import org.mimicit.common.testing.FakeChatServer.Call;
 import org.mimicit.common.testing.FakeChatServer.Item;
 import org.mimicit.common.testing.SparkTestBase;
+import org.mimicit.jobs.ChildJvm;
 
 /**
  * The expansion killed with SIGKILL part-way (a JVM of its own), then run again: the server's
@@ -84,42 +81,13 @@ class ExpandMultilingualKillIT extends SparkTestBase {
     }
   }
 
-  /** The keys of the cache's complete lines. */
   private static List<String> cacheLines(String wh) throws IOException {
-    Path dir = Path.of(wh, "_cache/api/translate");
-    List<String> keys = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return keys;
-    }
-    ObjectMapper json = new ObjectMapper();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          try {
-            keys.add(json.readTree(line).path("key").asText());
-          } catch (IOException cut) {
-            // a line cut by the kill was never accepted
-          }
-        }
-      }
-    }
-    return keys;
+    return ChildJvm.cacheKeys(Path.of(wh, "_cache/api/translate"));
   }
 
-  /** The job in a JVM of its own, with this JVM's options and class path. */
   private static Process startJob(String warehouse, String base) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!arg.startsWith("-Xmx") && !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
-        command.add(arg);
-      }
-    }
-    command.addAll(List.of("-Xmx512m", "-Dspark.master=local[2]", "-Dspark.ui.enabled=false",
-        "-cp", System.getProperty("java.class.path"), "org.mimicit.jobs.Main", "expand-multilingual",
-        "--warehouse", warehouse, "--languages", "zh,de", "--api-base", base, "--model", "test-model",
-        "--batch-items", "1", "--max-concurrency", "2", "--conf", "spark.sql.shuffle.partitions=2"));
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    return ChildJvm.start("local[2]", "expand-multilingual", "--warehouse", warehouse, "--languages", "zh,de",
+        "--api-base", base, "--model", "test-model", "--batch-items", "1", "--max-concurrency", "2",
+        "--conf", "spark.sql.shuffle.partitions=2");
   }
 }
