@@ -6,7 +6,10 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
 import org.mimicit.common.api.ApiMetrics;
 
-/** {@link ApiMetrics} as Spark accumulators, so the driver sees what every task counts. */
+/**
+ * {@link ApiMetrics} as Spark accumulators, so the driver sees what every task counts. A task's
+ * requests run on several threads and an accumulator's {@code add} is not atomic, hence the locks.
+ */
 public final class ApiAccumulators implements ApiMetrics {
   final LongAccumulator sent;
   final LongAccumulator retries;
@@ -29,7 +32,7 @@ public final class ApiAccumulators implements ApiMetrics {
   }
 
   @Override
-  public void sent(boolean retry) {
+  public synchronized void sent(boolean retry) {
     sent.add(1);
     if (retry) {
       retries.add(1);
@@ -37,28 +40,28 @@ public final class ApiAccumulators implements ApiMetrics {
   }
 
   @Override
-  public void rateLimited() {
+  public synchronized void rateLimited() {
     rateLimited.add(1);
   }
 
   @Override
-  public void failedAttempt() {
+  public synchronized void failedAttempt() {
     failedAttempts.add(1);
   }
 
   @Override
-  public void tokens(int prompt, int completion) {
+  public synchronized void tokens(int prompt, int completion) {
     promptTokens.add(prompt);
     completionTokens.add(completion);
   }
 
   @Override
-  public void accepted(int units) {
+  public synchronized void accepted(int units) {
     accepted.add(units);
   }
 
   @Override
-  public void rejected(int units) {
+  public synchronized void rejected(int units) {
     rejected.add(units);
   }
 
