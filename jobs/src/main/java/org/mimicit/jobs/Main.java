@@ -58,6 +58,25 @@ public final class Main implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(Main::usageError);
+    ConfFile file;
+    try {
+      file = ConfFile.fromArgs(args);
+    } catch (RuntimeException e) {
+      err.println("mimicit: " + oneLine(e));
+      err.flush();
+      return 2;
+    }
+    if (file != null) {
+      java.util.Set<String> unknown = file.unknownKeys(cli.getCommandSpec());
+      if (!unknown.isEmpty()) {
+        err.println("mimicit: " + ConfFile.OPTION + ": unknown key(s) " + String.join(", ", unknown)
+            + ": use spark.* for Spark settings and an option name without dashes (or <command>.<option>) for "
+            + "option defaults.");
+        err.flush();
+        return 2;
+      }
+      cli.setDefaultValueProvider(file);
+    }
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       PrintWriter w = commandLine.getErr();
       w.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + oneLine(e));
