@@ -29,6 +29,7 @@ import org.mimicit.common.api.RequestKey;
 import org.mimicit.common.source.SerializableConf;
 import org.mimicit.jobs.ApiAccumulators;
 import org.mimicit.jobs.ApiOptions;
+import org.mimicit.jobs.ApiRunOptions;
 import org.mimicit.jobs.ApiStage;
 import org.mimicit.jobs.JobSession;
 import org.mimicit.jobs.Main;
@@ -181,23 +182,13 @@ public final class GenerateInstructionsJob {
         description = "Send response_format {\"type\":\"json_object\"} and read replies as JSON (the prompt must ask for JSON).")
     boolean jsonReplies;
 
-    @Option(names = "--cache-from", paramLabel = "DIR", split = ",",
-        description = "Read-only API caches to answer from as well. Repeatable.")
-    List<String> cacheFrom = List.of();
-
-    @Option(names = "--dry-run",
-        description = "Print the number of requests, the estimated tokens and the cost (--price-per-1k-tokens); send nothing.")
-    boolean dryRun;
-
     @Option(names = "--max-reject-ratio", paramLabel = "R", defaultValue = "0.05",
         description = "Fail, committing nothing, when more than this share of annotations is rejected (default: ${DEFAULT-VALUE}).")
     double maxRejectRatio;
 
-    @Option(names = "--cache-roll-seconds", paramLabel = "S", defaultValue = "30",
-        description = "On object stores (no flush), close and start a new cache file this often (default: ${DEFAULT-VALUE}).")
-    int cacheRollSeconds;
-
     @Mixin ApiOptions api;
+
+    @Mixin ApiRunOptions run;
 
     @Mixin SparkOptions spark;
 
@@ -205,12 +196,8 @@ public final class GenerateInstructionsJob {
     public Integer call() {
       GenerateInstructionsConfig config = new GenerateInstructionsConfig(annotations, prompts, task, warehouse,
           api.settings(System.getenv(), SYPHUS_TEMPERATURE).withJsonResponseFormat(jsonReplies), api.limits(),
-          cacheFrom, dryRun, api.pricePer1kTokens(), maxRejectRatio, cacheRollSeconds);
-      Result result = run(JobSession.start(NAME, spark.conf()), config);
-      if (result.dryRun() != null) {
-        spec.commandLine().getOut().println(result.dryRun());
-        spec.commandLine().getOut().flush();
-      }
+          run.cacheFrom(), run.dryRun(), api.pricePer1kTokens(), maxRejectRatio, run.cacheRollSeconds());
+      ApiRunOptions.printDryRun(spec, GenerateInstructionsJob.run(JobSession.start(NAME, spark.conf()), config).dryRun());
       return 0;
     }
   }

@@ -58,6 +58,7 @@ import org.mimicit.common.stats.JobStats;
 import org.mimicit.jobs.ApiAccumulators;
 import org.mimicit.jobs.ApiStage;
 import org.mimicit.jobs.ApiOptions;
+import org.mimicit.jobs.ApiRunOptions;
 import org.mimicit.jobs.JobSession;
 import org.mimicit.jobs.Main;
 import org.mimicit.jobs.SparkOptions;
@@ -359,40 +360,25 @@ public final class ExpandMultilingualJob {
         description = "A prompt file in Syphus's format (default: conf/prompts/translate.json, as packaged). Part of every cache key.")
     String prompt;
 
-    @Option(names = "--cache-from", paramLabel = "DIR", split = ",",
-        description = "Read-only API caches to answer from as well (e.g. sample/api-cache). Repeatable.")
-    List<String> cacheFrom = List.of();
-
-    @Option(names = "--dry-run",
-        description = "Print the number of requests, the estimated tokens and the cost (--price-per-1k-tokens); send nothing.")
-    boolean dryRun;
-
     @Option(names = "--max-reject-ratio", paramLabel = "R", defaultValue = "0.05",
         description = "Fail, committing nothing, when more than this share of translations fails (default: ${DEFAULT-VALUE}).")
     double maxRejectRatio;
 
-    @Option(names = "--cache-roll-seconds", paramLabel = "S", defaultValue = "30",
-        description = "On object stores (no flush), close and start a new cache file this often (default: ${DEFAULT-VALUE}).")
-    int cacheRollSeconds;
-
     @Mixin ApiOptions api;
+
+    @Mixin ApiRunOptions run;
 
     @Mixin SparkOptions spark;
 
     ExpandMultilingualConfig config() {
       return new ExpandMultilingualConfig(warehouse, new LinkedHashSet<>(tasks), languages, api.settings(System.getenv()),
-          api.limits(), batchItems, prompt, cacheFrom, dryRun, api.pricePer1kTokens(), maxRejectRatio,
-          cacheRollSeconds);
+          api.limits(), batchItems, prompt, run.cacheFrom(), run.dryRun(), api.pricePer1kTokens(), maxRejectRatio,
+          run.cacheRollSeconds());
     }
 
     @Override
     public Integer call() {
-      ExpandMultilingualConfig config = config();
-      Result result = run(JobSession.start(NAME, spark.conf()), config);
-      if (result.dryRun() != null) {
-        spec.commandLine().getOut().println(result.dryRun());
-        spec.commandLine().getOut().flush();
-      }
+      ApiRunOptions.printDryRun(spec, ExpandMultilingualJob.run(JobSession.start(NAME, spark.conf()), config()).dryRun());
       return 0;
     }
   }

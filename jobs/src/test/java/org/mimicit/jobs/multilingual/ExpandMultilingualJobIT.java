@@ -135,6 +135,14 @@ class ExpandMultilingualJobIT extends SparkTestBase {
       // 8 texts in batches of 3, planned per partition (two here): 3 or 4 requests
       assertThat(result.dryRun()).containsPattern(" in [34] request\\(s\\) of up to 3 item\\(s\\)");
       assertThat(tmp.resolve("dry/translations")).doesNotExist();
+
+      java.io.StringWriter out = new java.io.StringWriter();
+      assertThat(org.mimicit.jobs.Main.execute(new java.io.PrintWriter(out, true), new java.io.PrintWriter(System.err, true),
+          "expand-multilingual", "--warehouse", wh, "--languages", "zh,de,ar", "--api-base", server.base(),
+          "--batch-items", "3", "--dry-run", "--price-per-1k-tokens", "0.5")).isZero();
+      assertThat(out.toString()).startsWith("expand-multilingual --dry-run: 24 text(s) x language(s) to translate")
+          .contains("at $0.5 per 1k tokens");
+      assertThat(server.calls()).isEmpty();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
