@@ -56,6 +56,20 @@ public final class ApiStage {
     return cache.where(complete).dropDuplicates("key");
   }
 
+  /** Fails when a {@code --cache-from} folder or file does not exist: a typo must not go unnoticed. */
+  public static void checkCacheFrom(Configuration conf, List<String> cacheFrom) {
+    for (String dir : cacheFrom) {
+      Path p = new Path(dir);
+      try {
+        if (!p.getFileSystem(conf).exists(p)) {
+          throw new MimicitException("Cannot read --cache-from %s: no such file or folder.", dir);
+        }
+      } catch (IOException e) {
+        throw new MimicitException(e, "Cannot read --cache-from %s: %s", dir, e.getMessage());
+      }
+    }
+  }
+
   /**
    * Sends the work through the API: rows spread round robin over the tasks that share the
    * budget, each sorted by {@code sortWithin}, progress logged; the units given up on are written

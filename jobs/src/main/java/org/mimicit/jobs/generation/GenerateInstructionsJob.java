@@ -88,6 +88,7 @@ public final class GenerateInstructionsJob {
     Dataset<Row> annotations = withKeys(GenerationInputs.annotations(spark, conf, config.annotations(), prompts),
         config.api().model(), prompts).persist(StorageLevel.MEMORY_AND_DISK());
     String cacheDir = ApiCacheWriter.dirOf(config.warehouse(), STAGE);
+    ApiStage.checkCacheFrom(conf, config.cacheFrom());
     List<String> cacheDirs = new ArrayList<>(config.cacheFrom());
     cacheDirs.add(cacheDir);
     Path staging = new Path(config.warehouse(), "_staging/" + REJECTED_TABLE + "-" + UUID.randomUUID());

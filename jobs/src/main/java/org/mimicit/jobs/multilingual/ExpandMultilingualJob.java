@@ -114,6 +114,7 @@ public final class ExpandMultilingualJob {
     LOG.info("{}: tasks {} into {} with {} (prompt {})", NAME, tasks, config.languages(), config.api(), prompt.name());
     Dataset<Row> units = units(spark, config, tasks, prompt.sha256());
     String cacheDir = ApiCacheWriter.dirOf(config.warehouse(), STAGE);
+    ApiStage.checkCacheFrom(conf, config.cacheFrom());
     List<String> cacheDirs = new ArrayList<>(config.cacheFrom());
     cacheDirs.add(cacheDir);
     Dataset<Row> items = pendingItems(units, readCache(spark, conf, cacheDirs)).persist(StorageLevel.MEMORY_AND_DISK());
