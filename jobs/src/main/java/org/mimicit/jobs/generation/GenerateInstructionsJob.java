@@ -112,7 +112,7 @@ public final class GenerateInstructionsJob {
             share -> new GenerationTask(config.api(), prompts, cacheDir, sconf, counts, share, config.cacheRollSeconds()),
             GenerationTask.FAILURE_SCHEMA, failures, col("id"));
       } else if (toAsk > 0) {
-        LOG.warn("{}: no API configured (--api-base or OPENAI_API_BASE): {} annotation(s) with no recorded reply "
+        LOG.warn("{}: offline (no API base: give --api-base, or for this command alone OPENAI_API_BASE): {} annotation(s) with no recorded reply "
             + "are not generated (offline); nothing was sent", NAME, toAsk);
       }
       pending.unpersist();

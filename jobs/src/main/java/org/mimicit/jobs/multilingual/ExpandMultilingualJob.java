@@ -134,7 +134,7 @@ public final class ExpandMultilingualJob {
       if (pendingUnits > 0 && !config.api().offline()) {
         callApi(spark, config, prompt, cacheDir, items, pendingItems, pendingUnits, counts, failures);
       } else if (pendingUnits > 0) {
-        LOG.warn("{}: no API configured (--api-base or OPENAI_API_BASE): {} text(s) x language(s) not in the "
+        LOG.warn("{}: offline (no API base: give --api-base, or for this command alone OPENAI_API_BASE): {} text(s) x language(s) not in the "
             + "cache stay untranslated (offline); nothing was sent", NAME, pendingUnits);
       }
       Dataset<Row> failed = pendingUnits > 0 && !config.api().offline()
