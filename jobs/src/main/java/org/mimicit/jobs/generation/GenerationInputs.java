@@ -26,6 +26,9 @@ import org.mimicit.common.schema.RejectReason;
 
 /** Reads generation's inputs: the prompt files and the annotations, with every bad row marked. */
 final class GenerationInputs {
+  private static final org.apache.spark.sql.types.StructType JSON_SCHEMA = new org.apache.spark.sql.types.StructType()
+      .add("id", "string").add("sentences", "string").add("image_ids", "array<string>").add("prompt", "string");
+
   private GenerationInputs() {}
 
   /** The prompts by name (the file name without {@code .json}). */
@@ -112,7 +115,9 @@ final class GenerationInputs {
       }
       boolean parquet = path.endsWith(".parquet") || (fs.isDirectory(p)
           && fs.listStatus(p, f -> f.getName().endsWith(".parquet")).length > 0);
-      return parquet ? spark.read().parquet(path) : spark.read().json(path);
+      // JSON lines are read with the fields we use (no inference pass over the file); a record
+      // lacking id or sentences then has nulls there and is rejected as missing_field
+      return parquet ? spark.read().parquet(path) : spark.read().schema(JSON_SCHEMA).json(path);
     } catch (IOException e) {
       throw new MimicitException(e, "Cannot read annotations from %s: %s", path, e.getMessage());
     }

@@ -25,6 +25,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.ingest.WarehouseCommitter;
 import org.mimicit.common.schema.InstructionSchema;
@@ -63,7 +64,8 @@ final class GenerationOutput {
     Dataset<Row> generated = number(spark, answered.select(col("id").as("annotation_id"), col("image_ids"),
         col("c_model").as("model"), posexplode(col("pairs")).as(new String[] {"pos", "pair"}))
         .select(col("annotation_id"), col("pos"), col("image_ids"), col("model"),
-            col("pair.instruction").as("instruction"), col("pair.answer").as("answer")), ids);
+            col("pair.instruction").as("instruction"), col("pair.answer").as("answer")), ids)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> siblings = generated.groupBy("annotation_id").agg(collect_list(InstructionSchema.INS_ID).as("all_ids"));
     Dataset<Row> newRows = generated.join(siblings, "annotation_id")
         .select(col(InstructionSchema.INS_ID), col("instruction").as(InstructionSchema.INSTRUCTION),
@@ -96,8 +98,10 @@ final class GenerationOutput {
           .write().parquet(new Path(out, rejectedPartition).toString());
       long total = annotations.count();
       long rejectedCount = spark.read().parquet(new Path(out, rejectedPartition).toString()).count();
-      long pairs = spark.read().parquet(new Path(out, partition).toString()).where(GeneratedIds.generated()).count();
-      long from = generated.select("annotation_id").distinct().count();
+      Row generatedCounts = generated.agg(org.apache.spark.sql.functions.count(lit(1)),
+          org.apache.spark.sql.functions.countDistinct(col("annotation_id"))).first();
+      long pairs = generatedCounts.getLong(0);
+      long from = generatedCounts.getLong(1);
       if (total > 0 && rejectedCount > config.maxRejectRatio() * total) {
         throw new MimicitException("%s: %d of %d annotations (%.1f%%) were rejected, more than --max-reject-ratio "
             + "%s; nothing was committed (accepted replies are kept in the cache). See the log for the first reasons.",
@@ -119,6 +123,7 @@ final class GenerationOutput {
           e.getMessage());
     } finally {
       spark.sparkContext().setJobDescription(null);
+      generated.unpersist();
     }
   }
 
