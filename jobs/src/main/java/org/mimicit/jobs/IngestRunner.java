@@ -1,10 +1,12 @@
 package org.mimicit.jobs;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -40,8 +42,21 @@ public final class IngestRunner {
     Dataset<Row> raw = spark.read().format(format)
         .option("tasks", String.join(",", tasks))
         .load(config.input());
+    return write(spark, job, raw, table, config, tasks, new ProgressReporter(spark.sparkContext(),
+        job, 10), stats -> { }, started, startedAt);
+  }
+
+  /**
+   * Writes {@code raw} (a permissive read, see {@link WarehouseIngest#run}) into the table and
+   * its rejected rows, commits {@code tasks}, and writes {@code _stats/<job>.json} with what
+   * {@code moreStats} adds; {@code progress} is closed when the write ends.
+   */
+  public static IngestResult write(SparkSession spark, String job, Dataset<Row> raw, TableSpec table,
+      IngestConfig config, Set<String> tasks, ProgressReporter progress,
+      Consumer<ObjectNode> moreStats,
+      long started, Instant startedAt) {
     IngestResult result;
-    try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), job, 10)) {
+    try (progress) {
       result = WarehouseIngest.run(spark, raw, table, config.warehouse(), tasks,
           config.maxRejectRatio());
     }
@@ -49,8 +64,9 @@ public final class IngestRunner {
     Map<String, String> paths = new LinkedHashMap<>();
     paths.put("input", config.input());
     paths.put("warehouse", config.warehouse());
-    JobStats.write(spark.sessionState().newHadoopConf(), config.warehouse(), job,
-        JobStats.of(job, startedAt, ms, paths, result));
+    ObjectNode stats = JobStats.of(job, startedAt, ms, paths, result);
+    moreStats.accept(stats);
+    JobStats.write(spark.sessionState().newHadoopConf(), config.warehouse(), job, stats);
     LOG.info("{}: {} records in, {} written to {}, {} rejected {} in {} ms", job, result.rowsIn(),
         result.rowsOut(), table.table(), result.rejected(), result.rejectedByReason(), ms);
     return result;
