@@ -28,7 +28,9 @@ final class Ffmpeg {
     BytePointer buf = new BytePointer(256);
     try {
       avutil.av_strerror(code, buf, 256);
-      return buf.getString();
+      String text = buf.getString();
+      int end = text.indexOf('\0');
+      return (end < 0 ? text : text.substring(0, end)).strip();
     } finally {
       buf.close();
     }

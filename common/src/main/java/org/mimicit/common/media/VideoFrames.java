@@ -3,6 +3,8 @@ package org.mimicit.common.media;
 import static org.mimicit.common.error.Preconditions.checkArgument;
 
 import java.nio.ByteBuffer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -17,6 +19,7 @@ public final class VideoFrames implements AutoCloseable {
   /** A kept frame: its index for the id, its time from the first frame, its pixels. */
   public record Sampled(long index, long micros, RgbImage image) {}
 
+  private static final Pattern JAVACV_ERROR = Pattern.compile("(\\w+)\\(\\) error (-?\\d+)");
   private final FFmpegFrameGrabber grabber;
   private final double fps;
   private final FrameSampling sampling;
@@ -44,7 +47,7 @@ public final class VideoFrames implements AutoCloseable {
       grabber.start();
     } catch (FrameGrabber.Exception | RuntimeException e) {
       close();
-      throw new MediaException("%s", e.getMessage());
+      throw new MediaException("cannot open: %s", decoderMessage(e));
     }
     Ffmpeg.init();
     if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
@@ -104,8 +107,23 @@ public final class VideoFrames implements AutoCloseable {
         }
       }
     } catch (FrameGrabber.Exception | RuntimeException e) {
-      throw new MediaException("after %d decoded frames: %s", decoded, e.getMessage());
+      throw new MediaException("after %d decoded frames: %s", decoded, decoderMessage(e));
     }
+  }
+
+  /**
+   * FFmpeg's text for the error code in javacv's message ({@code avformat_open_input() error
+   * -1094995529: Could not open input "..."}): {@code avformat_open_input: Invalid data found when
+   * processing input (error -1094995529)}. The local path is left out (the row names the source).
+   */
+  static String decoderMessage(Exception e) {
+    String message = String.valueOf(e.getMessage());
+    Matcher m = JAVACV_ERROR.matcher(message);
+    if (m.find()) {
+      int code = Integer.parseInt(m.group(2));
+      return m.group(1) + ": " + Ffmpeg.error(code) + " (error " + code + ")";
+    }
+    return message;
   }
 
   private static RgbImage rgb(Frame frame) {
