@@ -13,6 +13,7 @@ import org.mimicit.jobs.SparkOptions;
 import org.mimicit.jobs.images.ConvertImagesJob;
 import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
+import org.mimicit.jobs.sources.ConvertSourcesJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -58,6 +59,11 @@ public final class PipelineJob {
         description = "Per stage, as in each command (default: ${DEFAULT-VALUE}).")
     double maxRejectRatio;
 
+    @Option(names = "--sources", paramLabel = "DIR",
+        description = "Raw sources to convert-sources: <DIR>/folder, spot-the-diff, video, as tasks "
+            + "CS_FOLDER, CS_SD, CS_DC (default: sample/sources with the bundled sample, else none).")
+    String sources;
+
     @Mixin SparkOptions spark;
 
     @Override
@@ -69,6 +75,11 @@ public final class PipelineJob {
       SparkSession session = JobSession.start(NAME, spark.conf());
       LOG.info("pipeline: {} -> {}", in, wh);
       ConvertImagesJob.run(session, config);
+      String src = sources != null ? sources
+          : input == null ? home().resolve("sample/sources").toString() : null;
+      if (src != null) {
+        ConvertSourcesJob.runSources(session, src, wh, maxRejectRatio);
+      }
       ConvertInstructionsJob.run(session, config);
       JoinInContextJob.run(session, JoinInContextJob.Config.defaults(wh));
       LOG.info("pipeline: done; the warehouse is {}", wh);

@@ -1,16 +1,20 @@
 package org.mimicit.jobs.sources;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
+import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.ingest.IngestResult;
 import org.mimicit.common.ingest.TableSpec;
 import org.mimicit.common.media.FrameSampling;
@@ -52,7 +56,7 @@ public final class ConvertSourcesJob {
     IngestConfig ingest = config.ingest();
     LOG.info("{}: {} source {} -> task {} in {} ({})", NAME, config.source().optionValue(),
         ingest.input(), config.task(), ingest.warehouse(), config.processing());
-    var conf = spark.sessionState().newHadoopConf();
+    Configuration conf = spark.sessionState().newHadoopConf();
     Set<String> ids = config.ids() == null ? null : SourceFiles.readIds(conf, config.ids());
     List<SourceItem> items = SourceFiles.list(conf, config.source(), ingest.input(), config.task(), ids);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -76,6 +80,34 @@ public final class ConvertSourcesJob {
           stats.put("video_frames", frames.value());
           stats.put("processing", config.processing().toString());
         }, started, startedAt);
+  }
+
+  /**
+   * The sources step of {@code pipeline}: converts {@code <root>/folder}, {@code
+   * <root>/spot-the-diff} and {@code <root>/video}, those that exist, with the default processing
+   * into the tasks {@code CS_FOLDER}, {@code CS_SD} and {@code CS_DC} ({@code CS_} for
+   * convert-sources), apart from the release's own LA, SD and DC that {@code convert-images}
+   * writes. The spot-the-diff step allows up to 20% rejects: the bundled sample holds two pairs
+   * and one deliberate half pair.
+   */
+  public static void runSources(SparkSession spark, String root, String warehouse,
+      double maxRejectRatio) {
+    Configuration conf = spark.sessionState().newHadoopConf();
+    for (String[] step : new String[][] {
+        {"folder", "CS_FOLDER"}, {"spot-the-diff", "CS_SD"}, {"video", "CS_DC"}}) {
+      Path dir = new Path(root, step[0]);
+      try {
+        if (!dir.getFileSystem(conf).exists(dir)) {
+          continue;
+        }
+      } catch (IOException e) {
+        throw new MimicitException(e, "Cannot read %s: %s", dir, e.getMessage());
+      }
+      double ratio = step[0].equals("spot-the-diff") ? Math.max(maxRejectRatio, 0.2) : maxRejectRatio;
+      run(spark, new ConvertSourcesConfig(
+          new IngestConfig(dir.toString(), warehouse, Set.of(step[1]), ratio),
+          SourceLayout.of(step[0]), null, 1, FrameSampling.INDEX, 4, Processing.defaults()));
+    }
   }
 
   /** {@code ; 120/400 files, 35.2 images/s, ETA 0m8s}. */

@@ -197,6 +197,26 @@ class ConvertSourcesJobIT extends SparkTestBase {
   }
 
   @Test
+  void convertsTheBundledSampleSourcesAsThePipelineDoes() throws IOException {
+    Path sources = Path.of(System.getProperty("user.dir")).getParent().resolve("sample/sources");
+    ConvertSourcesJob.runSources(spark, sources.toString(), warehouse, 0.05);
+    assertThat(images("CS_FOLDER")).containsExactly("CS_FOLDER_IMG_camera png 224x224",
+        "CS_FOLDER_IMG_coffee png 224x224", "CS_FOLDER_IMG_hubble png 224x224",
+        "CS_FOLDER_IMG_ladybird png 224x224", "CS_FOLDER_IMG_rocket png 224x224");
+    assertThat(images("CS_SD")).containsExactly("CS_SD_IMG_00005_1 png 224x224",
+        "CS_SD_IMG_00005_2 png 224x224", "CS_SD_IMG_00006_1 png 224x224",
+        "CS_SD_IMG_00006_2 png 224x224");
+    assertThat(rejected("CS_SD")).containsExactly("CS_SD_IMG_00007_1 missing_pair: the other "
+        + "image of pair CS_SD_IMG_00007 is missing (expected <n>.ext and <n>_2.ext)");
+    // v_dune_pan.mp4: 90 frames at 29.97 fps -> 0, 29, 58, 87; v_jetty_pan.webm: 75 at 25 -> 0, 25, 50
+    assertThat(images("CS_DC")).containsExactly(
+        "CS_DC_IMG_v_dune_pan_0000 png 224x224", "CS_DC_IMG_v_dune_pan_0001 png 224x224",
+        "CS_DC_IMG_v_dune_pan_0002 png 224x224", "CS_DC_IMG_v_dune_pan_0003 png 224x224",
+        "CS_DC_IMG_v_jetty_pan_0000 png 224x224", "CS_DC_IMG_v_jetty_pan_0001 png 224x224",
+        "CS_DC_IMG_v_jetty_pan_0002 png 224x224");
+  }
+
+  @Test
   void explainsBadOptionsAndMissingInput() {
     StringWriter err = new StringWriter();
     int code = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
