@@ -7,18 +7,28 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * Encodes 8-bit RGB as PNG the way Pillow saves an RGB image by default: one IDAT stream, zlib
- * level 6, and per row the filter (none, sub, up, average, Paeth) whose output has the smallest
+ * Encodes 8-bit RGB as PNG the way Pillow saves an RGB image: one IDAT stream, and per row the filter (none, sub, up, average, Paeth) whose output has the smallest
  * sum of absolute values. No ancillary chunks, so the same pixels give the same bytes. One
  * instance per thread: it keeps its deflater and buffers.
+ *
+ * <p>zlib runs at level 4 with the {@code Z_FILTERED} strategy (libpng's choice for filtered
+ * rows) rather than Pillow's level 6 default strategy: on 224x224 photographs the files are the
+ * same size as Pillow's (about 1% smaller on the benchmark's photos) for a fifth of the deflate
+ * time, which at level 6 cost more than decoding the source JPEG.
  */
 public final class PngEncoder {
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-  private static final int LEVEL = 6;
-  private final Deflater deflater = new Deflater(LEVEL);
+  private static final int LEVEL = 4;
+  private final Deflater deflater = newDeflater();
   private final CRC32 crc = new CRC32();
   private byte[] filtered = new byte[0];
   private byte[] compressed = new byte[0];
+
+  private static Deflater newDeflater() {
+    Deflater d = new Deflater(LEVEL);
+    d.setStrategy(Deflater.FILTERED);
+    return d;
+  }
 
   /** The PNG file of {@code image}. */
   public byte[] encode(RgbImage image) {

@@ -1,8 +1,6 @@
 package org.mimicit.common.media;
 
-import static org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INT;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
@@ -17,7 +15,7 @@ import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * Converts decoded FFmpeg frames (any YUV or gray format) to packed RGB at the same size with
- * swscale (full chroma interpolation, accurate rounding). Resizing is left to {@link
+ * swscale (its fast SIMD path; bilinear chroma upsampling). Resizing is left to {@link
  * LanczosResampler}, so every path resizes alike. Reuses its context and buffer.
  */
 final class RgbConverter implements AutoCloseable {
@@ -30,17 +28,23 @@ final class RgbConverter implements AutoCloseable {
     int w = frame.width();
     int h = frame.height();
     sws = sws_getCachedContext(sws, w, h, frame.format(), w, h, avutil.AV_PIX_FMT_RGB24,
-        SWS_BICUBIC | SWS_FULL_CHR_H_INT | SWS_ACCURATE_RND, null, null, (DoublePointer) null);
-    long size = 3L * w * h;
+        SWS_BILINEAR, null, null, (DoublePointer) null);
+    // swscale's SIMD paths write whole blocks of pixels, past the end of a row whose width is
+    // not a multiple of the block: rows are padded and the buffer has slack after the last.
+    int stride = (3 * w + 63) & ~63;
+    long size = (long) stride * h + 1024;
     if (buffer.capacity() < size) {
       buffer.close();
       buffer = new BytePointer(size);
     }
     planes.put(0, buffer);
-    strides.put(0, 3 * w);
+    strides.put(0, stride);
     sws_scale(sws, frame.data(), frame.linesize(), 0, h, planes, strides);
-    byte[] rgb = new byte[(int) size];
-    buffer.position(0).get(rgb, 0, rgb.length);
+    byte[] rgb = new byte[3 * w * h];
+    for (int y = 0; y < h; y++) {
+      buffer.position((long) y * stride).get(rgb, 3 * w * y, 3 * w);
+    }
+    buffer.position(0);
     return new RgbImage(w, h, rgb);
   }
 
