@@ -1,10 +1,5 @@
 package org.mimicit.jobs.sources;
 
-import static org.apache.spark.sql.types.DataTypes.BinaryType;
-import static org.apache.spark.sql.types.DataTypes.IntegerType;
-import static org.apache.spark.sql.types.DataTypes.LongType;
-import static org.apache.spark.sql.types.DataTypes.StringType;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.TaskCompletionListener;
 import org.mimicit.common.io.DataFiles;
 import org.mimicit.common.media.ConvertedImage;
 import org.mimicit.common.media.FrameSampling;
@@ -30,9 +26,7 @@ import org.mimicit.common.media.Processing;
 import org.mimicit.common.media.ImageConverter;
 import org.mimicit.common.media.MediaException;
 import org.mimicit.common.media.VideoFrames;
-import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.RejectReason;
-import org.mimicit.common.schema.RejectedSchema;
 import org.mimicit.common.source.SerializableConf;
 import org.mimicit.common.source.SourceColumns;
 
@@ -45,19 +39,8 @@ import org.mimicit.common.source.SourceColumns;
 final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>>, Row> {
   private static final long serialVersionUID = 1L;
 
-  /** The rows: the images table's columns plus the task, offset and reject columns. */
-  static final StructType SCHEMA = new StructType()
-      .add(SourceColumns.TASK, StringType, false)
-      .add(ImageSchema.IMAGE_ID, StringType, true)
-      .add(ImageSchema.FORMAT, StringType, true)
-      .add(ImageSchema.WIDTH, IntegerType, true)
-      .add(ImageSchema.HEIGHT, IntegerType, true)
-      .add(ImageSchema.SHA256, StringType, true)
-      .add(ImageSchema.SOURCE, StringType, false)
-      .add(ImageSchema.BYTES, BinaryType, true)
-      .add(RejectedSchema.SOURCE_OFFSET, LongType, false)
-      .add(RejectedSchema.REASON, StringType, true)
-      .add(RejectedSchema.DETAIL, StringType, true);
+  /** The rows: those of a permissive {@code mimicit-images} read. */
+  static final StructType SCHEMA = SourceColumns.permissiveImagesSchema();
 
   private final String task;
   private final Processing processing;
@@ -89,7 +72,7 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
     Rows rows = new Rows(items.iterator(), new ImageConverter(processing));
     TaskContext ctx = TaskContext.get();
     if (ctx != null) {
-      ctx.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) c -> rows.close());
+      ctx.addTaskCompletionListener((TaskCompletionListener) c -> rows.close());
     }
     return rows;
   }
@@ -255,13 +238,13 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
     }
 
     private Row row(String id, ConvertedImage img, String source, long offset) {
-      return RowFactory.create(task, id, img.format(),
-          img.width(), img.height(), img.sha256(), source, img.bytes(), offset, null, null);
+      return RowFactory.create(task, id, img.format(), img.width(), img.height(), img.sha256(),
+          source, offset, img.bytes(), null, null);
     }
 
     private Row reject(SourceItem item, RejectReason reason, long offset, String detail) {
-      return RowFactory.create(task, item.id(), null, null,
-          null, null, item.path(), null, offset, reason.code(), detail);
+      return RowFactory.create(task, item.id(), null, null, null, null, item.path(), offset, null,
+          reason.code(), detail);
     }
 
     @Override
