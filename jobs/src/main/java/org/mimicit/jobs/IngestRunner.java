@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -42,23 +43,22 @@ public final class IngestRunner {
     Dataset<Row> raw = spark.read().format(format)
         .option("tasks", String.join(",", tasks))
         .load(config.input());
-    return write(spark, job, raw, table, config, tasks, new ProgressReporter(spark.sparkContext(),
-        job, 10), stats -> { }, started, startedAt);
+    return write(spark, job, table, config, new ProgressReporter(spark.sparkContext(), job, 10),
+        () -> WarehouseIngest.run(spark, raw, table, config.warehouse(), tasks,
+            config.maxRejectRatio()),
+        stats -> { }, started, startedAt);
   }
 
   /**
-   * Writes {@code raw} (a permissive read, see {@link WarehouseIngest#run}) into the table and
-   * its rejected rows, commits {@code tasks}, and writes {@code _stats/<job>.json} with what
-   * {@code moreStats} adds; {@code progress} is closed when the write ends.
+   * Runs {@code ingest} (a {@link WarehouseIngest#run} into {@code table}) with {@code progress}
+   * logged until it ends, then writes {@code _stats/<job>.json} with what {@code moreStats} adds.
    */
-  public static IngestResult write(SparkSession spark, String job, Dataset<Row> raw, TableSpec table,
-      IngestConfig config, Set<String> tasks, ProgressReporter progress,
-      Consumer<ObjectNode> moreStats,
-      long started, Instant startedAt) {
+  public static IngestResult write(SparkSession spark, String job, TableSpec table,
+      IngestConfig config, ProgressReporter progress, Supplier<IngestResult> ingest,
+      Consumer<ObjectNode> moreStats, long started, Instant startedAt) {
     IngestResult result;
     try (progress) {
-      result = WarehouseIngest.run(spark, raw, table, config.warehouse(), tasks,
-          config.maxRejectRatio());
+      result = ingest.get();
     }
     long ms = (System.nanoTime() - started) / 1_000_000;
     Map<String, String> paths = new LinkedHashMap<>();

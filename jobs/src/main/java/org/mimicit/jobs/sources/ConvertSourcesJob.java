@@ -10,13 +10,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.ingest.IngestResult;
 import org.mimicit.common.ingest.TableSpec;
+import org.mimicit.common.ingest.WarehouseIngest;
 import org.mimicit.common.media.FrameSampling;
 import org.mimicit.common.media.Processing;
 import org.mimicit.common.source.SerializableConf;
@@ -67,13 +67,14 @@ public final class ConvertSourcesJob {
     LongAccumulator files = jsc.sc().longAccumulator("files done");
     LongAccumulator images = jsc.sc().longAccumulator("images written");
     LongAccumulator frames = jsc.sc().longAccumulator("video frames written");
-    JavaRDD<Row> rows = jsc.parallelize(tasks, tasks.size())
+    JavaRDD<InternalRow> rows = jsc.parallelize(tasks, tasks.size())
         .mapPartitions(new SourceConverter(config, new SerializableConf(conf), files, images, frames));
-    Dataset<Row> raw = spark.createDataFrame(rows, SourceConverter.SCHEMA);
     ProgressReporter progress = new ProgressReporter(spark.sparkContext(), NAME, 10,
         () -> progressLine(files.value(), items.size(), images.value(), started));
-    return IngestRunner.write(spark, NAME, raw, TableSpec.IMAGES, ingest, Set.of(config.task()),
-        progress, stats -> {
+    return IngestRunner.write(spark, NAME, TableSpec.IMAGES, ingest, progress,
+        () -> WarehouseIngest.run(spark, rows, SourceConverter.SCHEMA, TableSpec.IMAGES,
+            ingest.warehouse(), Set.of(config.task()), ingest.maxRejectRatio()),
+        stats -> {
           stats.put("source", config.source().optionValue());
           stats.put("files", items.size());
           stats.put("videos", videos);

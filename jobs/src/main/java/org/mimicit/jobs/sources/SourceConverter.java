@@ -14,11 +14,12 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.mimicit.common.io.DataFiles;
 import org.mimicit.common.media.ConvertedImage;
 import org.mimicit.common.media.FrameSampling;
@@ -36,7 +37,7 @@ import org.mimicit.common.source.SourceColumns;
  * {@code reason}, {@code detail}; bad files as rows with a reason). Rows are produced one at a
  * time as they are consumed, so a task holds one image or one video frame at a time.
  */
-final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>>, Row> {
+final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>>, InternalRow> {
   private static final long serialVersionUID = 1L;
 
   /** The rows: those of a permissive {@code mimicit-images} read. */
@@ -66,7 +67,7 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
   }
 
   @Override
-  public Iterator<Row> call(Iterator<List<SourceItem>> tasks) {
+  public Iterator<InternalRow> call(Iterator<List<SourceItem>> tasks) {
     List<SourceItem> items = new ArrayList<>();
     tasks.forEachRemaining(items::addAll);
     Rows rows = new Rows(items.iterator(), new ImageConverter(processing));
@@ -78,14 +79,14 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
   }
 
   /** The rows of a task's items, made as they are asked for. */
-  private final class Rows implements Iterator<Row>, AutoCloseable {
+  private final class Rows implements Iterator<InternalRow>, AutoCloseable {
     private final Iterator<SourceItem> items;
     private final ImageConverter converter;
     private SourceItem video;
     private VideoFrames frames;
     private java.nio.file.Path copy;
     private long videoFrames;
-    private Row next;
+    private InternalRow next;
 
     Rows(Iterator<SourceItem> items, ImageConverter converter) {
       this.items = items;
@@ -101,19 +102,19 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
     }
 
     @Override
-    public Row next() {
+    public InternalRow next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Row r = next;
+      InternalRow r = next;
       next = null;
       return r;
     }
 
-    private Row advance() {
+    private InternalRow advance() {
       while (true) {
         if (frames != null) {
-          Row r = nextFrame();
+          InternalRow r = nextFrame();
           if (r != null) {
             return r;
           }
@@ -136,7 +137,7 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
             return image(item);
           }
           default -> {
-            Row r = openVideo(item);
+            InternalRow r = openVideo(item);
             if (r != null) {
               return r;
             }
@@ -145,7 +146,7 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
       }
     }
 
-    private Row image(SourceItem item) {
+    private InternalRow image(SourceItem item) {
       byte[] data = read(item);
       try {
         ConvertedImage img = converter.convertFile(data);
@@ -156,7 +157,7 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
       }
     }
 
-    private Row openVideo(SourceItem item) {
+    private InternalRow openVideo(SourceItem item) {
       try {
         video = item;
         videoFrames = 0;
@@ -169,7 +170,7 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
     }
 
     /** The next frame row of the open video, its reject row, or null when it ended cleanly. */
-    private Row nextFrame() {
+    private InternalRow nextFrame() {
       SourceItem item = video;
       try {
         VideoFrames.Sampled s = frames.next();
@@ -237,14 +238,15 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
       }
     }
 
-    private Row row(String id, ConvertedImage img, String source, long offset) {
-      return RowFactory.create(task, id, img.format(), img.width(), img.height(), img.sha256(),
-          source, offset, img.bytes(), null, null);
+    private InternalRow row(String id, ConvertedImage img, String source, long offset) {
+      return new GenericInternalRow(new Object[] {utf8(task), utf8(id), utf8(img.format()),
+          img.width(), img.height(), utf8(img.sha256()), utf8(source), offset, img.bytes(), null,
+          null});
     }
 
-    private Row reject(SourceItem item, RejectReason reason, long offset, String detail) {
-      return RowFactory.create(task, item.id(), null, null, null, null, item.path(), offset, null,
-          reason.code(), detail);
+    private InternalRow reject(SourceItem item, RejectReason reason, long offset, String detail) {
+      return new GenericInternalRow(new Object[] {utf8(task), utf8(item.id()), null, null, null,
+          null, utf8(item.path()), offset, null, utf8(reason.code()), utf8(detail)});
     }
 
     @Override
@@ -254,6 +256,10 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
       }
       converter.close();
     }
+  }
+
+  private static UTF8String utf8(String s) {
+    return s == null ? null : UTF8String.fromString(s);
   }
 
   static String pad(long index, int digits) {

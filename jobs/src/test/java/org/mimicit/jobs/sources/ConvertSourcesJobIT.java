@@ -89,6 +89,7 @@ class ConvertSourcesJobIT extends SparkTestBase {
   void convertsAFolderToThe224PngsOfTheReleaseWithRejectsAndStats() throws IOException {
     file("folder/a.jpg", TestImages.image("jpeg", 640, 480, 1));
     file("folder/b.png", TestImages.image("png", 30, 20, 2));
+    file("folder/b.jpg", TestImages.image("jpeg", 30, 20, 2)); // same id: the last path wins
     file("folder/cmyk.jpg", cmykJpeg());
     file("folder/deep/c.gif", TestImages.image("gif", 50, 50, 3));
     file("folder/bad.jpg", "no image here".getBytes(StandardCharsets.UTF_8));
@@ -99,6 +100,8 @@ class ConvertSourcesJobIT extends SparkTestBase {
     assertThat(images("MY")).containsExactly("MY_IMG_a png 224x224", "MY_IMG_b png 224x224",
         "MY_IMG_c png 224x224", "MY_IMG_cmyk png 224x224");
     assertThat(rejected("MY")).containsExactly(
+        "MY_IMG_b duplicate_id: id occurs again at byte 0 of file:" + tmp.resolve("in/folder/b.png")
+            + "; the last occurrence wins",
         "MY_IMG_bad not_an_image: not an image: first bytes 6e 6f 20 69 6d 61 67 65");
     Row b = spark.read().parquet(warehouse + "/images").where("image_id = 'MY_IMG_b'").first();
     assertThat((String) b.getAs("source")).endsWith("/in/folder/b.png");
@@ -106,9 +109,10 @@ class ConvertSourcesJobIT extends SparkTestBase {
 
     JsonNode stats = new ObjectMapper().readTree(tmp.resolve("wh/_stats/convert-sources.json").toFile());
     assertThat(stats.get("source").asText()).isEqualTo("folder");
-    assertThat(stats.get("rows_in").asLong()).isEqualTo(5);
+    assertThat(stats.get("rows_in").asLong()).isEqualTo(6);
     assertThat(stats.get("rows_out").asLong()).isEqualTo(4);
     assertThat(stats.get("rejected").get("not_an_image").asLong()).isEqualTo(1);
+    assertThat(stats.get("rejected").get("duplicate_id").asLong()).isEqualTo(1);
   }
 
   @Test
