@@ -17,14 +17,14 @@
 # (Python's timed pool; our job's duration_ms in _stats), and appends a JSON line per run to
 # bench/results/convert_sources.jsonl.
 #
-# Environment: COUNT=480, SEED=42, BENCH_JAVA_OPTS=-Xmx2g, TARGET=2 (ours/Python images/s).
+# Environment: COUNT=960, SEED=42, BENCH_JAVA_OPTS=-Xmx2g, TARGET=2 (ours/Python images/s).
 # Installs python3-pil with apt-get when Debian's python3 cannot import PIL.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 RUNS=${1:-3}
-COUNT=${COUNT:-480}
+COUNT=${COUNT:-960}
 SEED=${SEED:-42}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx2g}
 TARGET=${TARGET:-2}
