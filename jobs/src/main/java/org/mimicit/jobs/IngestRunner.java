@@ -1,10 +1,13 @@
 package org.mimicit.jobs;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -40,17 +43,30 @@ public final class IngestRunner {
     Dataset<Row> raw = spark.read().format(format)
         .option("tasks", String.join(",", tasks))
         .load(config.input());
+    return write(spark, job, table, config, new ProgressReporter(spark.sparkContext(), job, 10),
+        () -> WarehouseIngest.run(spark, raw, table, config.warehouse(), tasks,
+            config.maxRejectRatio()),
+        stats -> { }, started, startedAt);
+  }
+
+  /**
+   * Runs {@code ingest} (a {@link WarehouseIngest#run} into {@code table}) with {@code progress}
+   * logged until it ends, then writes {@code _stats/<job>.json} with what {@code moreStats} adds.
+   */
+  public static IngestResult write(SparkSession spark, String job, TableSpec table,
+      IngestConfig config, ProgressReporter progress, Supplier<IngestResult> ingest,
+      Consumer<ObjectNode> moreStats, long started, Instant startedAt) {
     IngestResult result;
-    try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), job, 10)) {
-      result = WarehouseIngest.run(spark, raw, table, config.warehouse(), tasks,
-          config.maxRejectRatio());
+    try (progress) {
+      result = ingest.get();
     }
     long ms = (System.nanoTime() - started) / 1_000_000;
     Map<String, String> paths = new LinkedHashMap<>();
     paths.put("input", config.input());
     paths.put("warehouse", config.warehouse());
-    JobStats.write(spark.sessionState().newHadoopConf(), config.warehouse(), job,
-        JobStats.of(job, startedAt, ms, paths, result));
+    ObjectNode stats = JobStats.of(job, startedAt, ms, paths, result);
+    moreStats.accept(stats);
+    JobStats.write(spark.sessionState().newHadoopConf(), config.warehouse(), job, stats);
     LOG.info("{}: {} records in, {} written to {}, {} rejected {} in {} ms", job, result.rowsIn(),
         result.rowsOut(), table.table(), result.rejected(), result.rejectedByReason(), ms);
     return result;

@@ -11,6 +11,7 @@ import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
 import org.mimicit.jobs.multilingual.ExpandMultilingualJob;
 import org.mimicit.jobs.pipeline.PipelineJob;
+import org.mimicit.jobs.sources.ConvertSourcesJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +27,7 @@ import picocli.CommandLine.ParameterException;
     description = "Spark jobs that turn the MIMIC-IT dataset into a Parquet warehouse and training shards.",
     subcommands = {
         ConvertImagesJob.Cli.class,
+        ConvertSourcesJob.Cli.class,
         ConvertInstructionsJob.Cli.class,
         JoinInContextJob.Cli.class,
         ExpandMultilingualJob.Cli.class,

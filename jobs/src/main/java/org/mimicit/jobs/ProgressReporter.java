@@ -4,6 +4,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
@@ -27,10 +28,17 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
   private final AtomicLong running = new AtomicLong();
   private volatile String stage = "starting";
   private volatile int stageId = -1;
+  private final Supplier<String> detail;
 
   public ProgressReporter(SparkContext sc, String job, long intervalSeconds) {
+    this(sc, job, intervalSeconds, () -> "");
+  }
+
+  /** As above; {@code detail} is appended to each line (e.g. files done, rate, ETA). */
+  public ProgressReporter(SparkContext sc, String job, long intervalSeconds, Supplier<String> detail) {
     this.sc = sc;
     this.job = job;
+    this.detail = detail;
     sc.addSparkListener(this);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "mimicit-progress");
@@ -77,8 +85,9 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
 
   private void report() {
     long elapsed = (System.nanoTime() - started) / 1_000_000_000L;
-    LOG.info("{}: {}: {}/{} tasks done, {} running, {}m{}s elapsed", job, stage,
-        tasksDone.get(), tasksTotal.get(), Math.max(0, running.get()), elapsed / 60, elapsed % 60);
+    LOG.info("{}: {}: {}/{} tasks done, {} running, {}m{}s elapsed{}", job, stage,
+        tasksDone.get(), tasksTotal.get(), Math.max(0, running.get()), elapsed / 60, elapsed % 60,
+        detail.get());
   }
 
   @Override

@@ -10,15 +10,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructType;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.ingest.PartitionWriter.LastOccurrence;
 import org.mimicit.common.schema.RejectedSchema;
@@ -54,19 +59,41 @@ public final class WarehouseIngest {
    */
   public static IngestResult run(SparkSession spark, Dataset<Row> raw, TableSpec spec,
       String warehouse, Set<String> tasks, double maxRejectRatio) {
+    // The duplicate pass reads the key columns only: a source that can prune skips the values.
+    return run(spark, () -> raw.queryExecution().toRdd().toJavaRDD(), raw.schema(),
+        () -> raw.select(SourceColumns.TASK, spec.idColumn(), RejectedSchema.SOURCE,
+            RejectedSchema.SOURCE_OFFSET).queryExecution().toRdd().toJavaRDD(),
+        new int[] {0, 1, 2, 3}, spec, warehouse, tasks, maxRejectRatio);
+  }
+
+  /**
+   * As {@link #run(SparkSession, Dataset, TableSpec, String, Set, double)}, for rows a job makes
+   * itself in the same shape ({@code schema}): no Spark SQL planning or code generation between
+   * the rows and the writer. {@code rows} is computed again if ids repeat.
+   */
+  public static IngestResult run(SparkSession spark, JavaRDD<InternalRow> rows, StructType schema,
+      TableSpec spec, String warehouse, Set<String> tasks, double maxRejectRatio) {
+    int[] keys = {schema.fieldIndex(SourceColumns.TASK), schema.fieldIndex(spec.idColumn()),
+        schema.fieldIndex(RejectedSchema.SOURCE), schema.fieldIndex(RejectedSchema.SOURCE_OFFSET)};
+    return run(spark, () -> rows, schema, () -> rows, keys, spec, warehouse, tasks, maxRejectRatio);
+  }
+
+  private static IngestResult run(SparkSession spark, Supplier<JavaRDD<InternalRow>> rows,
+      StructType schema, Supplier<JavaRDD<InternalRow>> keyRows, int[] keys, TableSpec spec,
+      String warehouse, Set<String> tasks, double maxRejectRatio) {
     Configuration conf = spark.sessionState().newHadoopConf();
     Path stagingRoot = new Path(warehouse, "_staging");
     Path staging = new Path(stagingRoot, spec.table() + "-" + UUID.randomUUID());
     try {
-      List<PartitionResult> results = write(spark, raw, spec, staging, conf, Map.of());
+      List<PartitionResult> results = write(spark, rows.get(), schema, spec, staging, conf, Map.of());
       long[] repeated = repeatedHashes(results);
       if (repeated.length > 0) {
-        Map<String, LastOccurrence> duplicates = findDuplicates(spark, raw, spec.idColumn(), repeated);
+        Map<String, LastOccurrence> duplicates = findDuplicates(spark, keyRows.get(), keys, repeated);
         if (!duplicates.isEmpty()) {
           LOG.warn("{} id(s) occur more than once; writing again with the earlier occurrences "
               + "rejected as duplicate_id", duplicates.size());
           delete(conf, staging);
-          results = write(spark, raw, spec, staging, conf, duplicates);
+          results = write(spark, rows.get(), schema, spec, staging, conf, duplicates);
         }
       }
       Map<String, TaskCounts> counts = new TreeMap<>();
@@ -97,14 +124,14 @@ public final class WarehouseIngest {
     }
   }
 
-  private static List<PartitionResult> write(SparkSession spark, Dataset<Row> raw, TableSpec spec,
-      Path staging, Configuration conf, Map<String, LastOccurrence> duplicates) {
+  private static List<PartitionResult> write(SparkSession spark, JavaRDD<InternalRow> rows,
+      StructType schema, TableSpec spec, Path staging, Configuration conf,
+      Map<String, LastOccurrence> duplicates) {
     Broadcast<Map<String, LastOccurrence>> dups =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(duplicates);
     try {
       spark.sparkContext().setJobDescription("write " + spec.table() + " and rejected rows");
-      return raw.queryExecution().toRdd().toJavaRDD()
-          .mapPartitions(new PartitionWriter(spec, raw.schema(), staging.toString(),
+      return rows.mapPartitions(new PartitionWriter(spec, schema, staging.toString(),
               new SerializableConf(conf), dups, ROW_GROUP_BYTES, MAX_FILE_BYTES))
           .collect();
     } finally {
@@ -138,25 +165,31 @@ public final class WarehouseIngest {
     return Arrays.copyOf(repeated, count);
   }
 
-  /** The ids whose hash repeats, looked at exactly: where their last occurrence is. */
-  private static Map<String, LastOccurrence> findDuplicates(SparkSession spark, Dataset<Row> raw,
-      String idColumn, long[] repeatedHashes) {
+  /**
+   * The ids whose hash repeats, looked at exactly: where their last occurrence is. {@code keys}
+   * are the positions of the task, id, source and source offset in the rows.
+   */
+  private static Map<String, LastOccurrence> findDuplicates(SparkSession spark,
+      JavaRDD<InternalRow> rows, int[] keys, long[] repeatedHashes) {
     spark.sparkContext().setJobDescription("look at repeated ids");
     Broadcast<long[]> candidates =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(repeatedHashes);
     List<Row> occurrences;
     try {
-      occurrences = raw.select(SourceColumns.TASK, idColumn, RejectedSchema.SOURCE,
-              RejectedSchema.SOURCE_OFFSET)
-          .javaRDD()
-          .mapPartitions((FlatMapFunction<Iterator<Row>, Row>) rows -> {
+      occurrences = rows
+          .mapPartitions((FlatMapFunction<Iterator<InternalRow>, Row>) it -> {
             long[] wanted = candidates.value();
             List<Row> out = new ArrayList<>();
-            while (rows.hasNext()) {
-              Row r = rows.next();
-              if (!r.isNullAt(1)
-                  && Arrays.binarySearch(wanted, IdHash.of(r.getString(0), r.getString(1))) >= 0) {
-                out.add(r);
+            while (it.hasNext()) {
+              InternalRow r = it.next();
+              if (r.isNullAt(keys[1])) {
+                continue;
+              }
+              String task = r.getUTF8String(keys[0]).toString();
+              String id = r.getUTF8String(keys[1]).toString();
+              if (Arrays.binarySearch(wanted, IdHash.of(task, id)) >= 0) {
+                out.add(RowFactory.create(task, id, r.getUTF8String(keys[2]).toString(),
+                    r.getLong(keys[3])));
               }
             }
             return out.iterator();

@@ -5,7 +5,6 @@ import org.apache.spark.sql.SparkSession;
 import org.mimicit.common.ingest.IngestResult;
 import org.mimicit.common.ingest.TableSpec;
 import org.mimicit.common.io.InputLayout;
-import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.jobs.IngestCommand;
 import org.mimicit.jobs.IngestConfig;
 import org.mimicit.jobs.IngestRunner;
@@ -21,9 +20,7 @@ import picocli.CommandLine.Command;
  */
 public final class ConvertImagesJob {
   public static final String NAME = "convert-images";
-  static final TableSpec TABLE = new TableSpec(ImageSchema.TABLE, ImageSchema.SCHEMA,
-      ImageSchema.IMAGE_ID, new String[] {ImageSchema.BYTES},
-      new String[] {ImageSchema.IMAGE_ID, ImageSchema.SHA256});
+  static final TableSpec TABLE = TableSpec.IMAGES;
 
   private ConvertImagesJob() {}
 

@@ -20,6 +20,7 @@ import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
 import org.mimicit.jobs.multilingual.ExpandMultilingualConfig;
 import org.mimicit.jobs.multilingual.ExpandMultilingualJob;
+import org.mimicit.jobs.sources.ConvertSourcesJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Runs every stage in order: convert-images, convert-instructions, generate-instructions (on the
+ * Runs every stage in order: convert-images, convert-sources (on the sample, or with --sources),
+ * convert-instructions, generate-instructions (on the
  * sample, or with --annotations), join-incontext, expand-multilingual (offline unless {@code --api-base} is given; later stages join here as they
  * land). With no arguments it runs on the bundled sample ({@code sample/mimicit}) and writes under
  * {@code out/}.
@@ -66,6 +68,11 @@ public final class PipelineJob {
         description = "Per stage, as in each command (default: ${DEFAULT-VALUE}).")
     double maxRejectRatio;
 
+    @Option(names = "--sources", paramLabel = "DIR",
+        description = "Raw sources to convert-sources: <DIR>/folder, spot-the-diff, video, as tasks "
+            + "CS_FOLDER, CS_SD, CS_DC (default: sample/sources with the bundled sample, else none).")
+    String sources;
+
     @Option(names = "--cache-from", paramLabel = "DIR",
         description = "A read-only API cache, laid out as <warehouse>/_cache/api (translate/, generate/) (default: "
             + "with no --input, the sample's recorded answers, sample/api-cache).")
@@ -97,6 +104,11 @@ public final class PipelineJob {
       SparkSession session = JobSession.start(NAME, spark.conf());
       LOG.info("pipeline: {} -> {}", in, wh);
       ConvertImagesJob.run(session, config);
+      String src = sources != null ? sources
+          : input == null ? home().resolve("sample/sources").toString() : null;
+      if (src != null) {
+        ConvertSourcesJob.runSources(session, src, wh, maxRejectRatio);
+      }
       ConvertInstructionsJob.run(session, config);
       GenerateInstructionsConfig generation = generationConfig(wh, input == null);
       if (generation != null) {
@@ -110,7 +122,7 @@ public final class PipelineJob {
 
     /**
      * Expansion into the default languages: offline unless {@code --api-base} is given; on the
-     * bundled sample it answers from the sample's recorded cache of human translations.
+     * bundled sample it answers from the sample's recorded translations.
      */
     ExpandMultilingualConfig expandConfig(String wh, boolean bundledSample) {
       List<String> caches = cacheRoot(bundledSample).map(root -> List.of(root + "/translate")).orElse(List.of());
