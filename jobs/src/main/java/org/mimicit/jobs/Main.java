@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.mimicit.jobs.export.ExportShardsJob;
+import org.mimicit.jobs.export.VerifyCommand;
 import org.mimicit.jobs.images.ConvertImagesJob;
 import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
@@ -26,6 +28,8 @@ import picocli.CommandLine.ParameterException;
         ConvertImagesJob.Cli.class,
         ConvertInstructionsJob.Cli.class,
         JoinInContextJob.Cli.class,
+        ExportShardsJob.Cli.class,
+        VerifyCommand.class,
         PipelineJob.Cli.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -1,0 +1,97 @@
+package org.mimicit.jobs.export;
+
+import static org.apache.spark.sql.functions.aggregate;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.dense_rank;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.mimicit.common.schema.ExampleSchema;
+import org.mimicit.common.schema.ImageSchema;
+import org.mimicit.common.schema.InContextSchema;
+import org.mimicit.common.schema.InstructionSchema;
+import org.mimicit.common.source.SourceColumns;
+
+/**
+ * Which shard each example goes to, from the input alone: per task, examples in (ins_id, lang)
+ * order get consecutive ordinals, and an example goes to shard {@code floor(offset / shard size)}
+ * (renumbered without gaps), where offset is the estimated size of the examples before it. The
+ * estimate is the image bytes, the text bytes and a fixed overhead per member, so a shard holds
+ * about {@code --shard-size}, one example more at most. Examples with an image missing from the
+ * images table cannot be self-contained: they are left out of the shards and counted.
+ */
+final class ShardPlan {
+  static final String SHARD = "shard";
+  static final String ORDINAL = "ordinal";
+  static final String COMPLETE = "complete";
+  static final String IMAGE_REFS = "image_refs";
+  static final String POS = "pos";
+  /** Tar header plus average padding per member, and the JSON's keys: a per-member estimate. */
+  private static final long MEMBER_OVERHEAD = 1024;
+
+  private ShardPlan() {}
+
+  /** The image ids of each example with their position: task, lang, ins_id, pos, image_id. */
+  static Dataset<Row> imageRefs(Dataset<Row> examples) {
+    return examples.select(col(SourceColumns.TASK), col(ExampleTable.LANG),
+        col(InstructionSchema.INS_ID),
+        posexplode(col(InstructionSchema.IMAGE_IDS)).as(new String[] {POS, ImageSchema.IMAGE_ID}));
+  }
+
+  /**
+   * Every example with {@code complete} (all its images exist) and, for the complete ones,
+   * {@code shard} and {@code ordinal}: task, lang, ins_id, complete, image_refs, shard, ordinal.
+   */
+  static Dataset<Row> plan(Dataset<Row> examples, Dataset<Row> images, long shardBytes) {
+    Dataset<Row> sizes = imageRefs(examples)
+        .join(images.select(col(SourceColumns.TASK), col(ImageSchema.IMAGE_ID),
+                length(col(ImageSchema.BYTES)).as("image_bytes")),
+            ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID), "left")
+        .groupBy(SourceColumns.TASK, ExampleTable.LANG, InstructionSchema.INS_ID)
+        .agg(count(col("image_bytes")).as("found"), sum(col("image_bytes")).as("image_bytes"));
+    Column contextText = aggregate(col(InContextSchema.CONTEXT), lit(0L),
+        (acc, c) -> acc.plus(octet_length(c.getField(ExampleSchema.INSTRUCTION)))
+            .plus(octet_length(c.getField(ExampleSchema.ANSWER)))
+            .plus(size(c.getField(ExampleSchema.IMAGE_IDS)).multiply(32)));
+    Column estimate = coalesce(col("image_bytes"), lit(0L))
+        .plus(octet_length(col(InstructionSchema.INSTRUCTION)))
+        .plus(octet_length(col(InstructionSchema.ANSWER)))
+        .plus(contextText)
+        .plus(size(col(InstructionSchema.IMAGE_IDS)).plus(1).multiply(MEMBER_OVERHEAD));
+    Dataset<Row> estimated = examples
+        .join(sizes, ExampleTable.using(SourceColumns.TASK, ExampleTable.LANG,
+            InstructionSchema.INS_ID), "left")
+        .select(col(SourceColumns.TASK), col(ExampleTable.LANG), col(InstructionSchema.INS_ID),
+            size(col(InstructionSchema.IMAGE_IDS)).as(IMAGE_REFS),
+            coalesce(col("found"), lit(0L)).equalTo(size(col(InstructionSchema.IMAGE_IDS)))
+                .as(COMPLETE),
+            estimate.as("estimate"));
+    Dataset<Row> complete = estimated.where(col(COMPLETE));
+    WindowSpec order = Window.partitionBy(SourceColumns.TASK)
+        .orderBy(InstructionSchema.INS_ID, ExampleTable.LANG);
+    Dataset<Row> placed = complete
+        .withColumn("offset", coalesce(sum(col("estimate")).over(
+            order.rowsBetween(Window.unboundedPreceding(), -1)), lit(0L)))
+        .withColumn(ORDINAL, row_number().over(order).minus(1).cast("long"))
+        .withColumn("raw_shard", floor(col("offset").divide(lit(shardBytes))))
+        .withColumn(SHARD, dense_rank().over(
+            Window.partitionBy(SourceColumns.TASK).orderBy("raw_shard")).minus(1))
+        .drop("offset", "raw_shard", "estimate");
+    Dataset<Row> incomplete = estimated.where(col(COMPLETE).equalTo(false)).drop("estimate")
+        .withColumn(ORDINAL, lit(null).cast("long")).withColumn(SHARD, lit(null).cast("int"));
+    return placed.unionByName(incomplete);
+  }
+}
