@@ -47,6 +47,7 @@ public final class ExportVerifier {
     for (ExportManifest.Entry e : manifest.files()) {
       Path file = new Path(dir, e.path());
       if (!fs.exists(file)) {
+        md5sums.remove(e.path());
         problems.add(e.path() + ": missing");
         continue;
       }

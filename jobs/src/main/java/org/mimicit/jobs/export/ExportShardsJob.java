@@ -97,16 +97,21 @@ public final class ExportShardsJob {
     }
     try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), NAME, 10)) {
       List<ExportManifest.Entry> entries = new ArrayList<>();
-      Dataset<Row> plan = plan(spark, examples, tables.images(), config, commit.staging());
-      Map<String, Map<String, Long>> exported = countByTaskAndLang(plan.where(col(ShardPlan.COMPLETE)));
+      List<ExportFormat> shardFormats = config.formats().stream()
+          .filter(f -> f != ExportFormat.MIMICIT).toList();
+      Dataset<Row> plan = plan(spark, examples, tables.images(), config, commit.staging(),
+          shardFormats.isEmpty() ? ExportFormat.PARQUET : shardFormats.get(0));
+      Map<String, Map<String, Long>> exported =
+          countByTaskAndLang(plan.where(col(ShardPlan.COMPLETE)));
       Map<String, Map<String, Long>> skipped =
           countByTaskAndLang(plan.where(col(ShardPlan.COMPLETE).equalTo(false)));
       skipped.forEach((task, byLang) -> LOG.warn("{}: task {}: examples left out of the shards "
           + "because an image is missing from the images table: {}", NAME, task, byLang));
-      if (config.formats().contains(ExportFormat.PARQUET)
-          || config.formats().contains(ExportFormat.WEBDATASET)) {
-        entries.addAll(writeShards(spark, conf, examples, tables.images(), plan, config,
-            commit.staging()));
+      for (ExportFormat format : shardFormats) {
+        Dataset<Row> formatPlan = format == shardFormats.get(0) ? plan
+            : plan(spark, examples, tables.images(), config, commit.staging(), format);
+        entries.addAll(writeShards(spark, conf, examples, tables.images(), formatPlan, format,
+            config, commit.staging()));
       }
       if (config.formats().contains(ExportFormat.MIMICIT)) {
         MimicitExport mimicit = new MimicitExport(conf, commit.staging());
@@ -124,7 +129,9 @@ public final class ExportShardsJob {
       }
       ExportManifest manifest = new ExportManifest(entries);
       FileSystem fs = DataFiles.fileSystem(commit.staging(), conf);
-      fs.delete(new Path(commit.staging(), "_plan"), true);
+      for (ExportFormat format : ExportFormat.values()) {
+        fs.delete(new Path(commit.staging(), "_plan_" + format.label()), true);
+      }
       manifest.write(fs, commit.staging());
       commit.publish();
       Result result = new Result(manifest, exported, skipped);
@@ -144,18 +151,18 @@ public final class ExportShardsJob {
     }
   }
 
-  /** The shard plan, computed once and kept in the staging folder (small: ids and numbers). */
+  /** A format's shard plan, computed once into the staging folder (small: ids and numbers). */
   private static Dataset<Row> plan(SparkSession spark, Dataset<Row> examples, Dataset<Row> images,
-      ExportShardsConfig config, Path staging) {
-    String path = new Path(staging, "_plan").toString();
-    spark.sparkContext().setJobDescription("plan shards");
-    ShardPlan.plan(examples, images, config.shardBytes()).write().parquet(path);
+      ExportShardsConfig config, Path staging, ExportFormat format) {
+    String path = new Path(staging, "_plan_" + format.label()).toString();
+    spark.sparkContext().setJobDescription("plan " + format.label() + " shards");
+    ShardPlan.plan(examples, images, config.shardBytes(), format).write().parquet(path);
     return spark.read().parquet(path);
   }
 
   private static List<ExportManifest.Entry> writeShards(SparkSession spark, Configuration conf,
-      Dataset<Row> examples, Dataset<Row> images, Dataset<Row> plan, ExportShardsConfig config,
-      Path staging) {
+      Dataset<Row> examples, Dataset<Row> images, Dataset<Row> plan, ExportFormat format,
+      ExportShardsConfig config, Path staging) {
     Dataset<Row> placed = plan.where(col(ShardPlan.COMPLETE));
     Map<String, Integer> shards = new TreeMap<>();
     long refs = 0;
@@ -193,16 +200,14 @@ public final class ExportShardsJob {
             col(ImageSchema.IMAGE_ID), col(ImageSchema.FORMAT), col(ImageSchema.BYTES));
     int total = shards.values().stream().mapToInt(Integer::intValue).sum();
     int partitions = Math.max(1, Math.min(total, spark.sparkContext().defaultParallelism() * 4));
-    List<ExportFormat> formats = config.formats().stream()
-        .filter(f -> f != ExportFormat.MIMICIT).toList();
     long rowGroup = Math.min(MAX_ROW_GROUP_BYTES, Math.max(1, config.shardBytes() / 8));
-    spark.sparkContext().setJobDescription("write " + total + " shards");
+    spark.sparkContext().setJobDescription("write " + total + " " + format.label() + " shards");
     List<Row> files = texts.unionByName(pictures)
         .repartition(partitions, col(SourceColumns.TASK), col(ShardPlan.SHARD))
         .sortWithinPartitions(SourceColumns.TASK, ShardPlan.SHARD, ShardPlan.ORDINAL,
             ShardPlan.POS)
         .mapPartitions(new ShardPartitionWriter(new SerializableConf(conf), staging.toString(),
-            formats, shards, rowGroup), Encoders.row(ShardPartitionWriter.RESULT))
+            format, shards, rowGroup), Encoders.row(ShardPartitionWriter.RESULT))
         .collectAsList();
     List<ExportManifest.Entry> entries = new ArrayList<>();
     for (Row f : files) {

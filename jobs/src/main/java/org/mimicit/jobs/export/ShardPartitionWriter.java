@@ -26,7 +26,7 @@ import org.mimicit.common.source.SerializableConf;
 /**
  * Writes the shards of one Spark partition. Input rows, sorted by task, shard, ordinal and pos:
  * per example one text row ({@code pos = -1}) followed by one row per image. Each shard is written
- * in every asked format, then re-read once for its SHA-256 and MD5. Output: one row per file
+ * in the format, then re-read once for its SHA-256 and MD5. Output: one row per file
  * ({@link #RESULT}).
  */
 final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
@@ -44,15 +44,15 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
 
   private final SerializableConf conf;
   private final String staging;
-  private final List<ExportFormat> formats;
+  private final ExportFormat format;
   private final Map<String, Integer> shardsByTask;
   private final long rowGroupBytes;
 
-  ShardPartitionWriter(SerializableConf conf, String staging, List<ExportFormat> formats,
+  ShardPartitionWriter(SerializableConf conf, String staging, ExportFormat format,
       Map<String, Integer> shardsByTask, long rowGroupBytes) {
     this.conf = conf;
     this.staging = staging;
-    this.formats = List.copyOf(formats);
+    this.format = format;
     this.shardsByTask = Map.copyOf(shardsByTask);
     this.rowGroupBytes = rowGroupBytes;
   }
@@ -68,14 +68,14 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
         int index = r.getInt(1);
         if (shard == null || !shard.task.equals(task) || shard.index != index) {
           if (shard != null) {
-            written.addAll(shard.finish());
+            written.add(shard.finish());
           }
           shard = new Shard(task, index);
         }
         shard.add(r);
       }
       if (shard != null) {
-        written.addAll(shard.finish());
+        written.add(shard.finish());
         shard = null;
       }
     } catch (RuntimeException e) {
@@ -91,8 +91,8 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
   private final class Shard {
     final String task;
     final int index;
-    final List<String> paths = new ArrayList<>();
-    final List<ShardWriter> writers = new ArrayList<>();
+    final String path;
+    final ShardWriter writer;
     final SortedMap<String, Long> languages = new TreeMap<>();
     long examples;
     Row text;
@@ -102,14 +102,11 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
       this.task = task;
       this.index = index;
       Configuration hadoop = conf.get();
-      for (ExportFormat format : formats) {
-        String path = format.shardPath(task, index, shardsByTask.get(task));
-        Path file = new Path(staging, path);
-        paths.add(path);
-        writers.add(format == ExportFormat.PARQUET
-            ? new ParquetShardWriter(hadoop, file, rowGroupBytes)
-            : new WebDatasetShardWriter(hadoop, file));
-      }
+      this.path = format.shardPath(task, index, shardsByTask.get(task));
+      Path file = new Path(staging, path);
+      this.writer = format == ExportFormat.PARQUET
+          ? new ParquetShardWriter(hadoop, file, rowGroupBytes)
+          : new WebDatasetShardWriter(hadoop, file);
     }
 
     void add(Row r) {
@@ -133,39 +130,31 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
       Example example = new Example(String.format(Locale.ROOT, "%09d", text.getLong(2)),
           text.getString(4), task, text.getString(5), text.getString(6), text.getString(7),
           context, images);
-      for (ShardWriter w : writers) {
-        w.write(example);
-      }
+      writer.write(example);
       languages.merge(example.lang(), 1L, Long::sum);
       examples++;
       text = null;
       images = new ArrayList<>();
     }
 
-    List<Row> finish() {
+    Row finish() {
       flushExample();
-      List<Row> result = new ArrayList<>();
-      for (int i = 0; i < writers.size(); i++) {
-        writers.get(i).finish();
-        try {
-          FileDigest d = FileDigest.of(new Path(staging, paths.get(i)), conf.get());
-          result.add(RowFactory.create(formats.get(i).label(), paths.get(i), task, examples,
-              scala.jdk.javaapi.CollectionConverters.asScala(languages), d.bytes(), d.sha256(),
-              d.md5()));
-        } catch (IOException e) {
-          throw new MimicitException(e, "Cannot hash shard %s: %s", paths.get(i), e.getMessage());
-        }
+      writer.finish();
+      try {
+        FileDigest d = FileDigest.of(new Path(staging, path), conf.get());
+        return RowFactory.create(format.label(), path, task, examples,
+            scala.jdk.javaapi.CollectionConverters.asScala(languages), d.bytes(), d.sha256(),
+            d.md5());
+      } catch (IOException e) {
+        throw new MimicitException(e, "Cannot hash shard %s: %s", path, e.getMessage());
       }
-      return result;
     }
 
     void abort(Exception cause) {
-      for (ShardWriter w : writers) {
-        try {
-          w.abort();
-        } catch (RuntimeException e) {
-          cause.addSuppressed(e);
-        }
+      try {
+        writer.abort();
+      } catch (RuntimeException e) {
+        cause.addSuppressed(e);
       }
     }
   }

@@ -28,9 +28,10 @@ import org.mimicit.common.source.SourceColumns;
 /**
  * Which shard each example goes to, from the input alone: per task, examples in (ins_id, lang)
  * order get consecutive ordinals, and an example goes to shard {@code floor(offset / shard size)}
- * (renumbered without gaps), where offset is the estimated size of the examples before it. The
- * estimate is the image bytes, the text bytes and a fixed overhead per member, so a shard holds
- * about {@code --shard-size}, one example more at most. Examples with an image missing from the
+ * (renumbered without gaps), where offset is the estimated size in the format of the examples
+ * before it: for tar the exact member sizes (headers, padding) with the JSON's length estimated,
+ * for Parquet the image bytes plus the text uncompressed (text compresses, so text-heavy shards
+ * come out smaller). A shard thus holds about {@code --shard-size}, one example more at most. Examples with an image missing from the
  * images table cannot be self-contained: they are left out of the shards and counted.
  */
 final class ShardPlan {
@@ -39,10 +40,20 @@ final class ShardPlan {
   static final String COMPLETE = "complete";
   static final String IMAGE_REFS = "image_refs";
   static final String POS = "pos";
-  /** Tar header plus average padding per member, and the JSON's keys: a per-member estimate. */
-  private static final long MEMBER_OVERHEAD = 1024;
+  private static final long TAR_BLOCK = 512;
+  /** An image id and its list entry; a row's fixed columns (task, lang, keys, list headers). */
+  private static final long ID_BYTES = 32;
+  private static final long ROW_BYTES = 64;
+  /** The JSON member's keys and key; per image its image_id, format and member name. */
+  private static final long JSON_BYTES = 160;
+  private static final long JSON_IMAGE_BYTES = 96;
 
   private ShardPlan() {}
+
+  /** {@code bytes} rounded up to whole 512-byte tar blocks. */
+  private static Column padded(Column bytes) {
+    return org.apache.spark.sql.functions.ceil(bytes.divide(TAR_BLOCK)).multiply(TAR_BLOCK);
+  }
 
   /** The image ids of each example with their position: task, lang, ins_id, pos, image_id. */
   static Dataset<Row> imageRefs(Dataset<Row> examples) {
@@ -55,22 +66,30 @@ final class ShardPlan {
    * Every example with {@code complete} (all its images exist) and, for the complete ones,
    * {@code shard} and {@code ordinal}: task, lang, ins_id, complete, image_refs, shard, ordinal.
    */
-  static Dataset<Row> plan(Dataset<Row> examples, Dataset<Row> images, long shardBytes) {
+  static Dataset<Row> plan(Dataset<Row> examples, Dataset<Row> images, long shardBytes,
+      ExportFormat format) {
     Dataset<Row> sizes = imageRefs(examples)
         .join(images.select(col(SourceColumns.TASK), col(ImageSchema.IMAGE_ID),
                 length(col(ImageSchema.BYTES)).as("image_bytes")),
             ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID), "left")
         .groupBy(SourceColumns.TASK, ExampleTable.LANG, InstructionSchema.INS_ID)
-        .agg(count(col("image_bytes")).as("found"), sum(col("image_bytes")).as("image_bytes"));
+        .agg(count(col("image_bytes")).as("found"), sum(col("image_bytes")).as("image_bytes"),
+            sum(padded(col("image_bytes"))).as("tar_image_bytes"));
     Column contextText = aggregate(col(InContextSchema.CONTEXT), lit(0L),
         (acc, c) -> acc.plus(octet_length(c.getField(ExampleSchema.INSTRUCTION)))
             .plus(octet_length(c.getField(ExampleSchema.ANSWER)))
-            .plus(size(c.getField(ExampleSchema.IMAGE_IDS)).multiply(32)));
-    Column estimate = coalesce(col("image_bytes"), lit(0L))
-        .plus(octet_length(col(InstructionSchema.INSTRUCTION)))
-        .plus(octet_length(col(InstructionSchema.ANSWER)))
-        .plus(contextText)
-        .plus(size(col(InstructionSchema.IMAGE_IDS)).plus(1).multiply(MEMBER_OVERHEAD));
+            .plus(size(c.getField(ExampleSchema.IMAGE_IDS)).multiply(ID_BYTES)));
+    Column text = octet_length(col(InstructionSchema.INSTRUCTION))
+        .plus(octet_length(col(InstructionSchema.ANSWER))).plus(contextText);
+    Column imageCount = size(col(InstructionSchema.IMAGE_IDS));
+    Column imageBytes = coalesce(col("image_bytes"), lit(0L));
+    Column estimate = format == ExportFormat.PARQUET
+        // values as stored: image bytes plain, text at most its length (compressed)
+        ? imageBytes.plus(text).plus(imageCount.multiply(ID_BYTES)).plus(ROW_BYTES)
+        // tar: a 512-byte header per member, content padded to 512, the JSON member
+        : coalesce(col("tar_image_bytes"), lit(0L)).plus(imageCount.multiply(TAR_BLOCK))
+            .plus(padded(text.plus(imageCount.multiply(JSON_IMAGE_BYTES)).plus(JSON_BYTES)))
+            .plus(TAR_BLOCK);
     Dataset<Row> estimated = examples
         .join(sizes, ExampleTable.using(SourceColumns.TASK, ExampleTable.LANG,
             InstructionSchema.INS_ID), "left")
