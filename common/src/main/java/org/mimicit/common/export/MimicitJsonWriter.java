@@ -44,17 +44,11 @@ public final class MimicitJsonWriter {
   public static long writeImages(OutputStream out, String name, Iterator<ImageRecord> images)
       throws IOException {
     try (JsonGenerator g = ExportJson.generator(out)) {
-      g.writeStartObject();
-      Progress progress = new Progress(name);
-      while (images.hasNext()) {
-        ImageRecord image = images.next();
-        g.writeFieldName(image.imageId());
-        g.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, new ByteArrayInputStream(image.bytes()),
-            image.bytes().length);
-        progress.add();
-      }
-      g.writeEndObject();
-      return progress.done();
+      return writeObject(g, name, images, (gen, image) -> {
+        gen.writeFieldName(image.imageId());
+        gen.writeBinary(Base64Variants.MIME_NO_LINEFEEDS,
+            new ByteArrayInputStream(image.bytes()), image.bytes().length);
+      });
     }
   }
 
@@ -69,24 +63,20 @@ public final class MimicitJsonWriter {
       g.writeStartObject();
       g.writeFieldName("meta");
       g.writeTree(meta);
-      g.writeObjectFieldStart("data");
-      Progress progress = new Progress(name);
-      while (records.hasNext()) {
-        InstructionRecord r = records.next();
-        g.writeObjectFieldStart(r.insId());
-        g.writeStringField("instruction", r.instruction());
-        g.writeStringField("answer", r.answer());
-        writeStrings(g, "image_ids", r.imageIds());
-        writeStrings(g, "rel_ins_ids", r.relInsIds());
+      g.writeFieldName("data");
+      long count = writeObject(g, name, records, (gen, r) -> {
+        gen.writeObjectFieldStart(r.insId());
+        gen.writeStringField("instruction", r.instruction());
+        gen.writeStringField("answer", r.answer());
+        writeStrings(gen, "image_ids", r.imageIds());
+        writeStrings(gen, "rel_ins_ids", r.relInsIds());
         if (r.extraJson() != null) {
-          copyFields(g, r.extraJson());
+          copyFields(gen, r.extraJson());
         }
-        g.writeEndObject();
-        progress.add();
-      }
+        gen.writeEndObject();
+      });
       g.writeEndObject();
-      g.writeEndObject();
-      return progress.done();
+      return count;
     }
   }
 
@@ -94,16 +84,26 @@ public final class MimicitJsonWriter {
   public static long writeTrain(OutputStream out, String name, Iterator<TrainRecord> records)
       throws IOException {
     try (JsonGenerator g = ExportJson.generator(out)) {
-      g.writeStartObject();
-      Progress progress = new Progress(name);
-      while (records.hasNext()) {
-        TrainRecord r = records.next();
-        writeStrings(g, r.insId(), r.related());
-        progress.add();
-      }
-      g.writeEndObject();
-      return progress.done();
+      return writeObject(g, name, records, (gen, r) -> writeStrings(gen, r.insId(), r.related()));
     }
+  }
+
+  /** Writes one member of an object being written. */
+  private interface MemberWriter<T> {
+    void write(JsonGenerator g, T record) throws IOException;
+  }
+
+  /** Writes an object of one member per record, logging progress; returns the record count. */
+  private static <T> long writeObject(JsonGenerator g, String name, Iterator<T> records,
+      MemberWriter<T> member) throws IOException {
+    g.writeStartObject();
+    Progress progress = new Progress(name);
+    while (records.hasNext()) {
+      member.write(g, records.next());
+      progress.add();
+    }
+    g.writeEndObject();
+    return progress.done();
   }
 
   private static void writeStrings(JsonGenerator g, String field, List<String> values)

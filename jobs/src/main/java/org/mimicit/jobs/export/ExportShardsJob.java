@@ -86,8 +86,8 @@ public final class ExportShardsJob {
         config.shardBytes());
     Dataset<Row> instructions = tables.instructions()
         .where(col(SourceColumns.TASK).isin(tasks.toArray()));
-    Dataset<Row> examples = ExampleTable.examples(
-        ExampleTable.source(instructions, tables.incontext()), tables.translations(), languages);
+    Dataset<Row> source = ExampleTable.source(instructions, tables.incontext());
+    Dataset<Row> examples = ExampleTable.examples(source, tables.translations(), languages);
     Path output = new Path(config.output());
     ExportCommit commit;
     try {
@@ -118,7 +118,7 @@ public final class ExportShardsJob {
         for (String task : tasks) {
           spark.sparkContext().setJobDescription("mimicit files of " + task);
           try {
-            entries.addAll(mimicit.write(task, tables.images(), instructions, examples,
+            entries.addAll(mimicit.write(task, tables.images(), instructions, source, examples,
                 languages.stream().filter(l -> exported.getOrDefault(task, Map.of()).containsKey(l)
                     || skipped.getOrDefault(task, Map.of()).containsKey(l)).toList(),
                 tables.incontext() != null));
@@ -130,7 +130,7 @@ public final class ExportShardsJob {
       ExportManifest manifest = new ExportManifest(entries);
       FileSystem fs = DataFiles.fileSystem(commit.staging(), conf);
       for (ExportFormat format : ExportFormat.values()) {
-        fs.delete(new Path(commit.staging(), "_plan_" + format.label()), true);
+        fs.delete(new Path(commit.staging(), "plan-" + format.label()), true);
       }
       manifest.write(fs, commit.staging());
       commit.publish();
@@ -154,7 +154,7 @@ public final class ExportShardsJob {
   /** A format's shard plan, computed once into the staging folder (small: ids and numbers). */
   private static Dataset<Row> plan(SparkSession spark, Dataset<Row> examples, Dataset<Row> images,
       ExportShardsConfig config, Path staging, ExportFormat format) {
-    String path = new Path(staging, "_plan_" + format.label()).toString();
+    String path = new Path(staging, "plan-" + format.label()).toString();
     spark.sparkContext().setJobDescription("plan " + format.label() + " shards");
     ShardPlan.plan(examples, images, config.shardBytes(), format).write().parquet(path);
     return spark.read().parquet(path);

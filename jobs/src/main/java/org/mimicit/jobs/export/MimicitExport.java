@@ -54,7 +54,8 @@ final class MimicitExport {
 
   /** Writes the task's files; returns their manifest entries. */
   List<ExportManifest.Entry> write(String task, Dataset<Row> images, Dataset<Row> instructions,
-      Dataset<Row> examples, List<String> languages, boolean withTrain) throws IOException {
+      Dataset<Row> source, Dataset<Row> examples, List<String> languages, boolean withTrain)
+      throws IOException {
     List<ExportManifest.Entry> entries = new ArrayList<>();
     Iterator<Row> imageRows = images.where(col(SourceColumns.TASK).equalTo(task))
         .select(ImageSchema.IMAGE_ID, ImageSchema.BYTES).orderBy(ImageSchema.IMAGE_ID)
@@ -77,9 +78,7 @@ final class MimicitExport {
               r.getString(1), r.getString(2), r.getList(3), r.getList(4), r.getString(5))))));
     }
     if (withTrain) {
-      Iterator<Row> rows = examples
-          .where(col(SourceColumns.TASK).equalTo(task)
-              .and(col(ExampleTable.LANG).equalTo(ExampleSchema.SOURCE_LANG)))
+      Iterator<Row> rows = source.where(col(SourceColumns.TASK).equalTo(task))
           .select(InstructionSchema.INS_ID, InContextSchema.CONTEXT_INS_IDS)
           .orderBy(InstructionSchema.INS_ID).toLocalIterator();
       String name = task + "_train.json";

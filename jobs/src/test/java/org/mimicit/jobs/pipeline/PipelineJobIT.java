@@ -15,7 +15,9 @@ class PipelineJobIT extends SparkTestBase {
   void runsEveryStageOnTheBundledSample() {
     Path sample = Path.of(System.getProperty("user.dir")).getParent().resolve("sample/mimicit");
     String wh = tmp.resolve("wh").toString();
-    assertThat(Main.execute("pipeline", "--input", sample.toString(), "--warehouse", wh)).isZero();
+    String export = tmp.resolve("export").toString();
+    assertThat(Main.execute("pipeline", "--input", sample.toString(), "--warehouse", wh,
+        "--output", export)).isZero();
 
     assertThat(spark.read().parquet(wh + "/images").count()).isEqualTo(41);
     assertThat(spark.read().parquet(wh + "/instructions").count()).isEqualTo(97);
@@ -36,5 +38,13 @@ class PipelineJobIT extends SparkTestBase {
         .selectExpr("context_ins_ids").first().getList(0)).containsExactly(
             "LA_INS_00005", "LA_INS_00008", "LA_INS_00011", "LA_INS_00014", "LA_INS_00017");
     assertThat(tmp.resolve("wh/_stats/join-incontext.json")).exists();
+
+    // export-shards: every task in all three formats, verified
+    for (String task : new String[] {"DC", "LA", "SD"}) {
+      assertThat(tmp.resolve("export/" + task + "/" + task + "_instructions.json")).exists();
+      assertThat(tmp.resolve("export/parquet/" + task + "/train-00000-of-00001.parquet")).exists();
+      assertThat(tmp.resolve("export/webdataset/" + task + "/train-00000-of-00001.tar")).exists();
+    }
+    assertThat(Main.execute("verify", "--output", export)).isZero();
   }
 }
