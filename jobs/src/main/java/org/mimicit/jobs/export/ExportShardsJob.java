@@ -1,6 +1,9 @@
 package org.mimicit.jobs.export;
 
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -99,7 +102,18 @@ public final class ExportShardsJob {
       List<ExportManifest.Entry> entries = new ArrayList<>();
       List<ExportFormat> shardFormats = config.formats().stream()
           .filter(f -> f != ExportFormat.MIMICIT).toList();
-      Dataset<Row> plan = plan(spark, examples, tables.images(), config, commit.staging(),
+      Dataset<Row> images = tables.images().where(col(SourceColumns.TASK).isin(tasks.toArray()));
+      spark.sparkContext().setJobDescription("locate images");
+      Dataset<Row> locations = ImageLocations.locate(spark, images);
+      if (locations == null) {
+        LOG.info("{}: the images table's bytes are not plain ranges of its files (not written "
+            + "by convert-images); they move to the shards through a shuffle", NAME);
+      }
+      Dataset<Row> sizes = locations != null
+          ? locations.select(col(SourceColumns.TASK), col(ImageSchema.IMAGE_ID),
+              col(ImageLocations.LENGTH).cast("long").as(ShardPlan.IMAGE_BYTES))
+          : ShardPlan.imageSizes(images);
+      Dataset<Row> plan = plan(spark, examples, sizes, config, commit.staging(),
           shardFormats.isEmpty() ? ExportFormat.PARQUET : shardFormats.get(0));
       Map<String, Map<String, Long>> exported =
           countByTaskAndLang(plan.where(col(ShardPlan.COMPLETE)));
@@ -109,8 +123,8 @@ public final class ExportShardsJob {
           + "because an image is missing from the images table: {}", NAME, task, byLang));
       for (ExportFormat format : shardFormats) {
         Dataset<Row> formatPlan = format == shardFormats.get(0) ? plan
-            : plan(spark, examples, tables.images(), config, commit.staging(), format);
-        entries.addAll(writeShards(spark, conf, examples, tables.images(), formatPlan, format,
+            : plan(spark, examples, sizes, config, commit.staging(), format);
+        entries.addAll(writeShards(spark, conf, examples, images, locations, formatPlan, format,
             config, commit.staging()));
       }
       if (config.formats().contains(ExportFormat.MIMICIT)) {
@@ -152,17 +166,22 @@ public final class ExportShardsJob {
   }
 
   /** A format's shard plan, computed once into the staging folder (small: ids and numbers). */
-  private static Dataset<Row> plan(SparkSession spark, Dataset<Row> examples, Dataset<Row> images,
-      ExportShardsConfig config, Path staging, ExportFormat format) {
+  private static Dataset<Row> plan(SparkSession spark, Dataset<Row> examples,
+      Dataset<Row> imageSizes, ExportShardsConfig config, Path staging, ExportFormat format) {
     String path = new Path(staging, "plan-" + format.label()).toString();
     spark.sparkContext().setJobDescription("plan " + format.label() + " shards");
-    ShardPlan.plan(examples, images, config.shardBytes(), format).write().parquet(path);
+    ShardPlan.plan(examples, imageSizes, config.shardBytes(), format).write().parquet(path);
     return spark.read().parquet(path);
   }
 
+  /**
+   * Writes the planned shards of one format. With {@code locations}, each example row carries
+   * where its images are and the writers copy those byte ranges; without, the image bytes are
+   * joined and shuffled to their shard.
+   */
   private static List<ExportManifest.Entry> writeShards(SparkSession spark, Configuration conf,
-      Dataset<Row> examples, Dataset<Row> images, Dataset<Row> plan, ExportFormat format,
-      ExportShardsConfig config, Path staging) {
+      Dataset<Row> examples, Dataset<Row> images, Dataset<Row> locations, Dataset<Row> plan,
+      ExportFormat format, ExportShardsConfig config, Path staging) {
     Dataset<Row> placed = plan.where(col(ShardPlan.COMPLETE));
     Map<String, Integer> shards = new TreeMap<>();
     long refs = 0;
@@ -180,34 +199,24 @@ public final class ExportShardsJob {
         .join(keys, ExampleTable.using(SourceColumns.TASK, ExampleTable.LANG,
             InstructionSchema.INS_ID))
         .select(col(SourceColumns.TASK), col(ShardPlan.SHARD), col(ShardPlan.ORDINAL),
-            lit(-1).as(ShardPlan.POS), col(InstructionSchema.INS_ID), col(ExampleTable.LANG),
+            col(InstructionSchema.INS_ID), col(ExampleTable.LANG),
             col(InstructionSchema.INSTRUCTION), col(InstructionSchema.ANSWER),
-            col(InContextSchema.CONTEXT), lit(null).cast(DataTypes.StringType).as("image_id"),
-            lit(null).cast(DataTypes.StringType).as("format"),
-            lit(null).cast(DataTypes.BinaryType).as("bytes"));
+            col(InContextSchema.CONTEXT));
     Dataset<Row> wanted = ShardPlan.imageRefs(examples).join(keys,
         ExampleTable.using(SourceColumns.TASK, ExampleTable.LANG, InstructionSchema.INS_ID));
-    Dataset<Row> pictures = images.select(SourceColumns.TASK, ImageSchema.IMAGE_ID,
-            ImageSchema.FORMAT, ImageSchema.BYTES)
-        .join(refs <= BROADCAST_REFS ? broadcast(wanted) : wanted,
-            ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID))
-        .select(col(SourceColumns.TASK), col(ShardPlan.SHARD), col(ShardPlan.ORDINAL),
-            col(ShardPlan.POS), col(InstructionSchema.INS_ID), col(ExampleTable.LANG),
-            lit(null).cast(DataTypes.StringType).as(InstructionSchema.INSTRUCTION),
-            lit(null).cast(DataTypes.StringType).as(InstructionSchema.ANSWER),
-            lit(null).cast(texts.schema().apply(InContextSchema.CONTEXT).dataType())
-                .as(InContextSchema.CONTEXT),
-            col(ImageSchema.IMAGE_ID), col(ImageSchema.FORMAT), col(ImageSchema.BYTES));
+    Dataset<Row> rows = locations != null
+        ? located(texts, wanted, locations)
+        : withImageRows(texts, wanted, images, refs <= BROADCAST_REFS);
     int total = shards.values().stream().mapToInt(Integer::intValue).sum();
     int partitions = Math.max(1, Math.min(total, spark.sparkContext().defaultParallelism() * 4));
     long rowGroup = Math.min(MAX_ROW_GROUP_BYTES, Math.max(1, config.shardBytes() / 8));
     spark.sparkContext().setJobDescription("write " + total + " " + format.label() + " shards");
-    List<Row> files = texts.unionByName(pictures)
+    List<Row> files = rows
         .repartition(partitions, col(SourceColumns.TASK), col(ShardPlan.SHARD))
         .sortWithinPartitions(SourceColumns.TASK, ShardPlan.SHARD, ShardPlan.ORDINAL,
             ShardPlan.POS)
         .mapPartitions(new ShardPartitionWriter(new SerializableConf(conf), staging.toString(),
-            format, shards, rowGroup), Encoders.row(ShardPartitionWriter.RESULT))
+            format, shards, rowGroup, locations != null), Encoders.row(ShardPartitionWriter.RESULT))
         .collectAsList();
     List<ExportManifest.Entry> entries = new ArrayList<>();
     for (Row f : files) {
@@ -216,6 +225,46 @@ public final class ExportShardsJob {
           f.getLong(3), new TreeMap<>(langs), f.getLong(5), f.getString(6), f.getString(7)));
     }
     return entries;
+  }
+
+  /** One row per example, its images' locations in order in a list (null when it has none). */
+  private static Dataset<Row> located(Dataset<Row> texts, Dataset<Row> wanted,
+      Dataset<Row> locations) {
+    Dataset<Row> lists = wanted
+        .join(locations, ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID))
+        .groupBy(SourceColumns.TASK, ExampleTable.LANG, InstructionSchema.INS_ID)
+        .agg(sort_array(collect_list(struct(col(ShardPlan.POS), col(ImageSchema.IMAGE_ID),
+            col(ImageSchema.FORMAT), col(ImageLocations.FILE), col(ImageLocations.OFFSET),
+            col(ImageLocations.LENGTH)))).as("located"));
+    return texts.join(lists, ExampleTable.using(SourceColumns.TASK, ExampleTable.LANG,
+            InstructionSchema.INS_ID), "left")
+        .select(col(SourceColumns.TASK), col(ShardPlan.SHARD), col(ShardPlan.ORDINAL),
+            col(InstructionSchema.INS_ID), col(ExampleTable.LANG),
+            col(InstructionSchema.INSTRUCTION), col(InstructionSchema.ANSWER),
+            col(InContextSchema.CONTEXT), col("located"), lit(-1).as(ShardPlan.POS));
+  }
+
+  /** Per example a text row (pos -1), then one row per image with its bytes. */
+  private static Dataset<Row> withImageRows(Dataset<Row> texts, Dataset<Row> wanted,
+      Dataset<Row> images, boolean broadcastIds) {
+    Dataset<Row> textRows = texts
+        .withColumn(ImageSchema.IMAGE_ID, lit(null).cast(DataTypes.StringType))
+        .withColumn(ImageSchema.FORMAT, lit(null).cast(DataTypes.StringType))
+        .withColumn(ImageSchema.BYTES, lit(null).cast(DataTypes.BinaryType))
+        .withColumn(ShardPlan.POS, lit(-1));
+    Dataset<Row> imageRows = images.select(SourceColumns.TASK, ImageSchema.IMAGE_ID,
+            ImageSchema.FORMAT, ImageSchema.BYTES)
+        .join(broadcastIds ? broadcast(wanted) : wanted,
+            ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID))
+        .select(col(SourceColumns.TASK), col(ShardPlan.SHARD), col(ShardPlan.ORDINAL),
+            col(InstructionSchema.INS_ID), col(ExampleTable.LANG),
+            lit(null).cast(DataTypes.StringType).as(InstructionSchema.INSTRUCTION),
+            lit(null).cast(DataTypes.StringType).as(InstructionSchema.ANSWER),
+            lit(null).cast(texts.schema().apply(InContextSchema.CONTEXT).dataType())
+                .as(InContextSchema.CONTEXT),
+            col(ImageSchema.IMAGE_ID), col(ImageSchema.FORMAT), col(ImageSchema.BYTES),
+            col(ShardPlan.POS));
+    return textRows.unionByName(imageRows);
   }
 
   private static Map<String, Map<String, Long>> countByTaskAndLang(Dataset<Row> plan) {

@@ -24,10 +24,13 @@ import org.mimicit.common.export.WebDatasetShardWriter;
 import org.mimicit.common.source.SerializableConf;
 
 /**
- * Writes the shards of one Spark partition. Input rows, sorted by task, shard, ordinal and pos:
- * per example one text row ({@code pos = -1}) followed by one row per image. Each shard is written
- * in the format, then re-read once for its SHA-256 and MD5. Output: one row per file
- * ({@link #RESULT}).
+ * Writes the shards of one Spark partition. Input rows are sorted by task, shard, ordinal (and
+ * pos) and start with task, shard, ordinal, ins_id, lang, instruction, answer, context. Then,
+ * with {@code located}, one row per example ends with its images' locations (a list of
+ * pos, image_id, format, file, offset, length), whose bytes are read from the images table's
+ * files; otherwise an example is a text row (image_id, format, bytes null, pos -1) followed by
+ * one row per image with its bytes. Each shard is written in the format, then re-read once for
+ * its SHA-256 and MD5. Output: one row per file ({@link #RESULT}).
  */
 final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -47,21 +50,23 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
   private final ExportFormat format;
   private final Map<String, Integer> shardsByTask;
   private final long rowGroupBytes;
+  private final boolean located;
 
   ShardPartitionWriter(SerializableConf conf, String staging, ExportFormat format,
-      Map<String, Integer> shardsByTask, long rowGroupBytes) {
+      Map<String, Integer> shardsByTask, long rowGroupBytes, boolean located) {
     this.conf = conf;
     this.staging = staging;
     this.format = format;
     this.shardsByTask = Map.copyOf(shardsByTask);
     this.rowGroupBytes = rowGroupBytes;
+    this.located = located;
   }
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
     List<Row> written = new ArrayList<>();
     Shard shard = null;
-    try {
+    try (RangeReader ranges = new RangeReader(conf.get())) {
       while (rows.hasNext()) {
         Row r = rows.next();
         String task = r.getString(0);
@@ -72,17 +77,22 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
           }
           shard = new Shard(task, index);
         }
-        shard.add(r);
+        if (located) {
+          shard.addLocated(r, ranges);
+        } else {
+          shard.add(r);
+        }
       }
       if (shard != null) {
         written.add(shard.finish());
         shard = null;
       }
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       if (shard != null) {
         shard.abort(e);
       }
-      throw e;
+      throw e instanceof RuntimeException r ? r
+          : new MimicitException(e, "Cannot write shards: %s", e.getMessage());
     }
     return written.iterator();
   }
@@ -110,12 +120,23 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
     }
 
     void add(Row r) {
-      if (r.getInt(3) < 0) {
+      if (r.getInt(11) < 0) {
         flushExample();
         text = r;
       } else {
-        images.add(new Example.Image(r.getString(9), r.getString(10), r.getAs(11)));
+        images.add(new Example.Image(r.getString(8), r.getString(9), r.getAs(10)));
       }
+    }
+
+    void addLocated(Row r, RangeReader ranges) throws IOException {
+      text = r;
+      if (!r.isNullAt(8)) {
+        for (Row image : r.<Row>getList(8)) {
+          images.add(new Example.Image(image.getString(1), image.getString(2),
+              ranges.read(image.getString(3), image.getLong(4), image.getInt(5))));
+        }
+      }
+      flushExample();
     }
 
     private void flushExample() {
@@ -123,12 +144,12 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
         return;
       }
       List<Example.ContextEntry> context = new ArrayList<>();
-      for (Row c : text.<Row>getList(8)) {
+      for (Row c : text.<Row>getList(7)) {
         context.add(new Example.ContextEntry(c.getString(0), c.getString(1), c.getString(2),
             c.getList(3)));
       }
       Example example = new Example(String.format(Locale.ROOT, "%09d", text.getLong(2)),
-          text.getString(4), task, text.getString(5), text.getString(6), text.getString(7),
+          text.getString(3), task, text.getString(4), text.getString(5), text.getString(6),
           context, images);
       writer.write(example);
       languages.merge(example.lang(), 1L, Long::sum);
@@ -156,6 +177,43 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
       } catch (RuntimeException e) {
         cause.addSuppressed(e);
       }
+    }
+  }
+
+  /** Reads byte ranges of the images table's files, keeping a few files open. */
+  private static final class RangeReader implements java.io.Closeable {
+    private static final int OPEN_FILES = 8;
+    private final Configuration conf;
+    private final Map<String, org.apache.hadoop.fs.FSDataInputStream> open =
+        new java.util.LinkedHashMap<>(16, 0.75f, true);
+
+    RangeReader(Configuration conf) {
+      this.conf = conf;
+    }
+
+    byte[] read(String file, long offset, int length) throws IOException {
+      org.apache.hadoop.fs.FSDataInputStream in = open.get(file);
+      if (in == null) {
+        if (open.size() == OPEN_FILES) {
+          var eldest = open.entrySet().iterator().next();
+          eldest.getValue().close();
+          open.remove(eldest.getKey());
+        }
+        Path path = new Path(java.net.URI.create(file));
+        in = org.mimicit.common.io.DataFiles.fileSystem(path, conf).open(path, 1 << 16);
+        open.put(file, in);
+      }
+      byte[] bytes = new byte[length];
+      in.readFully(offset, bytes, 0, length);
+      return bytes;
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (var in : open.values()) {
+        in.close();
+      }
+      open.clear();
     }
   }
 }

@@ -40,6 +40,7 @@ final class ShardPlan {
   static final String COMPLETE = "complete";
   static final String IMAGE_REFS = "image_refs";
   static final String POS = "pos";
+  static final String IMAGE_BYTES = "image_bytes";
   private static final long TAR_BLOCK = 512;
   /** An image id and its list entry; a row's fixed columns (task, lang, keys, list headers). */
   private static final long ID_BYTES = 32;
@@ -62,16 +63,21 @@ final class ShardPlan {
         posexplode(col(InstructionSchema.IMAGE_IDS)).as(new String[] {POS, ImageSchema.IMAGE_ID}));
   }
 
+  /** The size of each image (task, image_id, image_bytes), read from the bytes themselves. */
+  static Dataset<Row> imageSizes(Dataset<Row> images) {
+    return images.select(col(SourceColumns.TASK), col(ImageSchema.IMAGE_ID),
+        length(col(ImageSchema.BYTES)).as(IMAGE_BYTES));
+  }
+
   /**
    * Every example with {@code complete} (all its images exist) and, for the complete ones,
    * {@code shard} and {@code ordinal}: task, lang, ins_id, complete, image_refs, shard, ordinal.
+   * {@code imageSizes}: task, image_id, image_bytes.
    */
-  static Dataset<Row> plan(Dataset<Row> examples, Dataset<Row> images, long shardBytes,
+  static Dataset<Row> plan(Dataset<Row> examples, Dataset<Row> imageSizes, long shardBytes,
       ExportFormat format) {
     Dataset<Row> sizes = imageRefs(examples)
-        .join(images.select(col(SourceColumns.TASK), col(ImageSchema.IMAGE_ID),
-                length(col(ImageSchema.BYTES)).as("image_bytes")),
-            ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID), "left")
+        .join(imageSizes, ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID), "left")
         .groupBy(SourceColumns.TASK, ExampleTable.LANG, InstructionSchema.INS_ID)
         .agg(count(col("image_bytes")).as("found"), sum(col("image_bytes")).as("image_bytes"),
             sum(padded(col("image_bytes"))).as("tar_image_bytes"));

@@ -118,6 +118,29 @@ class ExportShardsJobIT extends SparkTestBase {
         md5Line(out, "LA/LA.json"), md5Line(out, "LA/LA_instructions.json"),
         md5Line(out, "LA/LA_train.json"));
     assertThat(verify("--output", out.toString())).isZero();
+
+    // shards: convert-images stores image bytes as plain ranges, which the writers copy; from an
+    // images table written by Spark (compressed) the bytes go through a shuffle: same files
+    Path copied = tmp.resolve("wh-spark");
+    spark.read().parquet(wh + "/images").write().partitionBy("task")
+        .parquet(copied.resolve("images").toString());
+    for (String table : List.of("instructions", "incontext")) {
+      spark.read().parquet(wh + "/" + table).write().partitionBy("task")
+          .parquet(copied.resolve(table).toString());
+    }
+    List<String> shards = List.of("parquet", "webdataset");
+    ExportShardsJob.run(spark, ExportShardsConfig.parse(wh, tmp.resolve("direct").toString(),
+        shards, List.of(), List.of(), "16K"));
+    ExportShardsJob.run(spark, ExportShardsConfig.parse(copied.toString(),
+        tmp.resolve("shuffled").toString(), shards, List.of(), List.of(), "16K"));
+    List<String> files = relativeFiles(tmp.resolve("direct"));
+    assertThat(files).contains("parquet/LA/train-00000-of-00001.parquet",
+        "webdataset/LA/train-00000-of-00001.tar");
+    assertThat(relativeFiles(tmp.resolve("shuffled"))).isEqualTo(files);
+    for (String f : files) {
+      assertThat(tmp.resolve("shuffled").resolve(f)).as(f)
+          .hasSameBinaryContentAs(tmp.resolve("direct").resolve(f));
+    }
   }
 
   private static ObjectNode record(ObjectNode data, String id, String instruction, String answer,
