@@ -28,6 +28,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.export.ExportCommit;
 import org.mimicit.common.export.ExportManifest;
@@ -90,9 +91,13 @@ public final class ExportShardsJob {
     Dataset<Row> instructions = tables.instructions()
         .where(col(SourceColumns.TASK).isin(tasks.toArray()));
     Dataset<Row> source = ExampleTable.source(instructions, tables.incontext());
-    Dataset<Row> examples = ExampleTable.examples(source, tables.translations(), languages);
+    // text only, used by every query below: computed once
+    Dataset<Row> examples = ExampleTable.examples(source, tables.translations(), languages)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     Path output = new Path(config.output());
     ExportCommit commit;
+    @SuppressWarnings("unchecked")
+    Dataset<Row>[] located = new Dataset[1]; // persisted by ImageLocations: released at the end
     try {
       commit = ExportCommit.start(DataFiles.fileSystem(output, conf), output);
     } catch (IOException e) {
@@ -104,7 +109,8 @@ public final class ExportShardsJob {
           .filter(f -> f != ExportFormat.MIMICIT).toList();
       Dataset<Row> images = tables.images().where(col(SourceColumns.TASK).isin(tasks.toArray()));
       spark.sparkContext().setJobDescription("locate images");
-      Dataset<Row> locations = ImageLocations.locate(spark, images);
+      Dataset<Row> locations = ImageLocations.locate(spark, tables.images(), tasks);
+      located[0] = locations;
       if (locations == null) {
         LOG.info("{}: the images table's bytes are not plain ranges of its files (not written "
             + "by convert-images); they move to the shards through a shuffle", NAME);
@@ -115,10 +121,13 @@ public final class ExportShardsJob {
           : ShardPlan.imageSizes(images);
       Dataset<Row> plan = plan(spark, examples, sizes, config, commit.staging(),
           shardFormats.isEmpty() ? ExportFormat.PARQUET : shardFormats.get(0));
-      Map<String, Map<String, Long>> exported =
-          countByTaskAndLang(plan.where(col(ShardPlan.COMPLETE)));
-      Map<String, Map<String, Long>> skipped =
-          countByTaskAndLang(plan.where(col(ShardPlan.COMPLETE).equalTo(false)));
+      Map<String, Map<String, Long>> exported = new TreeMap<>();
+      Map<String, Map<String, Long>> skipped = new TreeMap<>();
+      for (Row r : plan.groupBy(SourceColumns.TASK, ExampleTable.LANG, ShardPlan.COMPLETE)
+          .agg(count("*")).collectAsList()) {
+        (r.getBoolean(2) ? exported : skipped).computeIfAbsent(r.getString(0),
+            k -> new TreeMap<>()).put(r.getString(1), r.getLong(3));
+      }
       skipped.forEach((task, byLang) -> LOG.warn("{}: task {}: examples left out of the shards "
           + "because an image is missing from the images table: {}", NAME, task, byLang));
       for (ExportFormat format : shardFormats) {
@@ -162,6 +171,10 @@ public final class ExportShardsJob {
       throw new MimicitException(e, "Cannot export to %s: %s", output, e.getMessage());
     } finally {
       spark.sparkContext().setJobDescription(null);
+      examples.unpersist();
+      if (located[0] != null) {
+        located[0].unpersist();
+      }
     }
   }
 
@@ -265,16 +278,6 @@ public final class ExportShardsJob {
             col(ImageSchema.IMAGE_ID), col(ImageSchema.FORMAT), col(ImageSchema.BYTES),
             col(ShardPlan.POS));
     return textRows.unionByName(imageRows);
-  }
-
-  private static Map<String, Map<String, Long>> countByTaskAndLang(Dataset<Row> plan) {
-    Map<String, Map<String, Long>> counts = new TreeMap<>();
-    for (Row r : plan.groupBy(SourceColumns.TASK, ExampleTable.LANG).agg(count("*"))
-        .collectAsList()) {
-      counts.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(1),
-          r.getLong(2));
-    }
-    return counts;
   }
 
   private static ObjectNode stats(Instant started, long ms, ExportShardsConfig config,
