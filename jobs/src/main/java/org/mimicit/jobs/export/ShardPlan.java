@@ -10,9 +10,9 @@ import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.posexplode;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -104,19 +104,21 @@ final class ShardPlan {
             coalesce(col("found"), lit(0L)).equalTo(size(col(InstructionSchema.IMAGE_IDS)))
                 .as(COMPLETE),
             estimate.as("estimate"));
-    Dataset<Row> complete = estimated.where(col(COMPLETE));
+    // one pass over all examples: the incomplete ones count for nothing and get no place
     WindowSpec order = Window.partitionBy(SourceColumns.TASK)
         .orderBy(InstructionSchema.INS_ID, ExampleTable.LANG);
-    Dataset<Row> placed = complete
-        .withColumn("offset", coalesce(sum(col("estimate")).over(
+    Column counted = when(col(COMPLETE), col("estimate")).otherwise(lit(0L));
+    return estimated
+        .withColumn("offset", coalesce(sum(counted).over(
             order.rowsBetween(Window.unboundedPreceding(), -1)), lit(0L)))
-        .withColumn(ORDINAL, row_number().over(order).minus(1).cast("long"))
+        .withColumn(ORDINAL, sum(when(col(COMPLETE), lit(1L)).otherwise(lit(0L))).over(order)
+            .minus(1))
         .withColumn("raw_shard", floor(col("offset").divide(lit(shardBytes))))
+        // an incomplete example shares its raw shard with the next complete one, or comes last
         .withColumn(SHARD, dense_rank().over(
             Window.partitionBy(SourceColumns.TASK).orderBy("raw_shard")).minus(1))
+        .withColumn(ORDINAL, when(col(COMPLETE), col(ORDINAL)))
+        .withColumn(SHARD, when(col(COMPLETE), col(SHARD)))
         .drop("offset", "raw_shard", "estimate");
-    Dataset<Row> incomplete = estimated.where(col(COMPLETE).equalTo(false)).drop("estimate")
-        .withColumn(ORDINAL, lit(null).cast("long")).withColumn(SHARD, lit(null).cast("int"));
-    return placed.unionByName(incomplete);
   }
 }
