@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.mimicit.jobs.generation.GenerateInstructionsJob;
+import org.mimicit.jobs.export.ExportShardsJob;
+import org.mimicit.jobs.export.VerifyCommand;
 import org.mimicit.jobs.images.ConvertImagesJob;
 import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
@@ -32,6 +34,8 @@ import picocli.CommandLine.ParameterException;
         JoinInContextJob.Cli.class,
         ExpandMultilingualJob.Cli.class,
         GenerateInstructionsJob.Cli.class,
+        ExportShardsJob.Cli.class,
+        VerifyCommand.class,
         PipelineJob.Cli.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

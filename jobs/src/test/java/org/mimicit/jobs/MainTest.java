@@ -50,8 +50,8 @@ class MainTest {
   void rejectsAnUnknownCommand() {
     assertThat(run("convert-everything")).isEqualTo(2);
     assertThat(err.toString()).contains("Unmatched argument at index 0: 'convert-everything'")
-        .contains("Commands: convert-images, convert-instructions, join-incontext, expand-multilingual, "
-            + "generate-instructions, pipeline, help");
+        .contains("Commands: convert-images, convert-sources, convert-instructions, join-incontext, "
+            + "expand-multilingual, generate-instructions, export-shards, verify, pipeline, help");
   }
 
   @Test

@@ -10,14 +10,18 @@ import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Media columns: top-level binary columns holding large values such as image bytes, stored
- * uncompressed (already compressed data), without dictionary (values rarely repeat) and without
- * statistics (min/max of megabyte values do not belong in footers or column indexes).
+ * Media columns: top-level columns holding large values such as image bytes, stored uncompressed
+ * (already compressed data), without dictionary (values rarely repeat) and without statistics
+ * (min/max of megabyte values do not belong in footers or column indexes). A media column is
+ * binary, or a list or struct with binary inside (e.g. {@code images array<struct<image_id,
+ * format, bytes>>}): then every leaf of it gets these settings.
  */
 final class MediaColumns {
   private MediaColumns() {}
@@ -47,7 +51,7 @@ final class MediaColumns {
     for (StructField field : schema.fields()) {
       if (names.contains(field.name())) {
         checkArgument(
-            field.dataType() instanceof BinaryType,
+            holdsBinary(field.dataType()),
             "Cannot use %s as a media column: its type is %s, not binary",
             field.name(),
             field.dataType().simpleString());
@@ -63,6 +67,15 @@ final class MediaColumns {
     }
   }
 
+  private static boolean holdsBinary(DataType type) {
+    if (type instanceof ArrayType array) {
+      return holdsBinary(array.elementType());
+    } else if (type instanceof StructType struct) {
+      return Arrays.stream(struct.fields()).anyMatch(f -> holdsBinary(f.dataType()));
+    }
+    return type instanceof BinaryType;
+  }
+
   /**
    * Returns the writer properties: Parquet's defaults, with the media columns' settings, and
    * without dictionary or statistics for the plain columns (unique ids and free text: a dictionary
@@ -73,16 +86,15 @@ final class MediaColumns {
     ParquetProperties.Builder properties = ParquetProperties.builder()
         // check page sizes after every row, or a page could buffer 100 images before a check
         .withMinRowCountForPageSizeCheck(1);
-    for (String name : names) {
-      properties
-          .withDictionaryEncoding(name, false)
-          // also turns off the column index, which would hold 64-byte min/max prefixes
-          .withStatisticsEnabled(name, false)
-          .withSizeStatisticsEnabled(name, false);
-    }
     for (org.apache.parquet.column.ColumnDescriptor leaf : schema.getColumns()) {
-      if (plainColumns.contains(leaf.getPath()[0])) { // every leaf: lists have nested paths
-        String path = String.join(".", leaf.getPath());
+      String path = String.join(".", leaf.getPath()); // every leaf: lists have nested paths
+      if (names.contains(leaf.getPath()[0])) {
+        properties
+            .withDictionaryEncoding(path, false)
+            // also turns off the column index, which would hold 64-byte min/max prefixes
+            .withStatisticsEnabled(path, false)
+            .withSizeStatisticsEnabled(path, false);
+      } else if (plainColumns.contains(leaf.getPath()[0])) {
         properties.withDictionaryEncoding(path, false).withStatisticsEnabled(path, false);
       }
     }

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *       slice), a {@code List} for an array,
  *       an {@code Object[]} for a struct; {@code null} where nullable. Byte arrays and UTF8Strings
  *       may be reused once {@code write} returns.
- *   <li>Media columns (top-level binary columns, last in the schema) are written uncompressed,
+ *   <li>Media columns (top-level binary columns, or lists/structs holding binary, last in the
+ *       schema; all their leaves) are written uncompressed,
  *       without dictionary and without statistics; the other columns use the chosen codec
  *       (default SNAPPY).
  *   <li>Memory: only the current row group is buffered. It is written once its buffered size
@@ -345,8 +346,9 @@ public final class TableParquetWriter implements Closeable {
     }
 
     /**
-     * Adds media columns: top-level binary columns stored uncompressed, without dictionary or
-     * statistics. They must be the last columns of the schema.
+     * Adds media columns: top-level binary columns, or lists/structs with binary inside, whose
+     * leaves are stored uncompressed, without dictionary or statistics. They must be the last
+     * columns of the schema.
      */
     public Builder mediaColumns(String... names) {
       checkArgument(names != null, "Cannot set mediaColumns to null");

@@ -15,6 +15,8 @@ import org.mimicit.jobs.Main;
 import org.mimicit.jobs.SparkOptions;
 import org.mimicit.jobs.generation.GenerateInstructionsConfig;
 import org.mimicit.jobs.generation.GenerateInstructionsJob;
+import org.mimicit.jobs.export.ExportShardsConfig;
+import org.mimicit.jobs.export.ExportShardsJob;
 import org.mimicit.jobs.images.ConvertImagesJob;
 import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
@@ -61,7 +63,7 @@ public final class PipelineJob {
     String warehouse;
 
     @Option(names = "--output", paramLabel = "DIR",
-        description = "Where the export stage writes shards (default: out/export); used once export lands.")
+        description = "Where the export stage writes shards in every format (default: out/export).")
     String output;
 
     @Option(names = "--max-reject-ratio", paramLabel = "R", defaultValue = "0.05",
@@ -116,6 +118,8 @@ public final class PipelineJob {
       }
       JoinInContextJob.run(session, JoinInContextJob.Config.defaults(wh));
       ExpandMultilingualJob.run(session, expandConfig(wh, input == null));
+      String out = output != null ? output : home().resolve("out/export").toString();
+      ExportShardsJob.run(session, ExportShardsConfig.defaults(wh, out));
       LOG.info("pipeline: done; the warehouse is {}", wh);
       return 0;
     }

@@ -15,7 +15,8 @@ class PipelineJobIT extends SparkTestBase {
   void runsEveryStageOnTheBundledSample() {
     Path sample = Path.of(System.getProperty("user.dir")).getParent().resolve("sample/mimicit");
     String wh = tmp.resolve("wh").toString();
-    assertThat(Main.execute("pipeline", "--input", sample.toString(), "--warehouse", wh,
+    String export = tmp.resolve("export").toString();
+    assertThat(Main.execute("pipeline", "--input", sample.toString(), "--warehouse", wh, "--output", export,
         "--cache-from", sample.resolveSibling("api-cache").toString(),
         "--annotations", sample.resolveSibling("annotations/DC_dense_captions.jsonl").toString(),
         "--prompts", sample.getParent().resolveSibling("conf/prompts/dense_captions.json").toString())).isZero();
@@ -61,5 +62,13 @@ class PipelineJobIT extends SparkTestBase {
     assertThat(spark.read().parquet(wh + "/translations").select("lang").distinct().count()).isEqualTo(7);
     assertThat(tmp.resolve("wh/rejected/translations/task=LA")).doesNotExist();
     assertThat(tmp.resolve("wh/_stats/expand-multilingual.json")).exists();
+
+    // export-shards: every task in all three formats, verified
+    for (String task : new String[] {"DC", "LA", "SD"}) {
+      assertThat(tmp.resolve("export/" + task + "/" + task + "_instructions.json")).exists();
+      assertThat(tmp.resolve("export/parquet/" + task + "/train-00000-of-00001.parquet")).exists();
+      assertThat(tmp.resolve("export/webdataset/" + task + "/train-00000-of-00001.tar")).exists();
+    }
+    assertThat(Main.execute("verify", "--output", export)).isZero();
   }
 }

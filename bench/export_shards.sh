@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Export throughput: parquet and webdataset shards of a ~3 GB generated task (E4D), in MB/s
+# (10^6 bytes of shards written per second), against a plain `cp -r` of the task's images table
+# (the same image bytes) in the same run as the ceiling. Each timing ends with `sync`, so the
+# bytes are on disk; the warehouse is read from the page cache (warmed first). Prints a table and
+# the ratio export/copy per run, and appends JSON lines to bench/results/export-shards.jsonl.
+#
+#   bench/export_shards.sh                  # RUNS=2 runs of copy, parquet, webdataset
+#   RUNS=3 SHARD_SIZE=256MB bench/export_shards.sh
+#   IMAGES_WAREHOUSE=/path/wh bench/export_shards.sh   # hard-links its images/task=E4D
+#
+# Data: bench/data/images/E4D/E4D.json (gen_images.py, 3G) -> convert-images (or hard links of
+# IMAGES_WAREHOUSE/images/task=E4D, default bench/data/warehouse) -> instructions for those images
+# (gen_export_instructions.py: 8 frames each) -> convert-instructions -> join-incontext, all into
+# bench/data/export/wh. Disk: the warehouse (~2.4 GB unless linked) plus ~2.4 GB per output, which
+# is deleted after each run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-2}
+SHARD_SIZE=${SHARD_SIZE:-256MB}
+TASK=E4D
+DATA=bench/data/export
+WH=$DATA/wh
+IMAGES_JSON=${IMAGES_JSON:-bench/data/images/$TASK/$TASK.json}
+IMAGES_WAREHOUSE=${IMAGES_WAREHOUSE:-bench/data/warehouse}
+mkdir -p bench/results "$DATA"
+
+if [ ! -d "$WH/images/task=$TASK" ]; then
+  mkdir -p "$WH/images"
+  if [ -d "$IMAGES_WAREHOUSE/images/task=$TASK" ]; then
+    cp -al "$IMAGES_WAREHOUSE/images/task=$TASK" "$WH/images/"
+  else
+    [ -f "$IMAGES_JSON" ] || python3 bench/gen_images.py --out "$(dirname "$(dirname "$IMAGES_JSON")")" \
+      --task "$TASK" --size 3G >&2
+    submit/mimicit convert-images --input "$(dirname "$(dirname "$IMAGES_JSON")")" \
+      --warehouse "$WH" --tasks "$TASK" >&2
+  fi
+fi
+if [ ! -d "$WH/incontext/task=$TASK" ]; then
+  python3 bench/gen_export_instructions.py --images "$IMAGES_JSON" --out "$DATA/in" --task "$TASK" >&2
+  submit/mimicit convert-instructions --input "$DATA/in" --warehouse "$WH" --tasks "$TASK" >&2
+  submit/mimicit join-incontext --warehouse "$WH" --tasks "$TASK" >&2
+fi
+
+now() { date +%s.%N; }
+mbps() { python3 -c "import sys; print(f'{int(sys.argv[1]) / 1e6 / float(sys.argv[2]):.1f}')" "$1" "$2"; }
+cat "$WH"/images/task=$TASK/*.parquet > /dev/null
+copy_bytes=$(du -sb "$WH/images/task=$TASK" | cut -f1)
+printf '%-4s %-11s %10s %9s %9s %7s\n' run what bytes seconds MB/s ratio
+for run in $(seq 1 "$RUNS"); do
+  rm -rf "$DATA/copy"; sync
+  t0=$(now); cp -r "$WH/images/task=$TASK" "$DATA/copy"; sync; t1=$(now)
+  copy_s=$(python3 -c "print($t1 - $t0)")
+  copy_mbps=$(mbps "$copy_bytes" "$copy_s")
+  rm -rf "$DATA/copy"
+  printf '%-4s %-11s %10s %9.2f %9s %7s\n' "$run" copy "$copy_bytes" "$copy_s" "$copy_mbps" 1.00
+  for format in parquet webdataset; do
+    out="$DATA/out-$format"
+    rm -rf "$out"; sync
+    t0=$(now)
+    submit/mimicit export-shards --warehouse "$WH" --output "$out" --format "$format" \
+      --tasks "$TASK" --shard-size "$SHARD_SIZE" > "$DATA/$format.log" 2>&1
+    sync; t1=$(now)
+    s=$(python3 -c "print($t1 - $t0)")
+    bytes=$(du -sb "$out/$format" | cut -f1)
+    rate=$(mbps "$bytes" "$s")
+    ratio=$(python3 -c "print(f'{$rate / $copy_mbps:.3f}')")
+    job_ms=$(python3 -c "import json; print(json.load(open('$WH/_stats/export-shards.json'))['duration_ms'])")
+    printf '%-4s %-11s %10s %9.2f %9s %7s   (job alone %.1f s, JVM start excluded)\n' \
+      "$run" "$format" "$bytes" "$s" "$rate" "$ratio" "$(python3 -c "print($job_ms / 1000)")"
+    printf '{"timestamp": "%s", "run": %s, "format": "%s", "bytes": %s, "seconds": %s, "mb_per_s": %s, "copy_mb_per_s": %s, "ratio": %s, "job_ms": %s, "load": "%s", "commit": "%s"}\n' \
+      "$(date -u +%FT%TZ)" "$run" "$format" "$bytes" "$s" "$rate" "$copy_mbps" "$ratio" "$job_ms" \
+      "$(cut -d' ' -f1-3 /proc/loadavg)" "$(git rev-parse --short HEAD)" >> bench/results/export-shards.jsonl
+    rm -rf "$out"
+  done
+done

@@ -1,0 +1,42 @@
+package org.mimicit.common.export;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.mimicit.common.io.TableParquetWriter;
+import org.mimicit.common.schema.ExampleSchema;
+
+/**
+ * A Parquet shard of {@link ExampleSchema} rows: one file, row groups of at most
+ * {@code rowGroupBytes}, the {@code images} column (with the bytes) uncompressed and without
+ * dictionary, free text without dictionary, the rest SNAPPY. Same examples, same bytes.
+ */
+public final class ParquetShardWriter implements ShardWriter {
+  private final TableParquetWriter writer;
+
+  public ParquetShardWriter(Configuration conf, Path path, long rowGroupBytes) {
+    this.writer = TableParquetWriter.builder(conf, ExampleSchema.SCHEMA)
+        .mediaColumns(ExampleSchema.IMAGES)
+        .plainColumns(ExampleSchema.INS_ID, ExampleSchema.INSTRUCTION, ExampleSchema.ANSWER,
+            ExampleSchema.CONTEXT)
+        .rowGroupBytes(rowGroupBytes)
+        .maxFileBytes(Long.MAX_VALUE) // one file per shard: the plan sizes the shards
+        .files(n -> n == 0 ? path : null)
+        .build();
+  }
+
+  @Override
+  public void write(Example example) {
+    writer.write(example.toRow());
+  }
+
+  @Override
+  public long finish() {
+    writer.close();
+    return writer.writtenFiles().stream().mapToLong(TableParquetWriter.WrittenFile::bytes).sum();
+  }
+
+  @Override
+  public void abort() {
+    writer.abort();
+  }
+}

@@ -1,0 +1,136 @@
+package org.mimicit.common.export;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.mimicit.common.error.MimicitException;
+import org.mimicit.common.io.DataFiles;
+
+/**
+ * A WebDataset shard: a POSIX ustar archive whose samples are, per example, its images as
+ * {@code <key>.<i>.<ext>} (i = position in the example's image list) followed by
+ * {@code <key>.json} (everything but the image bytes; {@code images[i].member} names the image's
+ * member). Members come in example order, which is key order. Every member has mtime 0, uid/gid
+ * 0, no user or group name and mode 0644, so the same examples give the same bytes.
+ */
+public final class WebDatasetShardWriter implements ShardWriter {
+  private static final int BUFFER = 1 << 20;
+  private static final int MODE = 0100644;
+
+  private final FileSystem fs;
+  private final Path path;
+  private final TarArchiveOutputStream tar;
+  private final ByteArrayOutputStream json = new ByteArrayOutputStream();
+
+  public WebDatasetShardWriter(Configuration conf, Path path) {
+    this.path = path;
+    try {
+      this.fs = DataFiles.fileSystem(path, conf);
+      this.tar = new TarArchiveOutputStream(fs.create(path, false, BUFFER));
+    } catch (IOException e) {
+      throw new MimicitException(e, "Cannot create tar shard %s: %s", path, e.getMessage());
+    }
+  }
+
+  @Override
+  public void write(Example example) {
+    try {
+      List<Example.Image> images = example.images();
+      for (int i = 0; i < images.size(); i++) {
+        Example.Image image = images.get(i);
+        addMember(member(example.key(), i, image), image.bytes());
+      }
+      json.reset();
+      writeJson(example, json);
+      addMember(example.key() + ".json", json.toByteArray());
+    } catch (IOException e) {
+      throw new MimicitException(e, "Cannot write sample %s to %s: %s", example.key(), path,
+          e.getMessage());
+    }
+  }
+
+  private static String member(String key, int index, Example.Image image) {
+    return key + "." + index + "." + image.extension();
+  }
+
+  private void addMember(String name, byte[] data) throws IOException {
+    TarArchiveEntry entry = new TarArchiveEntry(name, true);
+    entry.setSize(data.length);
+    entry.setModTime(0L);
+    entry.setMode(MODE);
+    entry.setIds(0, 0);
+    entry.setNames("", "");
+    tar.putArchiveEntry(entry);
+    tar.write(data);
+    tar.closeArchiveEntry();
+  }
+
+  /** The sample's JSON: the example without image bytes, keys in a fixed order. */
+  static void writeJson(Example example, OutputStream out) throws IOException {
+    try (JsonGenerator g = ExportJson.generator(out)) {
+      g.writeStartObject();
+      g.writeStringField("key", example.key());
+      g.writeStringField("ins_id", example.insId());
+      g.writeStringField("task", example.task());
+      g.writeStringField("lang", example.lang());
+      g.writeStringField("instruction", example.instruction());
+      g.writeStringField("answer", example.answer());
+      g.writeArrayFieldStart("context");
+      for (Example.ContextEntry c : example.context()) {
+        g.writeStartObject();
+        g.writeStringField("ins_id", c.insId());
+        g.writeStringField("instruction", c.instruction());
+        g.writeStringField("answer", c.answer());
+        g.writeArrayFieldStart("image_ids");
+        for (String id : c.imageIds()) {
+          g.writeString(id);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("images");
+      for (int i = 0; i < example.images().size(); i++) {
+        Example.Image image = example.images().get(i);
+        g.writeStartObject();
+        g.writeStringField("image_id", image.imageId());
+        g.writeStringField("format", image.format());
+        g.writeStringField("member", member(example.key(), i, image));
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+  }
+
+  @Override
+  public long finish() {
+    try {
+      tar.close();
+      return fs.getFileStatus(path).getLen();
+    } catch (IOException e) {
+      throw new MimicitException(e, "Cannot finish tar shard %s: %s", path, e.getMessage());
+    }
+  }
+
+  @Override
+  public void abort() {
+    try {
+      tar.close();
+    } catch (IOException | RuntimeException e) {
+      // deleting it anyway
+    }
+    try {
+      fs.delete(path, false);
+    } catch (IOException e) {
+      throw new MimicitException(e, "Cannot delete aborted tar shard %s", path);
+    }
+  }
+}

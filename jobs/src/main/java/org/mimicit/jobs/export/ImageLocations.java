@@ -1,0 +1,117 @@
+package org.mimicit.jobs.export;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.mimicit.common.error.MimicitException;
+import org.mimicit.common.io.MediaValueRanges;
+import org.mimicit.common.schema.ImageSchema;
+import org.mimicit.common.source.SerializableConf;
+import org.mimicit.common.source.SourceColumns;
+
+/**
+ * Where each image's bytes lie in the images table's files ({@link MediaValueRanges}): task,
+ * image_id, format, file, offset, length. Found from the footers, page headers, ids and 4 bytes per
+ * image, so the export knows every image's size without reading the bytes, and its shard writers
+ * copy byte ranges instead of moving image bytes through a shuffle.
+ */
+final class ImageLocations {
+  static final String FILE = "file";
+  static final String OFFSET = "offset";
+  static final String LENGTH = "length";
+  private static final StructType SCHEMA = new StructType()
+      .add(SourceColumns.TASK, DataTypes.StringType)
+      .add(ImageSchema.IMAGE_ID, DataTypes.StringType)
+      .add(ImageSchema.FORMAT, DataTypes.StringType)
+      .add(FILE, DataTypes.StringType)
+      .add(OFFSET, DataTypes.LongType)
+      .add(LENGTH, DataTypes.IntegerType);
+  private static final String ID_AND_FORMAT = "message spark_schema { required binary "
+      + ImageSchema.IMAGE_ID + " (STRING); required binary " + ImageSchema.FORMAT + " (STRING); }";
+
+  private ImageLocations() {}
+
+  /**
+   * The locations of the images of {@code tasks}, or null when some file of the images table
+   * does not store its bytes as plain ranges (e.g. written by another Parquet writer, compressed).
+   * Reads the footers, page headers, ids and formats of the files, not the bytes.
+   */
+  static Dataset<Row> locate(SparkSession spark, Dataset<Row> images, List<String> tasks) {
+    List<String> files = new ArrayList<>();
+    for (String file : images.inputFiles()) {
+      if (tasks.contains(taskOf(file))) {
+        files.add(file);
+      }
+    }
+    if (files.isEmpty()) {
+      return null;
+    }
+    java.util.Collections.sort(files);
+    int partitions = Math.min(files.size(), spark.sparkContext().defaultParallelism() * 2);
+    Dataset<Row> located = spark.createDataset(files, Encoders.STRING())
+        .repartition(partitions)
+        .flatMap(new Locate(new SerializableConf(spark.sessionState().newHadoopConf())),
+            Encoders.row(SCHEMA))
+        .persist(StorageLevel.MEMORY_AND_DISK()); // a few numbers per image, used by several queries
+    if (!located.where(col(LENGTH).lt(0)).isEmpty()) {
+      located.unpersist();
+      return null;
+    }
+    return located;
+  }
+
+  /** The task of a file of the images table: its {@code task=<TASK>} folder. */
+  private static String taskOf(String file) {
+    String parent = new Path(URI.create(file)).getParent().getName();
+    return parent.startsWith(SourceColumns.TASK + "=")
+        ? parent.substring(SourceColumns.TASK.length() + 1) : null;
+  }
+
+  /** The locations of one file's images; one row with length -1 when it has no plain ranges. */
+  private record Locate(SerializableConf conf) implements FlatMapFunction<String, Row> {
+    @Override
+    public java.util.Iterator<Row> call(String file) {
+      List<Row> rows = new ArrayList<>();
+      Path path = new Path(URI.create(file));
+      try {
+        MediaValueRanges.Ranges r =
+            MediaValueRanges.locate(conf.get(), path, ImageSchema.BYTES);
+        if (r == null) {
+          rows.add(RowFactory.create(taskOf(file), null, null, file, -1L, -1));
+          return rows.iterator();
+        }
+        Configuration projected = new Configuration(conf.get());
+        projected.set(ReadSupport.PARQUET_READ_SCHEMA, ID_AND_FORMAT);
+        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), path)
+            .withConf(projected).build()) {
+          int i = 0;
+          for (Group g; (g = reader.read()) != null; i++) {
+            rows.add(RowFactory.create(taskOf(file), g.getString(ImageSchema.IMAGE_ID, 0),
+                g.getString(ImageSchema.FORMAT, 0), file, r.offsets()[i], r.lengths()[i]));
+          }
+        }
+      } catch (IOException e) {
+        throw new MimicitException(e, "Cannot locate the images in %s: %s", file, e.getMessage());
+      }
+      return rows.iterator();
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package org.mimicit.jobs.export;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.mimicit.common.error.MimicitException;
+import org.mimicit.common.export.Example;
+import org.mimicit.common.export.FileDigest;
+import org.mimicit.common.export.ParquetShardWriter;
+import org.mimicit.common.export.ShardWriter;
+import org.mimicit.common.export.WebDatasetShardWriter;
+import org.mimicit.common.source.SerializableConf;
+
+/**
+ * Writes the shards of one Spark partition. Input rows are sorted by task, shard, ordinal (and
+ * pos) and start with task, shard, ordinal, ins_id, lang, instruction, answer, context. Then,
+ * with {@code located}, one row per example ends with its images' locations (a list of
+ * pos, image_id, format, file, offset, length), whose bytes are read from the images table's
+ * files; otherwise an example is a text row (image_id, format, bytes null, pos -1) followed by
+ * one row per image with its bytes. Each shard is written in the format, then re-read once for
+ * its SHA-256 and MD5. Output: one row per file ({@link #RESULT}).
+ */
+final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+
+  static final StructType RESULT = new StructType()
+      .add("format", DataTypes.StringType)
+      .add("path", DataTypes.StringType)
+      .add("task", DataTypes.StringType)
+      .add("rows", DataTypes.LongType)
+      .add("languages", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+      .add("bytes", DataTypes.LongType)
+      .add("sha256", DataTypes.StringType)
+      .add("md5", DataTypes.StringType);
+
+  private final SerializableConf conf;
+  private final String staging;
+  private final ExportFormat format;
+  private final Map<String, Integer> shardsByTask;
+  private final long rowGroupBytes;
+  private final boolean located;
+
+  ShardPartitionWriter(SerializableConf conf, String staging, ExportFormat format,
+      Map<String, Integer> shardsByTask, long rowGroupBytes, boolean located) {
+    this.conf = conf;
+    this.staging = staging;
+    this.format = format;
+    this.shardsByTask = Map.copyOf(shardsByTask);
+    this.rowGroupBytes = rowGroupBytes;
+    this.located = located;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    List<Row> written = new ArrayList<>();
+    Shard shard = null;
+    try (RangeReader ranges = new RangeReader(conf.get())) {
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        String task = r.getString(0);
+        int index = r.getInt(1);
+        if (shard == null || !shard.task.equals(task) || shard.index != index) {
+          if (shard != null) {
+            written.add(shard.finish());
+          }
+          shard = new Shard(task, index);
+        }
+        if (located) {
+          shard.addLocated(r, ranges);
+        } else {
+          shard.add(r);
+        }
+      }
+      if (shard != null) {
+        written.add(shard.finish());
+        shard = null;
+      }
+    } catch (IOException | RuntimeException e) {
+      if (shard != null) {
+        shard.abort(e);
+      }
+      throw e instanceof RuntimeException r ? r
+          : new MimicitException(e, "Cannot write shards: %s", e.getMessage());
+    }
+    return written.iterator();
+  }
+
+  /** One shard being written: its writers and the example being assembled. */
+  private final class Shard {
+    final String task;
+    final int index;
+    final String path;
+    final ShardWriter writer;
+    final SortedMap<String, Long> languages = new TreeMap<>();
+    long examples;
+    Row text;
+    List<Example.Image> images = new ArrayList<>();
+
+    Shard(String task, int index) {
+      this.task = task;
+      this.index = index;
+      Configuration hadoop = conf.get();
+      this.path = format.shardPath(task, index, shardsByTask.get(task));
+      Path file = new Path(staging, path);
+      this.writer = format == ExportFormat.PARQUET
+          ? new ParquetShardWriter(hadoop, file, rowGroupBytes)
+          : new WebDatasetShardWriter(hadoop, file);
+    }
+
+    void add(Row r) {
+      if (r.getInt(11) < 0) {
+        flushExample();
+        text = r;
+      } else {
+        images.add(new Example.Image(r.getString(8), r.getString(9), r.getAs(10)));
+      }
+    }
+
+    void addLocated(Row r, RangeReader ranges) throws IOException {
+      text = r;
+      if (!r.isNullAt(8)) {
+        for (Row image : r.<Row>getList(8)) {
+          images.add(new Example.Image(image.getString(1), image.getString(2),
+              ranges.read(image.getString(3), image.getLong(4), image.getInt(5))));
+        }
+      }
+      flushExample();
+    }
+
+    private void flushExample() {
+      if (text == null) {
+        return;
+      }
+      List<Example.ContextEntry> context = new ArrayList<>();
+      for (Row c : text.<Row>getList(7)) {
+        context.add(new Example.ContextEntry(c.getString(0), c.getString(1), c.getString(2),
+            c.getList(3)));
+      }
+      Example example = new Example(String.format(Locale.ROOT, "%09d", text.getLong(2)),
+          text.getString(3), task, text.getString(4), text.getString(5), text.getString(6),
+          context, images);
+      writer.write(example);
+      languages.merge(example.lang(), 1L, Long::sum);
+      examples++;
+      text = null;
+      images = new ArrayList<>();
+    }
+
+    Row finish() {
+      flushExample();
+      writer.finish();
+      try {
+        FileDigest d = FileDigest.of(new Path(staging, path), conf.get());
+        return RowFactory.create(format.label(), path, task, examples,
+            scala.jdk.javaapi.CollectionConverters.asScala(languages), d.bytes(), d.sha256(),
+            d.md5());
+      } catch (IOException e) {
+        throw new MimicitException(e, "Cannot hash shard %s: %s", path, e.getMessage());
+      }
+    }
+
+    void abort(Exception cause) {
+      try {
+        writer.abort();
+      } catch (RuntimeException e) {
+        cause.addSuppressed(e);
+      }
+    }
+  }
+
+  /** Reads byte ranges of the images table's files, keeping a few files open. */
+  private static final class RangeReader implements java.io.Closeable {
+    private static final int OPEN_FILES = 8;
+    private final Configuration conf;
+    private final Map<String, org.apache.hadoop.fs.FSDataInputStream> open =
+        new java.util.LinkedHashMap<>(16, 0.75f, true);
+
+    RangeReader(Configuration conf) {
+      this.conf = conf;
+    }
+
+    byte[] read(String file, long offset, int length) throws IOException {
+      org.apache.hadoop.fs.FSDataInputStream in = open.get(file);
+      if (in == null) {
+        if (open.size() == OPEN_FILES) {
+          var eldest = open.entrySet().iterator().next();
+          eldest.getValue().close();
+          open.remove(eldest.getKey());
+        }
+        Path path = new Path(java.net.URI.create(file));
+        in = org.mimicit.common.io.DataFiles.fileSystem(path, conf).open(path, 1 << 16);
+        open.put(file, in);
+      }
+      byte[] bytes = new byte[length];
+      in.readFully(offset, bytes, 0, length);
+      return bytes;
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (var in : open.values()) {
+        in.close();
+      }
+      open.clear();
+    }
+  }
+}
