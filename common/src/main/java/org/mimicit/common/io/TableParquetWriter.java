@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Files: after a row group, a file that reached {@code maxFileBytes} (default 512 MiB) is
  *       finished; the next row starts file {@code files.apply(n)} for n = 0, 1, 2, ... Files are
  *       created, never overwritten, and only when a row is written: no rows, no files.
- *   <li>Same rows and settings give byte-identical files.
+ *   <li>Same rows and settings give byte-identical files, in any JVM (the footer's encoding
+ *       lists are sorted: {@link SortedFooterFile}).
  *   <li>Errors: a row that does not fit the schema throws {@link IllegalArgumentException} before
  *       anything is written, and the writer stays usable. Any other failure (I/O errors come as
  *       {@link MimicitException}) leaves the writer failed: {@link #close()} then throws
@@ -99,6 +100,7 @@ public final class TableParquetWriter implements Closeable {
   // the file being written: set by startFile, cleared by endFile
   private Path path;
   private ParquetFileWriter fileWriter;
+  private SortedFooterFile outputFile;
   private long fileRows;
   // the row group being buffered: set by startRowGroup, cleared by flushRowGroup
   private SplitPageWriteStore pageStore;
@@ -250,8 +252,9 @@ public final class TableParquetWriter implements Closeable {
     Path next = files.apply(sequence);
     checkState(next != null, "Cannot start file %s: files(...) returned null", sequence);
     try {
+      outputFile = new SortedFooterFile(DataFiles.outputFile(next, conf));
       fileWriter = new ParquetFileWriter(
-          DataFiles.outputFile(next, conf),
+          outputFile,
           schema,
           ParquetFileWriter.Mode.CREATE,
           rowGroupBytes,
@@ -283,8 +286,9 @@ public final class TableParquetWriter implements Closeable {
   }
 
   private void endFile() throws IOException {
+    outputFile.markTail();
     fileWriter.end(footerMetadata);
-    WrittenFile file = new WrittenFile(path, fileRows, fileWriter.getPos());
+    WrittenFile file = new WrittenFile(path, fileRows, outputFile.length());
     written.add(file);
     LOG.debug("Wrote {} rows, {} bytes to {}", file.rows(), file.bytes(), file.path());
     fileWriter = null;
