@@ -76,11 +76,12 @@ class S3PipelineIT extends SparkTestBase {
 
     String wh = root + "/wh";
     assertThat(Main.execute("pipeline", "--input", root + "/in/mimicit", "--warehouse", wh,
-        "--output", root + "/export", "--cache-from", root + "/in/api-cache",
+        "--output", root + "/export", "--sources", root + "/in/sources", "--cache-from", root + "/in/api-cache",
         "--annotations", root + "/in/annotations/DC_dense_captions.jsonl",
         "--prompts", root + "/prompts/dense_captions.json")).isZero();
 
-    assertThat(spark.read().parquet(wh + "/images").count()).isEqualTo(41);
+    assertThat(spark.read().parquet(wh + "/images").count()).isEqualTo(41 + 5 + 4 + 7);
+    assertThat(spark.read().parquet(wh + "/images").where("task = 'CS_DC'").count()).isEqualTo(7);
     assertThat(spark.read().parquet(wh + "/instructions").count()).isEqualTo(97 + 8);
     assertThat(spark.read().parquet(wh + "/incontext").count()).isEqualTo(97 + 8);
     assertThat(spark.read().parquet(wh + "/translations").count()).isEqualTo(24 * 7);
@@ -89,5 +90,8 @@ class S3PipelineIT extends SparkTestBase {
         .containsExactlyInAnyOrder("LA_INS_09001:missing_field", "LA_INS_00015:duplicate_id");
     assertThat(s3.exists(new org.apache.hadoop.fs.Path(wh + "/_stats/expand-multilingual.json"))).isTrue();
     assertThat(s3.exists(new org.apache.hadoop.fs.Path(wh + "/_staging"))).isFalse();
+    assertThat(s3.exists(new org.apache.hadoop.fs.Path(root + "/export/manifest.json"))).isTrue();
+    assertThat(s3.exists(new org.apache.hadoop.fs.Path(root + "/export/webdataset/SD/train-00000-of-00001.tar"))).isTrue();
+    assertThat(Main.execute("verify", "--output", root + "/export")).isZero();
   }
 }

@@ -20,7 +20,8 @@ import org.mimicit.common.testing.SparkTestBase;
  * ({@code org.apache.spark.deploy.SparkSubmit}) in a JVM of its own whose class path is only
  * Spark's jars from Maven (what a Spark distribution provides), with the cluster jar as the
  * application. The whole pipeline on the bundled sample proves the jar carries everything Spark
- * does not (picocli, our code, the prompts, service files) and nothing that clashes with it.
+ * does not (picocli, our code, the prompts, FFmpeg's natives, service files) and nothing that
+ * clashes with it.
  */
 class SparkSubmitIT extends SparkTestBase {
   @TempDir Path tmp;
@@ -45,7 +46,7 @@ class SparkSubmitIT extends SparkTestBase {
         "--master", "local[2]", "--deploy-mode", "client", "--driver-memory", "1g", "--jar", jar.toString(),
         "--spark-conf", "spark.ui.enabled=false", "--spark-conf", "spark.sql.shuffle.partitions=4",
         "pipeline", "--input", sample.resolve("mimicit").toString(), "--warehouse", wh,
-        "--output", tmp.resolve("export").toString(),
+        "--output", tmp.resolve("export").toString(), "--sources", sample.resolve("sources").toString(),
         "--cache-from", sample.resolve("api-cache").toString(),
         "--annotations", sample.resolve("annotations/DC_dense_captions.jsonl").toString(),
         "--prompts", jobs.getParent().resolve("conf/prompts/dense_captions.json").toString()));
@@ -57,10 +58,14 @@ class SparkSubmitIT extends SparkTestBase {
     assertThat(p.exitValue()).as("spark-submit exit code; log:%n%s", tail(log)).isZero();
     assertThat(Files.readString(log)).doesNotContain("ClassNotFoundException", "NoSuchMethodError");
 
-    assertThat(spark.read().parquet(wh + "/images").count()).isEqualTo(41);
+    // convert-sources decodes the sample's H.264 and VP9 videos with FFmpeg's natives from the jar
+    assertThat(spark.read().parquet(wh + "/images").count()).isEqualTo(41 + 5 + 4 + 7);
+    assertThat(spark.read().parquet(wh + "/images").where("task = 'CS_DC'").count()).isEqualTo(7);
     assertThat(spark.read().parquet(wh + "/instructions").count()).isEqualTo(97 + 8);
     assertThat(spark.read().parquet(wh + "/incontext").count()).isEqualTo(97 + 8);
     assertThat(spark.read().parquet(wh + "/translations").count()).isEqualTo(24 * 7);
+    assertThat(tmp.resolve("export/manifest.json")).exists();
+    assertThat(tmp.resolve("export/parquet/LA/train-00000-of-00001.parquet")).exists();
   }
 
   private static Path clusterJar(Path target) throws IOException {
