@@ -49,7 +49,7 @@ class MainTest {
   void rejectsAnUnknownCommand() {
     assertThat(run("convert-everything")).isEqualTo(2);
     assertThat(err.toString()).contains("Unmatched argument at index 0: 'convert-everything'")
-        .contains("Commands: convert-images, convert-instructions, join-incontext, pipeline, help");
+        .contains("Commands: convert-images, convert-sources, convert-instructions, join-incontext, pipeline, help");
   }
 
   @Test
