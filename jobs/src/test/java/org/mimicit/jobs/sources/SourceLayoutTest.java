@@ -60,6 +60,15 @@ class SourceLayoutTest {
   }
 
   @Test
+  void reportsFilesDoneRateAndEta() {
+    long tenSecondsAgo = System.nanoTime() - 10_000_000_000L;
+    assertThat(ConvertSourcesJob.progressLine(120, 400, 240, tenSecondsAgo))
+        .isEqualTo("; 120/400 files, 24.0 images/s, ETA 0m23s");
+    assertThat(ConvertSourcesJob.progressLine(0, 400, 0, tenSecondsAgo))
+        .isEqualTo("; 0/400 files, 0.0 images/s, ETA unknown");
+  }
+
+  @Test
   void balancesTasksByBytes() {
     List<SourceItem> items = List.of(
         new SourceItem(SourceItem.Kind.IMAGE, "a", 100, "a"),
