@@ -119,6 +119,17 @@ class GenerateInstructionsJobIT extends SparkTestBase {
           .contains("Nothing was sent");
       assertThat(server.calls()).isEmpty();
       assertThat(tmp.resolve("wh/instructions")).doesNotExist();
+
+      // the same annotations as Parquet, with image ids and one more record
+      String parquet = tmp.resolve("annotations.parquet").toString();
+      spark.read().json(c.annotations()).selectExpr("id", "sentences", "array('DC_IMG_1') as image_ids")
+          .union(spark.sql("select 'v_z' as id, 'A horse trots.' as sentences, array('DC_IMG_2') as image_ids"))
+          .write().parquet(parquet);
+      GenerateInstructionsJob.Result fromParquet = GenerateInstructionsJob.run(spark, new GenerateInstructionsConfig(
+          parquet, c.prompts(), c.task(), c.warehouse(), c.api(), c.limits(), c.cacheFrom(), true, 0.01,
+          c.maxRejectRatio(), 30));
+      assertThat(fromParquet.dryRun()).startsWith("generate-instructions --dry-run: 3 annotation(s) to ask for");
+      assertThat(server.calls()).isEmpty();
     }
   }
 
