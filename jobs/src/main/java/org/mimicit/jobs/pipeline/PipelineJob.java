@@ -31,10 +31,10 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs every stage in order: convert-images, convert-sources (on the sample, or with --sources),
- * convert-instructions, generate-instructions (on the
- * sample, or with --annotations), join-incontext, expand-multilingual (offline unless {@code --api-base} is given; later stages join here as they
- * land). With no arguments it runs on the bundled sample ({@code sample/mimicit}) and writes under
- * {@code out/}.
+ * convert-instructions, generate-instructions (on the sample, or with --annotations),
+ * join-incontext, expand-multilingual (offline unless {@code --api-base} is given) and
+ * export-shards. With no arguments it runs on the bundled sample ({@code sample/mimicit}) and
+ * writes under {@code out/}.
  */
 public final class PipelineJob {
   public static final String NAME = "pipeline";
