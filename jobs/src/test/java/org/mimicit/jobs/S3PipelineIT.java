@@ -92,6 +92,13 @@ class S3PipelineIT extends SparkTestBase {
     assertThat(s3.exists(new org.apache.hadoop.fs.Path(wh + "/_staging"))).isFalse();
     assertThat(s3.exists(new org.apache.hadoop.fs.Path(root + "/export/manifest.json"))).isTrue();
     assertThat(s3.exists(new org.apache.hadoop.fs.Path(root + "/export/webdataset/SD/train-00000-of-00001.tar"))).isTrue();
-    assertThat(Main.execute("verify", "--output", root + "/export")).isZero();
+    // verify starts no Spark: the S3 settings reach it as --conf spark.hadoop.*
+    java.util.List<String> verify = new java.util.ArrayList<>(java.util.List.of("verify", "--output", root + "/export"));
+    for (String key : new String[] {"fs.s3a.endpoint", "fs.s3a.endpoint.region", "fs.s3a.path.style.access",
+        "fs.s3a.connection.ssl.enabled", "fs.s3a.access.key", "fs.s3a.secret.key", "fs.s3a.aws.credentials.provider"}) {
+      verify.addAll(java.util.List.of("--conf", "spark.hadoop." + key + "=" + conf.get(key)));
+    }
+    FileSystem.closeAll(); // no cached S3 client with the test's settings: verify must make its own
+    assertThat(Main.execute(verify.toArray(new String[0]))).isZero();
   }
 }

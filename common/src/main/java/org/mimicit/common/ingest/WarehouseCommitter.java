@@ -60,13 +60,13 @@ public final class WarehouseCommitter {
     for (String partition : partitions) {
       Path target = new Path(warehouse, partition);
       Path fresh = new Path(assembled, partition);
-      fs.mkdirs(target.getParent());
       if (fs.exists(target)) {
         Path moved = new Path(old, partition);
         fs.mkdirs(moved.getParent());
         rename(fs, target, moved);
       }
       if (fs.exists(fresh)) {
+        fs.mkdirs(target.getParent()); // no empty folders for partitions that get nothing
         rename(fs, fresh, target);
       }
     }

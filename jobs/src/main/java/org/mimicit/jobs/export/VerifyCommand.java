@@ -8,14 +8,17 @@ import org.apache.hadoop.fs.Path;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.export.ExportVerifier;
 import org.mimicit.jobs.Main;
+import org.mimicit.jobs.SparkOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code verify}: re-hashes an export against its {@code manifest.json} and {@code MD5SUMS}, and
- * checks downloaded MIMIC-IT release zips against the published MD5s. Needs no Spark. Prints one
+ * checks downloaded MIMIC-IT release zips against the published MD5s. Needs no Spark; its
+ * {@code --conf spark.hadoop.*} settings (e.g. S3A endpoint and credentials) reach the file system. Prints one
  * line per file and every difference; exits 1 when anything differs.
  */
 @Command(name = VerifyCommand.NAME, mixinStandardHelpOptions = true,
@@ -36,8 +39,21 @@ public final class VerifyCommand implements Callable<Integer> {
           + "its MD5 in the published table, whatever its name.")
   String releaseDir;
 
+  @Mixin SparkOptions spark;
+
   public static void main(String[] args) {
     Main.run(args, NAME);
+  }
+
+  /** The file system settings of --conf / --conf-file (spark.hadoop.* keys), without starting Spark. */
+  Configuration hadoopConf() {
+    Configuration conf = new Configuration();
+    spark.conf().forEach((key, value) -> {
+      if (key.startsWith("spark.hadoop.")) {
+        conf.set(key.substring("spark.hadoop.".length()), value);
+      }
+    });
+    return conf;
   }
 
   @Override
@@ -47,7 +63,7 @@ public final class VerifyCommand implements Callable<Integer> {
           "Nothing to verify: give --output DIR, --release-dir DIR, or both.");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Configuration conf = new Configuration();
+    Configuration conf = hadoopConf();
     boolean passed = true;
     try {
       if (output != null) {

@@ -52,13 +52,24 @@ record WarehouseTables(Dataset<Row> instructions, Dataset<Row> images, Dataset<R
     Path path = new Path(warehouse, name);
     try {
       FileSystem fs = path.getFileSystem(spark.sessionState().newHadoopConf());
-      if (!fs.exists(path)) {
-        return null;
+      if (!fs.exists(path) || !hasDataFile(fs, path)) {
+        return null; // absent, or every partition of it went away (e.g. no translation accepted)
       }
     } catch (IOException e) {
       throw new MimicitException(e, "Cannot read %s: %s", path, e.getMessage());
     }
     return spark.read().parquet(path.toString());
+  }
+
+  private static boolean hasDataFile(FileSystem fs, Path table) throws IOException {
+    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(table, true);
+    while (files.hasNext()) {
+      String name = files.next().getPath().getName();
+      if (!name.startsWith("_") && !name.startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   List<String> tasks(List<String> wanted) {

@@ -186,6 +186,12 @@ class ExpandMultilingualJobIT extends SparkTestBase {
           FakeChatServer.translate("zh", ROWS[3][1]) + " | " + FakeChatServer.translate("zh", ROWS[3][2]));
       assertThat(tmp.resolve("offline/translations/task=LA/lang=ja")).doesNotExist();
       assertThat(tmp.resolve("offline/_cache")).doesNotExist(); // nothing new was accepted
+
+      // a language with nothing translated leaves no folder behind, not even an empty one
+      ExpandMultilingualJob.run(spark, Fixtures.config(wh, List.of("ko"), Fixtures.api(null, 4, Duration.ofSeconds(5)),
+          3, 2, false, List.of()));
+      assertThat(tmp.resolve("offline/translations/task=LA/lang=ko")).doesNotExist();
+      assertThat(tmp.resolve("offline/translations/task=LA/lang=zh")).exists();
     }
   }
 
