@@ -13,7 +13,8 @@ import org.mimicit.common.error.MimicitException;
 
 /**
  * Runs one task's requests: at most {@code concurrency} in flight, each paced by the task's
- * {@link RateLimiter}, retried with {@link Backoff} on 429, 5xx, timeouts and bad replies, and
+ * {@link RateLimiter}, retried with {@link Backoff} on 429, 5xx, timeouts and bad replies (a 429
+ * pauses the task and, up to {@link #RATE_LIMIT_PATIENCE} per attempt, costs no attempt), and
  * asked again for what the reply left out or got wrong, until the attempts run out; then the
  * remaining units are given up ({@code api_failed}). What a request is, and what of a reply is
  * accepted, is the {@link Work}'s: the translation stage and the generation stage share this.
@@ -40,6 +41,9 @@ public final class ApiRunner<B> implements AutoCloseable {
 
   /** What a reply left to ask again, and why. */
   public record Rest<B>(B batch, String reason) {}
+
+  /** 429s one batch may take, per allowed attempt, before they count as failed attempts. */
+  static final int RATE_LIMIT_PATIENCE = 10;
 
   private final ChatClient client;
   private final RateLimiter limiter;
@@ -113,6 +117,7 @@ public final class ApiRunner<B> implements AutoCloseable {
     B batch = first;
     int attempt = attemptsSoFar;
     String lastError = error;
+    int limited = 0;
     while (batch != null) {
       if (failure.get() != null) {
         return;
@@ -124,7 +129,7 @@ public final class ApiRunner<B> implements AutoCloseable {
       attempt++;
       ChatRequest request = work.request(batch);
       limiter.acquire(request.estimatedTokens());
-      metrics.sent(attempt > 1);
+      metrics.sent(attempt > 1 || limited > 0 || lastError != null);
       ChatReply reply;
       try {
         reply = client.complete(request);
@@ -149,6 +154,9 @@ public final class ApiRunner<B> implements AutoCloseable {
         if (e.kind() == Kind.RATE_LIMITED) {
           metrics.rateLimited();
           limiter.pauseFor(wait.toNanos()); // every request of the task waits
+          if (++limited <= maxAttempts * RATE_LIMIT_PATIENCE) {
+            attempt--; // a 429 says nothing about the items: it does not use up their attempts
+          }
         } else {
           metrics.failedAttempt();
           TimeUnit.MILLISECONDS.sleep(wait.toMillis());

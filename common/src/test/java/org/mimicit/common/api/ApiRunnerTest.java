@@ -116,6 +116,22 @@ class ApiRunnerTest {
   }
 
   @Test
+  void rateLimitsDoNotUseUpAttempts() throws Exception {
+    AtomicInteger n = new AtomicInteger();
+    Counts counts = new Counts();
+    Letters work = run(q -> {
+      if (n.incrementAndGet() <= 6) { // more 429s than the 4 attempts allowed
+        throw new ApiCallException(Kind.RATE_LIMITED, 429, Duration.ofMillis(1), "HTTP 429", null);
+      }
+      return reply(q);
+    }, counts, List.of("a"));
+    assertThat(work.accepted).containsExactly("a");
+    assertThat(work.givenUp).isEmpty();
+    assertThat(counts.limited.get()).isEqualTo(6);
+    assertThat(counts.retries.get()).isEqualTo(6);
+  }
+
+  @Test
   void givesUpAfterTheLastAttemptWithTheLastReason() throws Exception {
     Letters work = run(q -> q.contains("b") ? reply(q.replace("b", "")) : reply(q), new Counts(), List.of("a", "b"));
     assertThat(work.accepted).containsExactly("a");
