@@ -65,6 +65,13 @@ public final class ApiAccumulators implements ApiMetrics {
     rejected.add(units);
   }
 
+  /** The counts so far by stats name, as the stats file shows them. */
+  public Map<String, Long> values() {
+    Map<String, Long> values = new LinkedHashMap<>();
+    all().forEach((name, acc) -> values.put(name, acc.value()));
+    return values;
+  }
+
   /** The accumulators by stats name. */
   public Map<String, LongAccumulator> all() {
     Map<String, LongAccumulator> all = new LinkedHashMap<>();

@@ -85,6 +85,10 @@ public final class ApiOptions {
 
   /** The settings these options and the environment give. */
   public ApiSettings settings(Map<String, String> env, double defaultTemperature) {
+    return settings(env, defaultTemperature, offline);
+  }
+
+  private ApiSettings settings(Map<String, String> env, double defaultTemperature, boolean offline) {
     String t = ApiSettings.normaliseType(ApiSettings.optionOrEnv(type, env, "OPENAI_API_TYPE"));
     String b = offline ? null : ApiSettings.optionOrEnv(base, env, "OPENAI_API_BASE");
     String engine = ApiSettings.optionOrEnv(deployment, env, "OPENAI_API_ENGINE");
@@ -107,13 +111,7 @@ public final class ApiOptions {
 
   /** As {@link #settingsOfflineUnlessBaseGiven(Map)}, with the command's default temperature. */
   public ApiSettings settingsOfflineUnlessBaseGiven(Map<String, String> env, double defaultTemperature) {
-    boolean wasOffline = offline;
-    offline = offline || base == null;
-    try {
-      return settings(env, defaultTemperature);
-    } finally {
-      offline = wasOffline;
-    }
+    return settings(env, defaultTemperature, offline || base == null);
   }
 
   /** The job-wide limits. */

@@ -115,18 +115,4 @@ public final class ApiStage {
       throw new MimicitException(e, "Cannot list %s: %s", dir, e.getMessage());
     }
   }
-
-  /** Deletes a staging folder, and its parent when that is left empty. */
-  public static void deleteStaging(Configuration conf, Path path) {
-    try {
-      FileSystem fs = path.getFileSystem(conf);
-      fs.delete(path, true);
-      Path parent = path.getParent();
-      if (fs.exists(parent) && fs.listStatus(parent).length == 0) {
-        fs.delete(parent, false);
-      }
-    } catch (IOException e) {
-      LOG.warn("Cannot delete {}: {}", path, e.getMessage());
-    }
-  }
 }

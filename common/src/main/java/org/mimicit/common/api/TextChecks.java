@@ -3,9 +3,11 @@ package org.mimicit.common.api;
 import java.lang.Character.UnicodeScript;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -100,7 +102,7 @@ public final class TextChecks {
    * separators may change with the language ({@code 2.5} is {@code 2,5} in German), digits not.
    */
   private static String missingNumber(String source, String translation) {
-    java.util.Set<String> have = new java.util.HashSet<>();
+    Set<String> have = new HashSet<>();
     Matcher t = NUMBER.matcher(translation);
     while (t.find()) {
       have.add(t.group().replaceAll("[^0-9]", ""));

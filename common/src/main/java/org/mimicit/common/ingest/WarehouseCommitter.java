@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -69,6 +70,28 @@ public final class WarehouseCommitter {
         fs.mkdirs(target.getParent()); // no empty folders for partitions that get nothing
         rename(fs, fresh, target);
       }
+    }
+  }
+
+  /** A new staging folder for one run of a table: {@code <warehouse>/_staging/<name>-<uuid>}. */
+  public static Path newStaging(String warehouse, String name) {
+    return new Path(warehouse, "_staging/" + name + "-" + UUID.randomUUID());
+  }
+
+  /**
+   * Deletes a run's staging folder, and {@code _staging} itself when no other run is using it.
+   * A failure is logged, not thrown: the run's output is committed or was never visible.
+   */
+  public static void deleteStaging(Configuration conf, Path staging) {
+    try {
+      FileSystem fs = staging.getFileSystem(conf);
+      fs.delete(staging, true);
+      Path root = staging.getParent();
+      if (fs.exists(root) && fs.listStatus(root).length == 0) {
+        fs.delete(root, false);
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot delete the staging folder {}: {}", staging, e.getMessage());
     }
   }
 

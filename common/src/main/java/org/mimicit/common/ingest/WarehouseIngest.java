@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -82,8 +81,7 @@ public final class WarehouseIngest {
       StructType schema, Supplier<JavaRDD<InternalRow>> keyRows, int[] keys, TableSpec spec,
       String warehouse, Set<String> tasks, double maxRejectRatio) {
     Configuration conf = spark.sessionState().newHadoopConf();
-    Path stagingRoot = new Path(warehouse, "_staging");
-    Path staging = new Path(stagingRoot, spec.table() + "-" + UUID.randomUUID());
+    Path staging = WarehouseCommitter.newStaging(warehouse, spec.table());
     try {
       List<PartitionResult> results = write(spark, rows.get(), schema, spec, staging, conf, Map.of());
       long[] repeated = repeatedHashes(results);
@@ -112,15 +110,7 @@ public final class WarehouseIngest {
       return result;
     } finally {
       spark.sparkContext().setJobDescription(null);
-      delete(conf, staging);
-      try {
-        FileSystem fs = stagingRoot.getFileSystem(conf);
-        if (fs.exists(stagingRoot) && fs.listStatus(stagingRoot).length == 0) {
-          fs.delete(stagingRoot, false); // when no other run is using it
-        }
-      } catch (IOException e) {
-        LOG.warn("Cannot delete {}: {}", stagingRoot, e.getMessage());
-      }
+      WarehouseCommitter.deleteStaging(conf, staging);
     }
   }
 

@@ -1,7 +1,6 @@
 package org.mimicit.jobs.generation;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 
 import java.time.Instant;
@@ -9,14 +8,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -25,6 +23,7 @@ import org.mimicit.common.api.ApiCacheWriter;
 import org.mimicit.common.api.Annotation;
 import org.mimicit.common.api.GenerationWork;
 import org.mimicit.common.api.Prompt;
+import org.mimicit.common.ingest.WarehouseCommitter;
 import org.mimicit.common.api.RequestKey;
 import org.mimicit.common.source.SerializableConf;
 import org.mimicit.jobs.ApiAccumulators;
@@ -91,7 +90,7 @@ public final class GenerateInstructionsJob {
     ApiStage.checkCacheFrom(conf, config.cacheFrom());
     List<String> cacheDirs = new ArrayList<>(config.cacheFrom());
     cacheDirs.add(cacheDir);
-    Path staging = new Path(config.warehouse(), "_staging/" + REJECTED_TABLE + "-" + UUID.randomUUID());
+    Path staging = WarehouseCommitter.newStaging(config.warehouse(), REJECTED_TABLE);
     ApiAccumulators counts = new ApiAccumulators(spark.sparkContext());
     try {
       Dataset<Row> pending = annotations.where(col("reason").isNull())
@@ -122,7 +121,7 @@ public final class GenerateInstructionsJob {
           staging, counts, startedNanos, started);
     } finally {
       annotations.unpersist();
-      ApiStage.deleteStaging(conf, staging);
+      WarehouseCommitter.deleteStaging(conf, staging);
     }
   }
 
@@ -130,10 +129,10 @@ public final class GenerateInstructionsJob {
   static Dataset<Row> withKeys(Dataset<Row> annotations, String model, Map<String, Prompt> prompts) {
     Map<String, String> shas = new HashMap<>();
     prompts.forEach((name, p) -> shas.put(name, p.sha256()));
-    UserDefinedFunction key = udf((UDF3<String, String, String, String>) (prompt, sentences, unused) ->
+    UserDefinedFunction key = udf((UDF2<String, String, String>) (prompt, sentences) ->
         prompt == null || sentences == null || !shas.containsKey(prompt) ? null
             : RequestKey.of("mimicit-generate-v1", model, shas.get(prompt), sentences), DataTypes.StringType);
-    return annotations.withColumn("key", key.apply(col("prompt"), col("sentences"), lit("")));
+    return annotations.withColumn("key", key.apply(col("prompt"), col("sentences")));
   }
 
   static Dataset<Row> readCache(SparkSession spark, Configuration conf, List<String> dirs) {

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -109,8 +108,7 @@ final class GenerationOutput {
       }
       FileSystem fs = out.getFileSystem(conf);
       WarehouseCommitter.swap(fs, config.warehouse(), staging, List.of(partition, rejectedPartition));
-      Map<String, Long> api = new LinkedHashMap<>();
-      counts.all().forEach((name, acc) -> api.put(name, acc.value()));
+      Map<String, Long> api = counts.values();
       Result result = new Result(total, from, pairs, rejectedCount, total - rejectedCount - from, api, null);
       JobStats.write(conf, config.warehouse(), GenerateInstructionsJob.NAME,
           stats(started, (System.nanoTime() - startedNanos) / 1_000_000, config, ids, result));

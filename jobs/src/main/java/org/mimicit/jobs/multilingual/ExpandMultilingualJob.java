@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -119,7 +118,7 @@ public final class ExpandMultilingualJob {
     cacheDirs.add(cacheDir);
     Dataset<Row> items = pendingItems(units, readCache(spark, conf, cacheDirs)).persist(StorageLevel.MEMORY_AND_DISK());
     ApiAccumulators counts = new ApiAccumulators(spark.sparkContext());
-    Path staging = new Path(config.warehouse(), "_staging/" + TranslationSchema.TABLE + "-" + UUID.randomUUID());
+    Path staging = WarehouseCommitter.newStaging(config.warehouse(), TranslationSchema.TABLE);
     try {
       Row pending = items.agg(count(lit(1)), sum(size(col("units")))).first();
       long pendingItems = pending.getLong(0);
@@ -147,7 +146,7 @@ public final class ExpandMultilingualJob {
       return result;
     } finally {
       items.unpersist();
-      ApiStage.deleteStaging(conf, staging);
+      WarehouseCommitter.deleteStaging(conf, staging);
     }
   }
 
@@ -318,8 +317,7 @@ public final class ExpandMultilingualJob {
         partitions.add(RejectedSchema.pathOf(TranslationSchema.TABLE) + "/task=" + task);
       }
       WarehouseCommitter.swap(out.getFileSystem(conf), config.warehouse(), staging, partitions);
-      Map<String, Long> api = new java.util.LinkedHashMap<>();
-      counts.all().forEach((name, acc) -> api.put(name, acc.value()));
+      Map<String, Long> api = counts.values();
       Result result = new Result(total, translated, rejected, total - translated - rejected,
           api.get("requests"), api, null);
       JobStats.write(conf, config.warehouse(), NAME, ExpandStats.document(started,
