@@ -1,11 +1,20 @@
 package org.mimicit.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.apache.hadoop.fs.statistics.IOStatisticsLogging.ioStatisticsToPrettyString;
 
+import java.io.Reader;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.statistics.IOStatistics;
+import org.apache.hadoop.fs.statistics.IOStatisticsSupport;
+import org.apache.spark.internal.io.cloud.PathOutputCommitProtocol;
 import org.apache.spark.sql.Encoders;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -25,6 +34,8 @@ class S3PipelineIT extends SparkTestBase {
   private static final String BUCKET = "mimicit";
   private static S3Proxy proxy;
   private static BlobStoreContext store;
+  private static final String HADOOP = "spark.hadoop.";
+  private static final Map<String, String> committerSettings = new TreeMap<>();
 
   @BeforeAll
   static void startS3() throws Exception {
@@ -51,6 +62,26 @@ class S3PipelineIT extends SparkTestBase {
     conf.set("fs.s3a.multiobjectdelete.enable", "false");
     conf.set("fs.s3a.attempts.maximum", "3");
     conf.set("fs.s3a.retry.limit", "3");
+    // The S3A committer settings as conf/cluster.properties ships them (the session exists already:
+    // SQL keys at run time, spark.hadoop.* into its Hadoop configuration).
+    Properties cluster = new Properties();
+    try (Reader in = Files.newBufferedReader(project().resolve("conf/cluster.properties"))) {
+      cluster.load(in);
+    }
+    for (String key : cluster.stringPropertyNames()) {
+      if (key.contains("committer") || key.contains("commitProtocol")) {
+        committerSettings.put(key, cluster.getProperty(key));
+        if (key.startsWith(HADOOP)) {
+          conf.set(key.substring(HADOOP.length()), cluster.getProperty(key));
+        } else {
+          spark.conf().set(key, cluster.getProperty(key));
+        }
+      }
+    }
+  }
+
+  private static Path project() {
+    return Path.of(System.getProperty("user.dir")).getParent();
   }
 
   @AfterAll
@@ -65,7 +96,9 @@ class S3PipelineIT extends SparkTestBase {
 
   @Test
   void runsThePipelineOnS3() throws Exception {
-    Path project = Path.of(System.getProperty("user.dir")).getParent();
+    assertThat(committerSettings).containsEntry(HADOOP + "fs.s3a.committer.name", "magic")
+        .containsEntry("spark.sql.sources.commitProtocolClass", PathOutputCommitProtocol.class.getName());
+    Path project = project();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     String root = "s3a://" + BUCKET;
     FileSystem s3 = new org.apache.hadoop.fs.Path(root).getFileSystem(conf);
@@ -80,6 +113,16 @@ class S3PipelineIT extends SparkTestBase {
         "--annotations", root + "/in/annotations/DC_dense_captions.jsonl",
         "--prompts", root + "/prompts/dense_captions.json")).isZero();
 
+    // Spark's writes (join-incontext, translations, generated instructions, the export plan) went
+    // through the S3A magic committer: pending uploads completed at job commit, no rename.
+    IOStatistics stats = IOStatisticsSupport.retrieveIOStatistics(s3);
+    assertThat(stats.counters().get("committer_magic_files_created")).as(ioStatisticsToPrettyString(stats))
+        .isPositive();
+    assertThat(stats.counters().get("committer_commits_completed")).as(ioStatisticsToPrettyString(stats))
+        .isGreaterThanOrEqualTo(stats.counters().get("committer_magic_files_created"));
+    assertThat(stats.counters().get("committer_jobs_completed")).isGreaterThanOrEqualTo(4);
+    assertThat(stats.counters().get("committer_jobs_failed")).isZero();
+
     assertThat(spark.read().parquet(wh + "/images").count()).isEqualTo(41 + 5 + 4 + 7);
     assertThat(spark.read().parquet(wh + "/images").where("task = 'CS_DC'").count()).isEqualTo(7);
     assertThat(spark.read().parquet(wh + "/instructions").count()).isEqualTo(97 + 8);
@@ -88,6 +131,13 @@ class S3PipelineIT extends SparkTestBase {
     assertThat(spark.read().parquet(wh + "/rejected/instructions").selectExpr("id || ':' || reason")
         .as(Encoders.STRING()).collectAsList())
         .containsExactlyInAnyOrder("LA_INS_09001:missing_field", "LA_INS_00015:duplicate_id");
+    // A re-run replaces its task's partitions on S3 (old files deleted, each new file renamed once
+    // straight into place), and join-incontext swaps its staged partitions: nothing doubles.
+    assertThat(Main.execute("convert-images", "--input", root + "/in/mimicit", "--warehouse", wh,
+        "--tasks", "LA", "--max-reject-ratio", "0.5")).isZero();
+    assertThat(Main.execute("join-incontext", "--warehouse", wh, "--tasks", "LA")).isZero();
+    assertThat(spark.read().parquet(wh + "/images").count()).isEqualTo(41 + 5 + 4 + 7);
+    assertThat(spark.read().parquet(wh + "/incontext").count()).isEqualTo(97 + 8);
     assertThat(s3.exists(new org.apache.hadoop.fs.Path(wh + "/_stats/expand-multilingual.json"))).isTrue();
     assertThat(s3.exists(new org.apache.hadoop.fs.Path(wh + "/_staging"))).isFalse();
     assertThat(s3.exists(new org.apache.hadoop.fs.Path(root + "/export/manifest.json"))).isTrue();

@@ -20,7 +20,8 @@ import org.mimicit.common.testing.SparkTestBase;
  * ({@code org.apache.spark.deploy.SparkSubmit}) in a JVM of its own whose class path is only
  * Spark's jars from Maven (what a Spark distribution provides), with the cluster jar as the
  * application. The whole pipeline on the bundled sample proves the jar carries everything Spark
- * does not (picocli, our code, the prompts, FFmpeg's natives, service files) and nothing that
+ * does not (picocli, our code, the prompts, FFmpeg's natives, service files, Spark's hadoop-cloud
+ * commit protocol, which every job's Spark writes go through by default) and nothing that
  * clashes with it.
  */
 class SparkSubmitIT extends SparkTestBase {

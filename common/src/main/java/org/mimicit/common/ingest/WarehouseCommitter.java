@@ -3,7 +3,9 @@ package org.mimicit.common.ingest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -14,14 +16,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the files of a finished write visible, one task partition at a time: the new partition
- * is assembled in the staging folder, then swapped with the old one by two renames. Partitions of
- * tasks not in the run are not touched; a task of the run that wrote no rows loses its old
- * partition (the re-run replaces it with nothing). Until the swap the old output stays as it was,
- * so a failed or killed run leaves the previous output intact and visible.
+ * Makes the files of a finished write visible, one task partition at a time. Until then the old
+ * output stays as it was, so a failed or killed run leaves the previous output intact and visible.
+ * Partitions of tasks not in the run are not touched; a task of the run that wrote no rows loses
+ * its old partition (the re-run replaces it with nothing).
+ *
+ * <p>On a file system with real renames (HDFS, local disks) the new partition is assembled in the
+ * staging folder and swapped in with a delete and a rename of the folder. On an object store
+ * (s3a://, gs://, abfs://, ...) a rename is a server-side copy of every file, so nothing is
+ * assembled: each new file is renamed once, straight into its partition, after the old partition
+ * is deleted; Spark's own writes reach the staging folder through the S3A committer (see
+ * conf/cluster.properties). A kill during the swap of a partition can leave it half replaced there,
+ * until the run is repeated.
  */
 public final class WarehouseCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseCommitter.class);
+  /** Schemes whose rename copies the data: object stores. */
+  private static final Set<String> RENAME_COPIES = Set.of("s3a", "s3", "s3n", "gs", "abfs", "abfss",
+      "wasb", "wasbs", "oss", "cosn", "obs", "oci");
 
   private WarehouseCommitter() {}
 
@@ -29,19 +41,34 @@ public final class WarehouseCommitter {
       Set<String> tasks, List<WrittenPart> parts) {
     try {
       FileSystem fs = staging.getFileSystem(conf);
-      Path assembled = new Path(staging, "_commit");
-      for (WrittenPart part : parts) {
-        Path dir = new Path(assembled, part.tablePath() + "/task=" + part.task());
-        fs.mkdirs(dir);
-        rename(fs, new Path(part.path()), new Path(dir, part.name()));
-      }
       List<String> partitions = new ArrayList<>();
       for (String tablePath : tablePaths) {
         for (String task : tasks) {
-          partitions.add(tablePath + "/task=" + task);
+          partitions.add(partition(tablePath, task));
         }
       }
-      swap(fs, warehouse, staging, partitions);
+      if (renameCopies(fs)) {
+        Map<String, List<WrittenPart>> byPartition = new HashMap<>();
+        for (WrittenPart part : parts) {
+          byPartition.computeIfAbsent(partition(part.tablePath(), part.task()), p -> new ArrayList<>())
+              .add(part);
+        }
+        for (String partition : partitions) {
+          Path target = new Path(warehouse, partition);
+          delete(fs, target);
+          for (WrittenPart part : byPartition.getOrDefault(partition, List.of())) {
+            fs.mkdirs(target);
+            rename(fs, new Path(part.path()), new Path(target, part.name()));
+          }
+        }
+      } else {
+        for (WrittenPart part : parts) {
+          Path dir = assembled(staging, partition(part.tablePath(), part.task()));
+          fs.mkdirs(dir);
+          rename(fs, new Path(part.path()), new Path(dir, part.name()));
+        }
+        swap(fs, warehouse, staging, partitions);
+      }
       LOG.info("Committed {} file(s) for task(s) {} of {}", parts.size(), tasks, tablePaths);
     } catch (IOException e) {
       throw new MimicitException(e, "Cannot commit the output in %s: %s. The staged files are in %s.",
@@ -51,26 +78,36 @@ public final class WarehouseCommitter {
 
   /**
    * Replaces each partition (a path relative to the warehouse) by the one assembled under
-   * {@code <staging>/_commit/}, or removes it when nothing was assembled for it. The old one is
-   * moved into {@code <staging>/_old/} first, for the caller to delete with the staging folder.
+   * {@link #assembled}, or removes it when nothing was assembled for it.
    */
   public static void swap(FileSystem fs, String warehouse, Path staging, Collection<String> partitions)
       throws IOException {
-    Path assembled = new Path(staging, "_commit");
-    Path old = new Path(staging, "_old");
     for (String partition : partitions) {
       Path target = new Path(warehouse, partition);
-      Path fresh = new Path(assembled, partition);
-      if (fs.exists(target)) {
-        Path moved = new Path(old, partition);
-        fs.mkdirs(moved.getParent());
-        rename(fs, target, moved);
-      }
+      Path fresh = assembled(staging, partition);
+      delete(fs, target);
       if (fs.exists(fresh)) {
         fs.mkdirs(target.getParent()); // no empty folders for partitions that get nothing
         rename(fs, fresh, target);
       }
     }
+  }
+
+  /** True when renames on {@code fs} copy the data (object stores), false for HDFS and local disks. */
+  static boolean renameCopies(FileSystem fs) {
+    return RENAME_COPIES.contains(fs.getUri().getScheme());
+  }
+
+  private static String partition(String tablePath, String task) {
+    return tablePath + "/task=" + task;
+  }
+
+  /**
+   * Where a run assembles its new partitions of a table (a path relative to the warehouse, e.g.
+   * {@code incontext}): {@code <staging>/_commit/<table>}, the layout {@link #swap} takes them from.
+   */
+  public static Path assembled(Path staging, String table) {
+    return new Path(staging, "_commit/" + table);
   }
 
   /** A new staging folder for one run of a table: {@code <warehouse>/_staging/<name>-<uuid>}. */
@@ -92,6 +129,12 @@ public final class WarehouseCommitter {
       }
     } catch (IOException e) {
       LOG.warn("Cannot delete the staging folder {}: {}", staging, e.getMessage());
+    }
+  }
+
+  private static void delete(FileSystem fs, Path path) throws IOException {
+    if (fs.exists(path) && !fs.delete(path, true)) {
+      throw new IOException("delete of " + path + " failed");
     }
   }
 

@@ -84,7 +84,6 @@ final class GenerationOutput {
                 col("f_reason").as(RejectedSchema.DETAIL)))
         .withColumn(RejectedSchema.SOURCE, lit(config.annotations()))
         .withColumn(RejectedSchema.SOURCE_OFFSET, lit(null).cast(DataTypes.LongType));
-    Path out = new Path(staging, "_commit");
     try {
       spark.sparkContext().setJobDescription("write generated instructions");
       newRows.unionByName(existing.where(GeneratedIds.generated().unary_$bang()).select(
@@ -92,11 +91,11 @@ final class GenerationOutput {
               InstructionSchema.IMAGE_IDS, InstructionSchema.REL_INS_IDS, InstructionSchema.EXTRA_JSON,
               InstructionSchema.SOURCE))
           .sortWithinPartitions(InstructionSchema.INS_ID)
-          .write().parquet(new Path(out, partition).toString());
+          .write().parquet(WarehouseCommitter.assembled(staging, partition).toString());
       rejected.coalesce(1).sortWithinPartitions(RejectedSchema.ID)
-          .write().parquet(new Path(out, rejectedPartition).toString());
+          .write().parquet(WarehouseCommitter.assembled(staging, rejectedPartition).toString());
       long total = annotations.count();
-      long rejectedCount = spark.read().parquet(new Path(out, rejectedPartition).toString()).count();
+      long rejectedCount = spark.read().parquet(WarehouseCommitter.assembled(staging, rejectedPartition).toString()).count();
       Row generatedCounts = generated.agg(org.apache.spark.sql.functions.count(lit(1)),
           org.apache.spark.sql.functions.countDistinct(col("annotation_id"))).first();
       long pairs = generatedCounts.getLong(0);
@@ -106,7 +105,7 @@ final class GenerationOutput {
             + "%s; nothing was committed (accepted replies are kept in the cache). See the log for the first reasons.",
             GenerateInstructionsJob.NAME, rejectedCount, total, 100.0 * rejectedCount / total, config.maxRejectRatio());
       }
-      FileSystem fs = out.getFileSystem(conf);
+      FileSystem fs = staging.getFileSystem(conf);
       WarehouseCommitter.swap(fs, config.warehouse(), staging, List.of(partition, rejectedPartition));
       Map<String, Long> api = counts.values();
       Result result = new Result(total, from, pairs, rejectedCount, total - rejectedCount - from, api, null);

@@ -18,18 +18,27 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
+import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.error.Preconditions;
+import org.mimicit.common.ingest.WarehouseCommitter;
 import org.mimicit.common.stats.JobStats;
 import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.InContextSchema;
@@ -60,6 +69,8 @@ public final class JoinInContextJob {
   /** Context examples the random policy draws when --max-context is not given. */
   static final int DEFAULT_RANDOM_K = 7;
   private static final Logger LOG = LoggerFactory.getLogger(JoinInContextJob.class);
+  private static final String TRAIN = "train";
+  private static final String TASK_PREFIX = SourceColumns.TASK + "=";
 
   private JoinInContextJob() {}
 
@@ -88,33 +99,40 @@ public final class JoinInContextJob {
   public static void run(SparkSession spark, Config config) {
     long started = System.nanoTime();
     Instant startedAt = Instant.now();
-    Dataset<Row> instructions = spark.read().parquet(config.warehouse() + "/" + InstructionSchema.TABLE);
-    Dataset<Row> images = imageIds(spark, config.warehouse());
-    Dataset<Row> train = config.policy() == Relations.REL
-        ? trainRelations(spark, instructions, config.trainConfig(), config.warehouse()) : null;
-    Dataset<Row> wanted = wanted(instructions, config.tasks());
-    Dataset<Row> declared = declared(wanted, train, config.maxContext(), config.policy(),
-        config.seed());
-    Map<String, Long> selfReferences = countByTask(declared
-        .select(col(SourceColumns.TASK), size(org.apache.spark.sql.functions.filter(
-            col(InstructionSchema.REL_INS_IDS), x -> x.equalTo(col(InstructionSchema.INS_ID))))
-            .as("n")));
-    Map<String, Long> unknownTrainIds = train == null ? Map.of() : countByTask(train
-        .join(instructions.select(SourceColumns.TASK, InstructionSchema.INS_ID),
-            usingColumns(SourceColumns.TASK, InstructionSchema.INS_ID), "left_anti")
-        .select(col(SourceColumns.TASK), lit(1).as("n")));
-    unknownTrainIds.forEach((task, n) -> LOG.warn("{}: task {}: {} id(s) of the train config "
-        + "name no instruction and are left out", NAME, task, n));
-    Dataset<Row> joined = resolve(instructions, images, wanted, declared, config.maxContext());
-    try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), NAME, 10)) {
-      spark.sparkContext().setJobDescription("join relations into contexts");
-      joined.write()
-          .mode("overwrite")
-          .option("partitionOverwriteMode", "dynamic")
-          .partitionBy(SourceColumns.TASK)
-          .parquet(config.warehouse() + "/" + InContextSchema.TABLE);
+    Configuration conf = spark.sessionState().newHadoopConf();
+    Path staging = WarehouseCommitter.newStaging(config.warehouse(), InContextSchema.TABLE);
+    Map<String, Long> selfReferences;
+    Map<String, Long> unknownTrainIds;
+    try {
+      Dataset<Row> instructions = spark.read().parquet(config.warehouse() + "/" + InstructionSchema.TABLE);
+      Dataset<Row> images = imageIds(spark, config.warehouse());
+      Dataset<Row> train = config.policy() == Relations.REL
+          ? trainRelations(spark, instructions, config.trainConfig(), staging) : null;
+      Dataset<Row> wanted = wanted(instructions, config.tasks());
+      Dataset<Row> declared = declared(wanted, train, config.maxContext(), config.policy(),
+          config.seed());
+      selfReferences = countByTask(declared
+          .select(col(SourceColumns.TASK), size(org.apache.spark.sql.functions.filter(
+              col(InstructionSchema.REL_INS_IDS), x -> x.equalTo(col(InstructionSchema.INS_ID))))
+              .as("n")));
+      unknownTrainIds = train == null ? Map.of() : countByTask(train
+          .join(instructions.select(SourceColumns.TASK, InstructionSchema.INS_ID),
+              usingColumns(SourceColumns.TASK, InstructionSchema.INS_ID), "left_anti")
+          .select(col(SourceColumns.TASK), lit(1).as("n")));
+      unknownTrainIds.forEach((task, n) -> LOG.warn("{}: task {}: {} id(s) of the train config "
+          + "name no instruction and are left out", NAME, task, n));
+      Dataset<Row> joined = resolve(instructions, images, wanted, declared, config.maxContext());
+      try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), NAME, 10)) {
+        spark.sparkContext().setJobDescription("join relations into contexts");
+        joined.write()
+            .partitionBy(SourceColumns.TASK)
+            .parquet(WarehouseCommitter.assembled(staging, InContextSchema.TABLE).toString());
+      } finally {
+        spark.sparkContext().setJobDescription(null);
+      }
+      publish(conf, config, staging);
     } finally {
-      spark.sparkContext().setJobDescription(null);
+      WarehouseCommitter.deleteStaging(conf, staging);
     }
     Dataset<Row> all = spark.read().parquet(config.warehouse() + "/" + InContextSchema.TABLE);
     Dataset<Row> written = config.tasks().isEmpty() ? all
@@ -237,13 +255,42 @@ public final class JoinInContextJob {
   }
 
   /**
+   * Swaps in the partitions the run wrote: {@code incontext/task=T} and
+   * {@code rejected/train/task=T} for each task joined (each task asked for, or each task that got
+   * rows), so a task whose train file is clean now loses its old rejects.
+   */
+  private static void publish(Configuration conf, Config config, Path staging) {
+    try {
+      FileSystem fs = staging.getFileSystem(conf);
+      Set<String> tasks = new TreeSet<>(config.tasks());
+      for (String table : List.of(InContextSchema.TABLE, RejectedSchema.pathOf(TRAIN))) {
+        Path dir = WarehouseCommitter.assembled(staging, table);
+        if (fs.exists(dir)) {
+          for (FileStatus s : fs.listStatus(dir, p -> p.getName().startsWith(TASK_PREFIX))) {
+            tasks.add(s.getPath().getName().substring(TASK_PREFIX.length()));
+          }
+        }
+      }
+      List<String> partitions = new ArrayList<>();
+      for (String task : tasks) {
+        partitions.add(InContextSchema.TABLE + "/" + TASK_PREFIX + task);
+        partitions.add(RejectedSchema.pathOf(TRAIN) + "/" + TASK_PREFIX + task);
+      }
+      WarehouseCommitter.swap(fs, config.warehouse(), staging, partitions);
+    } catch (IOException e) {
+      throw new MimicitException(e, "Cannot commit the joined contexts in %s: %s. Run %s again.",
+          config.warehouse(), e.getMessage(), NAME);
+    }
+  }
+
+  /**
    * The train relations in use: from {@code trainConfig} (a {@code <TASK>_train.json} file or a
    * folder of them) when given, else the {@code <TASK>_train.json} files found next to the
    * instruction files the warehouse was made from; null when there are none. Bad records of a
    * train file are left out and written to {@code rejected/train/task=<TASK>/}.
    */
   static Dataset<Row> trainRelations(SparkSession spark, Dataset<Row> instructions,
-      String trainConfig, String warehouse) {
+      String trainConfig, Path staging) {
     List<String> paths = new java.util.ArrayList<>();
     if (trainConfig != null) {
       paths.add(trainConfig);
@@ -275,11 +322,10 @@ public final class JoinInContextJob {
         col(SourceColumns.TASK)).cache();
     long rejected = bad.count();
     if (rejected > 0) {
-      String dir = warehouse + "/" + RejectedSchema.pathOf("train");
       LOG.warn("{}: {} train record(s) are not {{ins_id: [ids]}}: left out, written to {}", NAME,
-          rejected, dir);
-      bad.write().mode("overwrite").option("partitionOverwriteMode", "dynamic")
-          .partitionBy(SourceColumns.TASK).parquet(dir);
+          rejected, RejectedSchema.pathOf(TRAIN));
+      bad.write().partitionBy(SourceColumns.TASK)
+          .parquet(WarehouseCommitter.assembled(staging, RejectedSchema.pathOf(TRAIN)).toString());
     }
     bad.unpersist();
     return read.where(col("reason").isNull())

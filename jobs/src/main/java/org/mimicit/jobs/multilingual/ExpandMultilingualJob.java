@@ -270,7 +270,6 @@ public final class ExpandMultilingualJob {
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       spark.sparkContext().setJobDescription("write translations");
-      Path out = new Path(staging, "_commit");
       outcome.where(col("a_key").isNotNull())
           .select(col(SourceColumns.TASK), col("lang"), col(InstructionSchema.INS_ID).as(TranslationSchema.INS_ID),
               col("a_instruction").as(TranslationSchema.INSTRUCTION), col("a_answer").as(TranslationSchema.ANSWER),
@@ -279,7 +278,7 @@ public final class ExpandMultilingualJob {
           .repartition(col(SourceColumns.TASK), col("lang"))
           .sortWithinPartitions(TranslationSchema.INS_ID)
           .write().partitionBy(SourceColumns.TASK, TranslationSchema.LANG)
-          .parquet(new Path(out, TranslationSchema.TABLE).toString());
+          .parquet(WarehouseCommitter.assembled(staging, TranslationSchema.TABLE).toString());
       outcome.where(col("a_key").isNull().and(col("f_key").isNotNull()))
           .select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID).as(RejectedSchema.ID),
               lit(RejectReason.API_FAILED.code()).as(RejectedSchema.REASON),
@@ -289,7 +288,7 @@ public final class ExpandMultilingualJob {
           .repartition(col(SourceColumns.TASK))
           .sortWithinPartitions(RejectedSchema.ID, RejectedSchema.DETAIL)
           .write().partitionBy(SourceColumns.TASK)
-          .parquet(new Path(out, RejectedSchema.pathOf(TranslationSchema.TABLE)).toString());
+          .parquet(WarehouseCommitter.assembled(staging, RejectedSchema.pathOf(TranslationSchema.TABLE)).toString());
       List<Row> byTaskAndLang = outcome.groupBy(SourceColumns.TASK, "lang")
           .agg(count(lit(1)).as("units"),
               count(col("a_key")).as("translated"),
@@ -316,7 +315,7 @@ public final class ExpandMultilingualJob {
         }
         partitions.add(RejectedSchema.pathOf(TranslationSchema.TABLE) + "/task=" + task);
       }
-      WarehouseCommitter.swap(out.getFileSystem(conf), config.warehouse(), staging, partitions);
+      WarehouseCommitter.swap(staging.getFileSystem(conf), config.warehouse(), staging, partitions);
       Map<String, Long> api = counts.values();
       Result result = new Result(total, translated, rejected, total - translated - rejected,
           api.get("requests"), api, null);
