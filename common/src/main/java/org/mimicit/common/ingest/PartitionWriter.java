@@ -1,5 +1,6 @@
 package org.mimicit.common.ingest;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -35,9 +36,11 @@ import org.mimicit.common.source.SourceColumns;
 
 /**
  * Runs on the executors: writes the good rows of one partition to the table and the bad ones to
- * {@code rejected/<table>}, one set of Parquet files per task, into a folder of this attempt only.
- * The driver commits the files of the attempt that succeeded and ignores all others. Reads
- * Spark's internal rows directly: no conversion to {@code Row}, one copy of each image.
+ * {@code rejected/<table>}, one set of Parquet files per task, into a folder of this attempt only
+ * (or, where the file system has a committer of its own, S3A's on s3a://, through
+ * {@link CommitterOutput}). The driver commits the files of the attempt that succeeded and ignores
+ * all others. Reads Spark's internal rows directly: no conversion to {@code Row}, one copy of each
+ * image.
  */
 final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, PartitionResult> {
   private static final long serialVersionUID = 1L;
@@ -45,6 +48,7 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
   private final TableSpec spec;
   private final StructType rawSchema;
   private final String staging;
+  private final CommitterOutput output;
   private final SerializableConf conf;
   private final Broadcast<Map<String, LastOccurrence>> duplicates;
   private final long rowGroupBytes;
@@ -53,11 +57,17 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
   /** Where the occurrence of a duplicated id that wins (the last one) is. */
   record LastOccurrence(String source, long offset) implements Serializable {}
 
-  PartitionWriter(TableSpec spec, StructType rawSchema, String staging, SerializableConf conf,
-      Broadcast<Map<String, LastOccurrence>> duplicates, long rowGroupBytes, long maxFileBytes) {
+  /**
+   * @param output the committer this write goes through, or null to write into a folder of each
+   *     attempt under {@code staging}
+   */
+  PartitionWriter(TableSpec spec, StructType rawSchema, String staging, CommitterOutput output,
+      SerializableConf conf, Broadcast<Map<String, LastOccurrence>> duplicates, long rowGroupBytes,
+      long maxFileBytes) {
     this.spec = spec;
     this.rawSchema = rawSchema;
     this.staging = staging;
+    this.output = output;
     this.conf = conf;
     this.duplicates = duplicates;
     this.rowGroupBytes = rowGroupBytes;
@@ -69,10 +79,12 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
   }
 
   @Override
-  public Iterator<PartitionResult> call(Iterator<InternalRow> rows) {
+  public Iterator<PartitionResult> call(Iterator<InternalRow> rows) throws IOException {
     TaskContext ctx = TaskContext.get();
-    String attempt = String.format("attempt-%d-%05d-%d", ctx.stageId(), ctx.partitionId(),
-        ctx.attemptNumber());
+    CommitterOutput.Task committed = output == null ? null
+        : output.task(ctx.partitionId(), ctx.attemptNumber());
+    Path base = committed != null ? committed.workPath() : new Path(staging, String.format(
+        "attempt-%d-%05d-%d", ctx.stageId(), ctx.partitionId(), ctx.attemptNumber()));
     int taskCol = rawSchema.fieldIndex(SourceColumns.TASK);
     int idCol = rawSchema.fieldIndex(spec.idColumn());
     int sourceCol = rawSchema.fieldIndex(RejectedSchema.SOURCE);
@@ -132,7 +144,7 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
             tableRow[i] = value(row, tableCols[i], tableFields[i].dataType());
           }
           if (tableWriter == null) {
-            tableWriter = writer(writers, attempt, spec.table(), task, spec.schema(),
+            tableWriter = writer(writers, base, spec.table(), task, spec.schema(),
                 spec.mediaColumns(), spec.plainColumns());
           }
           tableWriter.write(tableRow);
@@ -145,7 +157,7 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
           rejectRow[3] = row.getUTF8String(sourceCol).toString();
           rejectRow[4] = offset;
           if (rejectWriter == null) {
-            rejectWriter = writer(writers, attempt, rejectedPath, task, RejectedSchema.SCHEMA,
+            rejectWriter = writer(writers, base, rejectedPath, task, RejectedSchema.SCHEMA,
                 new String[0], new String[0]);
           }
           rejectWriter.write(rejectRow);
@@ -166,12 +178,18 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
       }
       long[] sorted = Arrays.copyOf(hashes, hashCount);
       Arrays.sort(sorted);
+      if (committed != null) {
+        committed.commit();
+      }
       ok = true;
       return List.of(new PartitionResult(parts, counts, sorted)).iterator();
     } finally {
       if (!ok) {
         for (TableParquetWriter w : writers.values()) {
           w.abort();
+        }
+        if (committed != null) {
+          committed.abort();
         }
       }
     }
@@ -211,10 +229,10 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
     throw new IllegalArgumentException("Cannot write column type " + type.simpleString());
   }
 
-  private TableParquetWriter writer(Map<String, TableParquetWriter> writers, String attempt,
+  private TableParquetWriter writer(Map<String, TableParquetWriter> writers, Path base,
       String tablePath, String task, StructType schema, String[] media, String[] plain) {
     return writers.computeIfAbsent(tablePath + '\u0000' + task, k -> {
-      Path dir = new Path(new Path(staging, attempt), tablePath + "/task=" + task);
+      Path dir = new Path(base, tablePath + "/task=" + task);
       int partition = TaskContext.get().partitionId();
       return TableParquetWriter.builder(conf.get(), schema)
           .mediaColumns(media)

@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * staging folder and swapped in with a delete and a rename of the folder. On an object store
  * (s3a://, gs://, abfs://, ...) a rename is a server-side copy of every file, so nothing is
  * assembled: each new file is renamed once, straight into its partition, after the old partition
- * is deleted; Spark's own writes reach the staging folder through the S3A committer (see
- * conf/cluster.properties). A kill during the swap of a partition can leave it half replaced there,
- * until the run is repeated.
+ * is deleted. A kill during the swap of a partition can leave it half replaced there, until the
+ * run is repeated. (Ingest on s3a:// does not come here: {@link CommitterOutput} commits it
+ * without a copy. Spark's own writes reach the staging folder through the S3A committer.)
  */
 public final class WarehouseCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseCommitter.class);
@@ -41,12 +41,7 @@ public final class WarehouseCommitter {
       Set<String> tasks, List<WrittenPart> parts) {
     try {
       FileSystem fs = staging.getFileSystem(conf);
-      List<String> partitions = new ArrayList<>();
-      for (String tablePath : tablePaths) {
-        for (String task : tasks) {
-          partitions.add(partition(tablePath, task));
-        }
-      }
+      List<String> partitions = partitions(tablePaths, tasks);
       if (renameCopies(fs)) {
         Map<String, List<WrittenPart>> byPartition = new HashMap<>();
         for (WrittenPart part : parts) {
@@ -96,6 +91,17 @@ public final class WarehouseCommitter {
   /** True when renames on {@code fs} copy the data (object stores), false for HDFS and local disks. */
   static boolean renameCopies(FileSystem fs) {
     return RENAME_COPIES.contains(fs.getUri().getScheme());
+  }
+
+  /** The task partitions of the tables, as paths relative to the warehouse. */
+  static List<String> partitions(Collection<String> tablePaths, Set<String> tasks) {
+    List<String> partitions = new ArrayList<>();
+    for (String tablePath : tablePaths) {
+      for (String task : tasks) {
+        partitions.add(partition(tablePath, task));
+      }
+    }
+    return partitions;
   }
 
   private static String partition(String tablePath, String task) {

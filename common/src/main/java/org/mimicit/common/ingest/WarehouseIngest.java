@@ -82,16 +82,24 @@ public final class WarehouseIngest {
       String warehouse, Set<String> tasks, double maxRejectRatio) {
     Configuration conf = spark.sessionState().newHadoopConf();
     Path staging = WarehouseCommitter.newStaging(warehouse, spec.table());
+    CommitterOutput output = null;
+    boolean committed = false;
     try {
-      List<PartitionResult> results = write(spark, rows.get(), schema, spec, staging, conf, Map.of());
+      output = CommitterOutput.start(conf, warehouse);
+      List<PartitionResult> results = write(spark, rows.get(), schema, spec, staging, output, conf, Map.of());
       long[] repeated = repeatedHashes(results);
       if (repeated.length > 0) {
         Map<String, LastOccurrence> duplicates = findDuplicates(spark, keyRows.get(), keys, repeated);
         if (!duplicates.isEmpty()) {
           LOG.warn("{} id(s) occur more than once; writing again with the earlier occurrences "
               + "rejected as duplicate_id", duplicates.size());
+          if (output != null) {
+            output.abort(); // a new job: the first one's task commits must not be published
+            output = null;
+            output = CommitterOutput.start(conf, warehouse);
+          }
           delete(conf, staging);
-          results = write(spark, rows.get(), schema, spec, staging, conf, duplicates);
+          results = write(spark, rows.get(), schema, spec, staging, output, conf, duplicates);
         }
       }
       Map<String, TaskCounts> counts = new TreeMap<>();
@@ -105,23 +113,34 @@ public final class WarehouseIngest {
       }
       IngestResult result = new IngestResult(counts);
       checkRejectRatio(spec.table(), result, maxRejectRatio);
-      WarehouseCommitter.commit(conf, warehouse, staging,
-          List.of(spec.table(), RejectedSchema.pathOf(spec.table())), tasks, parts);
+      List<String> tablePaths = List.of(spec.table(), RejectedSchema.pathOf(spec.table()));
+      if (output != null) {
+        output.commit(WarehouseCommitter.partitions(tablePaths, tasks));
+        LOG.info("Committed {} file(s) for task(s) {} of {}", parts.size(), tasks, tablePaths);
+      } else {
+        WarehouseCommitter.commit(conf, warehouse, staging, tablePaths, tasks, parts);
+      }
+      committed = true;
       return result;
+    } catch (IOException e) {
+      throw new MimicitException(e, "Cannot write %s into %s: %s", spec.table(), warehouse, e.getMessage());
     } finally {
       spark.sparkContext().setJobDescription(null);
+      if (output != null && !committed) {
+        output.abort();
+      }
       WarehouseCommitter.deleteStaging(conf, staging);
     }
   }
 
   private static List<PartitionResult> write(SparkSession spark, JavaRDD<InternalRow> rows,
-      StructType schema, TableSpec spec, Path staging, Configuration conf,
+      StructType schema, TableSpec spec, Path staging, CommitterOutput output, Configuration conf,
       Map<String, LastOccurrence> duplicates) {
     Broadcast<Map<String, LastOccurrence>> dups =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(duplicates);
     try {
       spark.sparkContext().setJobDescription("write " + spec.table() + " and rejected rows");
-      return rows.mapPartitions(new PartitionWriter(spec, schema, staging.toString(),
+      return rows.mapPartitions(new PartitionWriter(spec, schema, staging.toString(), output,
               new SerializableConf(conf), dups, ROW_GROUP_BYTES, MAX_FILE_BYTES))
           .collect();
     } finally {

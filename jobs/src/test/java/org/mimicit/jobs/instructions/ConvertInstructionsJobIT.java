@@ -66,4 +66,50 @@ class ConvertInstructionsJobIT extends SparkTestBase {
     assertThat(result.rowsIn()).isEqualTo(4);
     assertThat(Path.of(tmp.toString(), "wh", "_stats", "convert-instructions.json")).exists();
   }
+
+  /**
+   * Where the file system has an output committer of its own (the S3A ones on s3a://; here the
+   * manifest committer bound to file://), the ingest writes through it: the second write after the
+   * duplicate pass, a re-run replacing its partitions, the rejects, no leftovers.
+   */
+  @Test
+  void writesThroughTheFileSystemsOwnCommitter() throws IOException {
+    String factory = "mapreduce.outputcommitter.factory.scheme.file";
+    String reports = "mapreduce.manifest.committer.summary.report.directory";
+    spark.conf().set(factory, "org.apache.hadoop.mapreduce.lib.output.committer.manifest.ManifestCommitterFactory");
+    spark.conf().set(reports, tmp.resolve("reports").toUri().toString());
+    try {
+      write("SD", "{\"data\": {"
+          + "\"SD_INS_1\": {\"instruction\": \"a\", \"answer\": \"b\", \"image_ids\": [], \"rel_ins_ids\": []},"
+          + "\"SD_INS_2\": {\"instruction\": \"c\", \"image_ids\": []},"
+          + "\"SD_INS_3\": {\"instruction\": \"d\", \"answer\": \"e\", \"image_ids\": [], \"rel_ins_ids\": []},"
+          + "\"SD_INS_4\": {\"instruction\": \"f\", \"answer\": \"g\", \"image_ids\": [], \"rel_ins_ids\": []},"
+          + "\"SD_INS_1\": {\"instruction\": \"a2\", \"answer\": \"b2\", \"image_ids\": [], \"rel_ins_ids\": []}"
+          + "}}");
+      ConvertInstructionsJob.run(spark, config());
+      ConvertInstructionsJob.run(spark, config("SD"));
+    } finally {
+      spark.conf().unset(factory);
+      spark.conf().unset(reports);
+    }
+    assertThat(spark.read().parquet(tmp.resolve("wh/instructions").toString()).collectAsList())
+        .extracting(r -> r.<String>getAs("ins_id") + "=" + r.<String>getAs("answer"))
+        .containsExactlyInAnyOrder("SD_INS_1=b2", "SD_INS_3=e", "SD_INS_4=g");
+    assertThat(spark.read().parquet(tmp.resolve("wh/rejected/instructions").toString()).collectAsList())
+        .extracting(r -> r.<String>getAs("id") + "/" + r.<String>getAs("reason"))
+        .containsExactlyInAnyOrder("SD_INS_1/duplicate_id", "SD_INS_2/missing_field");
+    // two runs, each committed by the manifest committer (a report per job commit); the first
+    // write of each run, made before the duplicates were known, was aborted and never published
+    List<Boolean> jobs = new java.util.ArrayList<>();
+    try (var files = Files.list(tmp.resolve("reports"))) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("summary-")).toList()) {
+        jobs.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()).get("success").asBoolean());
+      }
+    }
+    assertThat(jobs).as("job summaries: committed or aborted").containsExactlyInAnyOrder(true, true, false, false);
+    try (var files = Files.list(tmp.resolve("wh"))) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder("instructions", "rejected", "_stats");
+    }
+  }
 }
