@@ -80,7 +80,12 @@ class S3PipelineIT extends SparkTestBase {
     }
   }
 
-  private static Path project() {
+  private static long counter(FileSystem fs, String name) {
+    Long value = IOStatisticsSupport.retrieveIOStatistics(fs).counters().get(name);
+    return value == null ? 0 : value;
+  }
+
+    private static Path project() {
     return Path.of(System.getProperty("user.dir")).getParent();
   }
 
@@ -143,9 +148,14 @@ class S3PipelineIT extends SparkTestBase {
     assertThat(spark.read().parquet(wh + "/incontext").count()).isEqualTo(97 + 8);
     // A run that fails (LA alone rejects 12.5%, more than the default 5%) aborts its uploads: the
     // table stays as it was and no committer folder is left in the warehouse.
+    long createdBefore = counter(s3, "committer_magic_files_created");
+    long abortedBefore = counter(s3, "committer_commits_aborted");
     assertThat(Main.execute("convert-images", "--input", root + "/in/mimicit", "--warehouse", wh,
         "--tasks", "LA")).isNotZero();
     assertThat(spark.read().parquet(wh + "/images").count()).isEqualTo(41 + 5 + 4 + 7);
+    long created = counter(s3, "committer_magic_files_created") - createdBefore;
+    assertThat(created).isEqualTo(2); // LA's images and its rejected rows
+    assertThat(counter(s3, "committer_commits_aborted") - abortedBefore).isEqualTo(created);
     assertThat(s3.listStatus(new org.apache.hadoop.fs.Path(wh))).extracting(f -> f.getPath().getName())
         .noneMatch(name -> name.startsWith("__magic"));
     assertThat(s3.exists(new org.apache.hadoop.fs.Path(wh + "/_stats/expand-multilingual.json"))).isTrue();

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * commits them; nothing is visible until the driver commits the job, which completes the uploads:
  * no rename, no copy. Before that the driver deletes the old partitions of the run, so a
  * partition is missing or half there only while the job commits (one request per file). A failed
- * run aborts its uploads.
+ * run aborts its uploads; so does the next run, for a killed one.
  *
  * <p>A second attempt of a task replaces the first one's task commit (the S3A committers keep one
  * per task, not per attempt), so a retried or speculative task cannot publish twice.
@@ -56,10 +56,11 @@ final class CommitterOutput implements Serializable {
    */
   static CommitterOutput start(Configuration base, String warehouse) throws IOException {
     Configuration conf = new Configuration(base);
-    // One job UUID for the driver and every task; our driver aborts what it does not commit, so
-    // the committer must not abort the pending uploads of other jobs under the warehouse.
+    // One job UUID for the driver and every task. The job's cleanup (after a commit or an abort)
+    // cancels every pending upload under the warehouse: this job's uncommitted ones, and those a
+    // killed run left behind (fs.s3a.committer.abort.pending.uploads, on by default). So on S3 one
+    // job at a time writes to a warehouse, as the pipeline and the Airflow DAG run them.
     conf.set("fs.s3a.committer.uuid", UUID.randomUUID().toString());
-    conf.setBoolean("fs.s3a.committer.abort.pending.uploads", false);
     conf.set("fs.s3a.committer.staging.conflict-mode", "append");
     conf.setBoolean("mapreduce.fileoutputcommitter.marksuccessfuljobs", false);
     if (conf.get("mapreduce.outputcommitter.factory.scheme.s3a") == null) {
