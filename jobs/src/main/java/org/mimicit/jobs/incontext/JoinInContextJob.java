@@ -255,32 +255,39 @@ public final class JoinInContextJob {
   }
 
   /**
-   * Swaps in the partitions the run wrote: {@code incontext/task=T} and
-   * {@code rejected/train/task=T} for each task joined (each task asked for, or each task that got
-   * rows), so a task whose train file is clean now loses its old rejects.
+   * Swaps in the partitions the run wrote: {@code incontext/task=T} for each task joined (each
+   * task asked for, or each that got rows), and {@code rejected/train/task=T} for those and for
+   * each task whose train file had bad records, so a task whose train file is clean now loses its
+   * old rejects. A task that was not joined keeps its contexts.
    */
   private static void publish(Configuration conf, Config config, Path staging) {
     try {
       FileSystem fs = staging.getFileSystem(conf);
-      Set<String> tasks = new TreeSet<>(config.tasks());
-      for (String table : List.of(InContextSchema.TABLE, RejectedSchema.pathOf(TRAIN))) {
-        Path dir = WarehouseCommitter.assembled(staging, table);
-        if (fs.exists(dir)) {
-          for (FileStatus s : fs.listStatus(dir, p -> p.getName().startsWith(TASK_PREFIX))) {
-            tasks.add(s.getPath().getName().substring(TASK_PREFIX.length()));
-          }
-        }
-      }
+      Set<String> joined = new TreeSet<>(config.tasks());
+      joined.addAll(assembledTasks(fs, staging, InContextSchema.TABLE));
+      Set<String> rejected = new TreeSet<>(joined);
+      rejected.addAll(assembledTasks(fs, staging, RejectedSchema.pathOf(TRAIN)));
       List<String> partitions = new ArrayList<>();
-      for (String task : tasks) {
-        partitions.add(InContextSchema.TABLE + "/" + TASK_PREFIX + task);
-        partitions.add(RejectedSchema.pathOf(TRAIN) + "/" + TASK_PREFIX + task);
-      }
+      joined.forEach(task -> partitions.add(InContextSchema.TABLE + "/" + TASK_PREFIX + task));
+      rejected.forEach(task -> partitions.add(RejectedSchema.pathOf(TRAIN) + "/" + TASK_PREFIX + task));
       WarehouseCommitter.swap(fs, config.warehouse(), staging, partitions);
     } catch (IOException e) {
       throw new MimicitException(e, "Cannot commit the joined contexts in %s: %s. Run %s again.",
           config.warehouse(), e.getMessage(), NAME);
     }
+  }
+
+  /** The tasks with a partition assembled for {@code table} in the staging folder. */
+  private static List<String> assembledTasks(FileSystem fs, Path staging, String table)
+      throws IOException {
+    Path dir = WarehouseCommitter.assembled(staging, table);
+    List<String> tasks = new ArrayList<>();
+    if (fs.exists(dir)) {
+      for (FileStatus s : fs.listStatus(dir, p -> p.getName().startsWith(TASK_PREFIX))) {
+        tasks.add(s.getPath().getName().substring(TASK_PREFIX.length()));
+      }
+    }
+    return tasks;
   }
 
   /**

@@ -46,10 +46,14 @@ class JoinInContextJobIT extends SparkTestBase {
             "\"self_references\" : 1", "\"unknown_train_ids\" : 0");
     List<Row> before = spark.read().parquet(wh + "/incontext").orderBy("ins_id").collectAsList();
 
-    // the written configs, read back as --train-config, give the same contexts; a bad record of a
-    // train config goes to rejected/train
+    // the written configs, read back as --train-config, give the same contexts (only LA joined);
+    // a bad record of a train config goes to rejected/train
     Files.writeString(Path.of(configs, "LA_train.json"),
         Files.readString(Path.of(configs, "LA_train.json")).replace("}", ",\"D\":\"oops\"}"));
+    // a bad record in the train config of a task that is not joined: its rejects are replaced,
+    // its contexts stay as they were
+    Files.writeString(Path.of(configs, "SD_train.json"),
+        Files.readString(Path.of(configs, "SD_train.json")).replace("}", ",\"T\":7}"));
     JoinInContextJob.run(spark, new JoinInContextJob.Config(wh, Set.of("LA"), Integer.MAX_VALUE,
         configs, Relations.REL, 0, null));
     List<Row> after = spark.read().parquet(wh + "/incontext").orderBy("ins_id").collectAsList();
@@ -58,6 +62,6 @@ class JoinInContextJobIT extends SparkTestBase {
     assertThat(before.size()).isEqualTo(after.size());
     assertThat(spark.read().parquet(wh + "/rejected/train").collectAsList())
         .extracting(r -> r.getAs("task") + "/" + r.getAs("id") + ":" + r.getAs("reason"))
-        .containsExactly("LA/D:invalid_field");
+        .containsExactlyInAnyOrder("LA/D:invalid_field", "SD/T:invalid_field");
   }
 }
