@@ -171,4 +171,80 @@ class S3PipelineIT extends SparkTestBase {
     FileSystem.closeAll(); // no cached S3 client with the test's settings: verify must make its own
     assertThat(Main.execute(verify.toArray(new String[0]))).isZero();
   }
+
+  /**
+   * A convert-images run on S3 killed with SIGKILL while its tasks are writing leaves the table as
+   * it was (its files are pending uploads, invisible); the re-run cancels those uploads and
+   * replaces the task.
+   */
+  @Test
+  void aRunKilledOnS3LeavesTheTableAsItWas(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    String wh = "s3a://" + BUCKET + "/killed";
+    FileSystem s3 = new org.apache.hadoop.fs.Path(wh).getFileSystem(conf);
+    Path task = java.nio.file.Files.createDirectories(tmp.resolve("in/LA"));
+    byte[] png = org.mimicit.common.testing.TestImages.image("png", 37, 23, 1);
+    java.nio.file.Files.writeString(task.resolve("LA.json"),
+        "{\"LA_IMG_before\": \"" + java.util.Base64.getEncoder().encodeToString(png) + "\"}");
+    String[] convert = {"convert-images", "--input", tmp.resolve("in").toString(), "--warehouse", wh};
+    assertThat(Main.execute(convert)).isZero();
+    java.util.List<String> before = imageIds(wh);
+    assertThat(before).containsExactly("LA_IMG_before");
+
+    // 30 images of 2 MB, in 8 MB splits: one file per Spark task, written one task at a time
+    try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(task.resolve("LA.json"))) {
+      out.write("{");
+      for (int i = 0; i < 30; i++) {
+        byte[] image = java.util.Arrays.copyOf(png, 2_000_000);
+        image[image.length - 1] = (byte) i;
+        out.write((i == 0 ? "" : ",") + "\"LA_IMG_big_" + i + "\": \""
+            + java.util.Base64.getEncoder().encodeToString(image) + "\"");
+      }
+      out.write("}");
+    }
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(convert));
+    args.addAll(java.util.List.of("--conf", "spark.sql.files.maxPartitionBytes=8388608"));
+    for (String key : new String[] {"fs.s3a.endpoint", "fs.s3a.endpoint.region", "fs.s3a.path.style.access",
+        "fs.s3a.connection.ssl.enabled", "fs.s3a.access.key", "fs.s3a.secret.key", "fs.s3a.aws.credentials.provider",
+        "fs.s3a.change.detection.mode", "fs.s3a.multiobjectdelete.enable"}) {
+      args.addAll(java.util.List.of("--conf", "spark.hadoop." + key + "=" + conf.get(key)));
+    }
+    Process child = ChildJvm.start("local[1]", args.toArray(new String[0]));
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+    while (!hasPendingUpload(s3, wh) && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(child.isAlive()).as("the job must still run when it is killed").isTrue();
+    child.destroyForcibly(); // SIGKILL: no shutdown hooks, no clean-up
+    assertThat(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    assertThat(imageIds(wh)).isEqualTo(before);
+    long abortedBefore = counter(s3, "committer_commits_aborted");
+    assertThat(Main.execute(convert)).isZero();
+    assertThat(imageIds(wh)).hasSize(30).allMatch(id -> id.startsWith("LA_IMG_big_"));
+    assertThat(counter(s3, "committer_commits_aborted") - abortedBefore)
+        .as("the killed run's pending uploads, cancelled by the re-run").isPositive();
+    assertThat(s3.listStatus(new org.apache.hadoop.fs.Path(wh))).extracting(f -> f.getPath().getName())
+        .noneMatch(name -> name.startsWith("__magic"));
+  }
+
+  private static java.util.List<String> imageIds(String wh) {
+    return spark.read().parquet(wh + "/images").select("image_id").as(Encoders.STRING())
+        .collectAsList().stream().sorted().toList();
+  }
+
+  /** Whether a task of the running job has closed a file: a pending upload under the warehouse. */
+  private static boolean hasPendingUpload(FileSystem fs, String wh) throws java.io.IOException {
+    if (!fs.exists(new org.apache.hadoop.fs.Path(wh))) {
+      return false;
+    }
+    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files =
+        fs.listFiles(new org.apache.hadoop.fs.Path(wh), true);
+    while (files.hasNext()) {
+      if (files.next().getPath().getName().endsWith(".pending")) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.util.Collection;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapreduce.JobContext;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * commits them; nothing is visible until the driver commits the job, which completes the uploads:
  * no rename, no copy. Before that the driver deletes the old partitions of the run, so a
  * partition is missing or half there only while the job commits (one request per file). A failed
- * run aborts its uploads; so does the next run, for a killed one.
+ * run aborts its uploads; the next run does it for a killed one, and deletes its job folder.
  *
  * <p>A second attempt of a task replaces the first one's task commit (the S3A committers keep one
  * per task, not per attempt), so a retried or speculative task cannot publish twice.
@@ -41,11 +42,13 @@ final class CommitterOutput implements Serializable {
 
   private final String warehouse;
   private final String jobId;
+  private final String uuid;
   private final SerializableConf conf;
 
-  private CommitterOutput(String warehouse, JobID jobId, Configuration conf) {
+  private CommitterOutput(String warehouse, JobID jobId, String uuid, Configuration conf) {
     this.warehouse = warehouse;
     this.jobId = jobId.toString();
+    this.uuid = uuid;
     this.conf = new SerializableConf(conf);
   }
 
@@ -60,7 +63,8 @@ final class CommitterOutput implements Serializable {
     // cancels every pending upload under the warehouse: this job's uncommitted ones, and those a
     // killed run left behind (fs.s3a.committer.abort.pending.uploads, on by default). So on S3 one
     // job at a time writes to a warehouse, as the pipeline and the Airflow DAG run them.
-    conf.set("fs.s3a.committer.uuid", UUID.randomUUID().toString());
+    String uuid = UUID.randomUUID().toString();
+    conf.set("fs.s3a.committer.uuid", uuid);
     conf.set("fs.s3a.committer.staging.conflict-mode", "append");
     conf.setBoolean("mapreduce.fileoutputcommitter.marksuccessfuljobs", false);
     if (conf.get("mapreduce.outputcommitter.factory.scheme.s3a") == null) {
@@ -70,7 +74,7 @@ final class CommitterOutput implements Serializable {
     JobID id = new JobID("mimicit" + Long.toString(System.currentTimeMillis(), 36), 0);
     Path root = new Path(warehouse);
     // qualified: the committer is chosen by the scheme (a bare path means the default file system)
-    CommitterOutput output = new CommitterOutput(root.getFileSystem(conf).makeQualified(root).toString(), id, conf);
+    CommitterOutput output = new CommitterOutput(root.getFileSystem(conf).makeQualified(root).toString(), id, uuid, conf);
     PathOutputCommitter committer = output.committer(output.jobSetupContext());
     if (committer instanceof FileOutputCommitter) {
       return null;
@@ -78,6 +82,14 @@ final class CommitterOutput implements Serializable {
     committer.setupJob(output.jobContext());
     LOG.info("Writing into {} through {}", warehouse, committer.getClass().getSimpleName());
     return output;
+  }
+
+  /**
+   * A part of the file names unique to this job: two jobs (a killed run and its re-run) never
+   * have uploads pending for the same object, which some S3-compatible stores do not keep apart.
+   */
+  String fileTag() {
+    return uuid.substring(0, 8);
   }
 
   /** Runs on an executor: where one task attempt writes its files, as paths relative to the warehouse. */
@@ -132,6 +144,12 @@ final class CommitterOutput implements Serializable {
       }
     }
     committer(jobSetupContext()).commitJob(jobContext());
+    // the job folders of killed runs (their uploads were cancelled by the commit's cleanup)
+    FileStatus[] leftovers = fs.globStatus(new Path(warehouse, "__magic_job-*"));
+    for (FileStatus leftover : leftovers == null ? new FileStatus[0] : leftovers) {
+      LOG.info("Deleting {}, left by a killed run", leftover.getPath());
+      fs.delete(leftover.getPath(), true);
+    }
   }
 
   /** Aborts the job: every pending upload of it is cancelled, its work folders deleted. */

@@ -234,12 +234,13 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
     return writers.computeIfAbsent(tablePath + '\u0000' + task, k -> {
       Path dir = new Path(base, tablePath + "/task=" + task);
       int partition = TaskContext.get().partitionId();
+      String tag = output == null ? "" : "-" + output.fileTag();
       return TableParquetWriter.builder(conf.get(), schema)
           .mediaColumns(media)
           .plainColumns(plain)
           .rowGroupBytes(rowGroupBytes)
           .maxFileBytes(maxFileBytes)
-          .files(i -> new Path(dir, String.format("part-%05d-%03d.parquet", partition, i)))
+          .files(i -> new Path(dir, String.format("part-%05d-%03d%s.parquet", partition, i, tag)))
           .build();
     });
   }
