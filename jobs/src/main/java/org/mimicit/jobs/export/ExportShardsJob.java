@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
@@ -23,6 +25,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -67,6 +70,8 @@ public final class ExportShardsJob {
   private static final long MAX_ROW_GROUP_BYTES = 128L << 20;
   /** Image references up to which the id side of the image join is broadcast. */
   private static final long BROADCAST_REFS = 1_000_000;
+  /** Shards written at once at most: one Spark task per shard up to this many. */
+  private static final int MAX_WRITE_TASKS = 10_000;
 
   private ExportShardsJob() {}
 
@@ -221,11 +226,11 @@ public final class ExportShardsJob {
         ? located(texts, wanted, locations)
         : withImageRows(texts, wanted, images, refs <= BROADCAST_REFS);
     int total = shards.values().stream().mapToInt(Integer::intValue).sum();
-    int partitions = Math.max(1, Math.min(total, spark.sparkContext().defaultParallelism() * 4));
+    int partitions = Math.min(total, MAX_WRITE_TASKS);
     long rowGroup = Math.min(MAX_ROW_GROUP_BYTES, Math.max(1, config.shardBytes() / 8));
     spark.sparkContext().setJobDescription("write " + total + " " + format.label() + " shards");
     List<Row> files = rows
-        .repartition(partitions, col(SourceColumns.TASK), col(ShardPlan.SHARD))
+        .repartitionById(partitions, writeTask(shards, partitions))
         .sortWithinPartitions(SourceColumns.TASK, ShardPlan.SHARD, ShardPlan.ORDINAL,
             ShardPlan.POS)
         .mapPartitions(new ShardPartitionWriter(new SerializableConf(conf), staging.toString(),
@@ -238,6 +243,23 @@ public final class ExportShardsJob {
           f.getLong(3), new TreeMap<>(langs), f.getLong(5), f.getString(6), f.getString(7)));
     }
     return entries;
+  }
+
+  /**
+   * The Spark task that writes a row's shard: the shard's number across all tasks, modulo
+   * {@code partitions}, so shards are spread evenly (hashing task and shard left some partitions
+   * with several shards and others with none, and the whole job waited for the fullest).
+   */
+  private static Column writeTask(Map<String, Integer> shards, int partitions) {
+    List<Column> firstShards = new ArrayList<>();
+    int first = 0;
+    for (Map.Entry<String, Integer> e : shards.entrySet()) {
+      firstShards.add(lit(e.getKey()));
+      firstShards.add(lit(first));
+      first += e.getValue();
+    }
+    return element_at(map(firstShards.toArray(new Column[0])), col(SourceColumns.TASK))
+        .plus(col(ShardPlan.SHARD)).mod(lit(partitions)).cast(DataTypes.IntegerType);
   }
 
   /** One row per example, its images' locations in order in a list (null when it has none). */
