@@ -12,6 +12,8 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.InputFile;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -85,26 +87,43 @@ final class ImageLocations {
         ? parent.substring(SourceColumns.TASK.length() + 1) : null;
   }
 
+  /**
+   * A reader of the ids and formats with the task's configuration: {@code
+   * ParquetReader.builder(readSupport, path)} makes a new Hadoop configuration per file, which
+   * parses Hadoop's default XML resources each time.
+   */
+  private static final class IdReader extends ParquetReader.Builder<Group> {
+    IdReader(InputFile file) {
+      super(file);
+    }
+
+    @Override
+    protected ReadSupport<Group> getReadSupport() {
+      return new GroupReadSupport();
+    }
+  }
+
   /** The locations of one file's images; one row with length -1 when it has no plain ranges. */
   private record Locate(SerializableConf conf) implements FlatMapFunction<String, Row> {
     @Override
     public java.util.Iterator<Row> call(String file) {
       List<Row> rows = new ArrayList<>();
       Path path = new Path(URI.create(file));
+      String task = taskOf(file); // once per file: parsing the path per image cost more than the ids
       try {
         MediaValueRanges.Ranges r =
             MediaValueRanges.locate(conf.get(), path, ImageSchema.BYTES);
         if (r == null) {
-          rows.add(RowFactory.create(taskOf(file), null, null, file, -1L, -1));
+          rows.add(RowFactory.create(task, null, null, file, -1L, -1));
           return rows.iterator();
         }
         Configuration projected = new Configuration(conf.get());
         projected.set(ReadSupport.PARQUET_READ_SCHEMA, ID_AND_FORMAT);
-        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), path)
-            .withConf(projected).build()) {
+        try (ParquetReader<Group> reader =
+            new IdReader(HadoopInputFile.fromPath(path, projected)).build()) {
           int i = 0;
           for (Group g; (g = reader.read()) != null; i++) {
-            rows.add(RowFactory.create(taskOf(file), g.getString(ImageSchema.IMAGE_ID, 0),
+            rows.add(RowFactory.create(task, g.getString(ImageSchema.IMAGE_ID, 0),
                 g.getString(ImageSchema.FORMAT, 0), file, r.offsets()[i], r.lengths()[i]));
           }
         }
