@@ -1,6 +1,10 @@
 package org.mimicit.jobs.export;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
 
 import java.io.IOException;
 import java.net.URI;
@@ -26,6 +30,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.io.MediaValueRanges;
 import org.mimicit.common.schema.ImageSchema;
+import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.source.SerializableConf;
 import org.mimicit.common.source.SourceColumns;
 
@@ -39,6 +44,7 @@ final class ImageLocations {
   static final String FILE = "file";
   static final String OFFSET = "offset";
   static final String LENGTH = "length";
+  static final String LOCATED = "located";
   private static final StructType SCHEMA = new StructType()
       .add(SourceColumns.TASK, DataTypes.StringType)
       .add(ImageSchema.IMAGE_ID, DataTypes.StringType)
@@ -78,6 +84,21 @@ final class ImageLocations {
       return null;
     }
     return located;
+  }
+
+  /**
+   * Per instruction the locations of its images found, in the order of its image ids: task,
+   * ins_id, located (a list of pos, image_id, format, file, offset, length); no row when none is
+   * found. Computed once for the shard plan and the shard writers.
+   */
+  static Dataset<Row> perInstruction(Dataset<Row> instructions, Dataset<Row> locations) {
+    return instructions.select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
+            posexplode(col(InstructionSchema.IMAGE_IDS))
+                .as(new String[] {ShardPlan.POS, ImageSchema.IMAGE_ID}))
+        .join(locations, ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID))
+        .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID)
+        .agg(sort_array(collect_list(struct(col(ShardPlan.POS), col(ImageSchema.IMAGE_ID),
+            col(ImageSchema.FORMAT), col(FILE), col(OFFSET), col(LENGTH)))).as(LOCATED));
   }
 
   /** The task of a file of the images table: its {@code task=<TASK>} folder. */
