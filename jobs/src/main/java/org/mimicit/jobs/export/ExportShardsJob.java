@@ -112,7 +112,10 @@ public final class ExportShardsJob {
             + "by convert-images); they move to the shards through a shuffle", NAME);
       } else {
         persisted.add(locations);
+        // a cached aggregate keeps its 200 shuffle partitions (adaptive execution does not merge
+        // them): 200 tasks in each query reading it
         lists = ImageLocations.perInstruction(instructions, locations)
+            .coalesce(spark.sparkContext().defaultParallelism())
             .persist(StorageLevel.MEMORY_AND_DISK());
         persisted.add(lists);
       }
