@@ -8,6 +8,8 @@
 # timing ends with `sync`, so the bytes are on disk; the warehouse is read from the page cache
 # (warmed first). Prints a table with the ratios export/copy and export/(copy+hash) per run, and
 # appends JSON lines (with the load average and commit) to bench/results/export-shards.jsonl.
+# Each export also reports the CPU seconds of its process (user + system), which other work on a
+# shared machine changes much less than the seconds.
 #
 #   bench/export_shards.sh                  # RUNS=2 runs of copy, parquet, webdataset
 #   RUNS=3 SHARD_SIZE=256MB bench/export_shards.sh
@@ -83,8 +85,9 @@ for run in $(seq 1 "$RUNS"); do
       out="$DATA/out-$format"
       rm -rf "$out"; sync
       t0=$(now)
-      "$checkout/submit/mimicit" export-shards --warehouse "$WH" --output "$out" --format "$format" \
-        --tasks "$TASK" --shard-size "$SHARD_SIZE" > "$DATA/$format.log" 2>&1
+      /usr/bin/time -f '%U %S' -o "$DATA/cpu" "$checkout/submit/mimicit" export-shards \
+        --warehouse "$WH" --output "$out" --format "$format" --tasks "$TASK" \
+        --shard-size "$SHARD_SIZE" > "$DATA/$format.log" 2>&1
       sync; t1=$(now)
       s=$(python3 -c "print($t1 - $t0)")
       bytes=$(du -sb "$out/$format" | cut -f1)
@@ -92,12 +95,13 @@ for run in $(seq 1 "$RUNS"); do
       ratio=$(python3 -c "print(f'{$rate / $copy_mbps:.3f}')")
       ratio_hash=$(python3 -c "print(f'{$rate / $ceiling_mbps:.3f}')")
       job_ms=$(python3 -c "import json; print(json.load(open('$WH/_stats/export-shards.json'))['duration_ms'])")
-      printf '%-4s %-18s %10s %9.2f %9s %7s %7s   (job alone %.1f s, JVM start excluded)\n' \
+      cpu_s=$(python3 -c "print(round(sum(map(float, open('$DATA/cpu').read().split()[-2:])), 1))")
+      printf '%-4s %-18s %10s %9.2f %9s %7s %7s   (job alone %.1f s, JVM start excluded; CPU %s s)\n' \
         "$run" "$what" "$bytes" "$s" "$rate" "$ratio" "$ratio_hash" \
-        "$(python3 -c "print($job_ms / 1000)")"
-      printf '{"timestamp": "%s", "run": %s, "format": "%s", "bytes": %s, "seconds": %s, "mb_per_s": %s, "copy_mb_per_s": %s, "ratio": %s, "copy_hash_mb_per_s": %s, "hash_seconds": %s, "ratio_copy_hash": %s, "job_ms": %s, "load": "%s", "commit": "%s"}\n' \
+        "$(python3 -c "print($job_ms / 1000)")" "$cpu_s"
+      printf '{"timestamp": "%s", "run": %s, "format": "%s", "bytes": %s, "seconds": %s, "mb_per_s": %s, "copy_mb_per_s": %s, "ratio": %s, "copy_hash_mb_per_s": %s, "hash_seconds": %s, "ratio_copy_hash": %s, "job_ms": %s, "cpu_seconds": %s, "load": "%s", "commit": "%s"}\n' \
         "$(date -u +%FT%TZ)" "$run" "$format" "$bytes" "$s" "$rate" "$copy_mbps" "$ratio" \
-        "$ceiling_mbps" "$hash_s" "$ratio_hash" "$job_ms" \
+        "$ceiling_mbps" "$hash_s" "$ratio_hash" "$job_ms" "$cpu_s" \
         "$(cut -d' ' -f1-3 /proc/loadavg)" "$commit" >> bench/results/export-shards.jsonl
       rm -rf "$out"
     done
