@@ -15,7 +15,7 @@
 #   RUNS=3 SHARD_SIZE=256MB bench/export_shards.sh
 #   IMAGES_WAREHOUSE=/path/wh bench/export_shards.sh   # hard-links its images/task=E4D
 #   COMPARE=/path/other-checkout bench/export_shards.sh # also exports with that (built) checkout,
-#                                                       # right after this one, under the same load
+#                                     # beside this one under the same load, first on even runs
 #
 # Data: bench/data/images/E4D/E4D.json (gen_images.py, 3G) -> convert-images (or hard links of
 # IMAGES_WAREHOUSE/images/task=E4D, default bench/data/warehouse) -> instructions for those images
@@ -77,8 +77,12 @@ for run in $(seq 1 "$RUNS"); do
   printf '%-4s %-18s %10s %9.2f %9s %7s %7s   (hashing alone %.2f s)\n' "$run" copy+hash \
     "$copy_bytes" "$ceiling_s" "$ceiling_mbps" \
     "$(python3 -c "print(f'{$ceiling_mbps / $copy_mbps:.3f}')")" 1.00 "$hash_s"
+  order=("${checkouts[@]}")
+  if [ $((run % 2)) = 0 ] && [ ${#checkouts[@]} = 2 ]; then
+    order=("${checkouts[1]}" "${checkouts[0]}") # the first export after the ceilings runs slower
+  fi
   for format in parquet webdataset; do
-    for checkout in "${checkouts[@]}"; do
+    for checkout in "${order[@]}"; do
       commit=$(git -C "$checkout" rev-parse --short HEAD)
       what=$format
       [ "$checkout" = . ] || what="$format@$commit"
