@@ -1,7 +1,9 @@
 package org.mimicit.common.export;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -22,24 +24,66 @@ public record FileDigest(long bytes, String sha256, String md5) {
 
   /** Reads {@code in} to its end (does not close it). */
   public static FileDigest of(InputStream in) throws IOException {
-    MessageDigest sha256 = digest("SHA-256");
-    MessageDigest md5 = digest("MD5");
+    Hasher hasher = new Hasher();
     byte[] buffer = new byte[BUFFER];
-    long total = 0;
     for (int n; (n = in.read(buffer)) >= 0; ) {
-      sha256.update(buffer, 0, n);
-      md5.update(buffer, 0, n);
-      total += n;
+      hasher.update(buffer, 0, n);
     }
-    HexFormat hex = HexFormat.of();
-    return new FileDigest(total, hex.formatHex(sha256.digest()), hex.formatHex(md5.digest()));
+    return hasher.digest();
   }
 
-  private static MessageDigest digest(String algorithm) {
-    try {
-      return MessageDigest.getInstance(algorithm);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(algorithm + " is part of every Java platform", e);
+  /**
+   * An output stream that hashes what it passes on, so a file is hashed as it is written instead
+   * of being read again: {@link #digest()} once it is closed.
+   */
+  public static final class HashingOutputStream extends FilterOutputStream {
+    private final Hasher hasher = new Hasher();
+
+    public HashingOutputStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      hasher.update(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len); // FilterOutputStream would pass the bytes on one at a time
+      hasher.update(b, off, len);
+    }
+
+    /** The digest of every byte written so far. */
+    public FileDigest digest() {
+      return hasher.digest();
+    }
+  }
+
+  /** Both digests and the length, updated together. */
+  private static final class Hasher {
+    private final MessageDigest sha256 = algorithm("SHA-256");
+    private final MessageDigest md5 = algorithm("MD5");
+    private long total;
+
+    void update(byte[] bytes, int offset, int length) {
+      sha256.update(bytes, offset, length);
+      md5.update(bytes, offset, length);
+      total += length;
+    }
+
+    FileDigest digest() {
+      HexFormat hex = HexFormat.of();
+      return new FileDigest(total, hex.formatHex(sha256.digest()), hex.formatHex(md5.digest()));
+    }
+
+    private static MessageDigest algorithm(String name) {
+      try {
+        return MessageDigest.getInstance(name);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(name + " is part of every Java platform", e);
+      }
     }
   }
 }

@@ -1,7 +1,9 @@
 package org.mimicit.common.export;
 
+import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.io.TableParquetWriter;
 import org.mimicit.common.schema.ExampleSchema;
 
@@ -12,8 +14,12 @@ import org.mimicit.common.schema.ExampleSchema;
  */
 public final class ParquetShardWriter implements ShardWriter {
   private final TableParquetWriter writer;
+  private final Configuration conf;
+  private final Path path;
 
   public ParquetShardWriter(Configuration conf, Path path, long rowGroupBytes) {
+    this.conf = conf;
+    this.path = path;
     this.writer = TableParquetWriter.builder(conf, ExampleSchema.SCHEMA)
         .mediaColumns(ExampleSchema.IMAGES)
         .plainColumns(ExampleSchema.INS_ID, ExampleSchema.INSTRUCTION, ExampleSchema.ANSWER,
@@ -29,10 +35,15 @@ public final class ParquetShardWriter implements ShardWriter {
     writer.write(example.toRow());
   }
 
+  /** Completes the file and reads it once for its hashes (the writer opens the file itself). */
   @Override
-  public long finish() {
+  public FileDigest finish() {
     writer.close();
-    return writer.writtenFiles().stream().mapToLong(TableParquetWriter.WrittenFile::bytes).sum();
+    try {
+      return FileDigest.of(path, conf);
+    } catch (IOException e) {
+      throw new MimicitException(e, "Cannot hash Parquet shard %s: %s", path, e.getMessage());
+    }
   }
 
   @Override

@@ -7,8 +7,8 @@ package org.mimicit.common.export;
 public interface ShardWriter {
   void write(Example example);
 
-  /** Completes the file; returns its length in bytes. */
-  long finish();
+  /** Completes the file; returns its length, SHA-256 and MD5. */
+  FileDigest finish();
 
   /** Stops and deletes the file. */
   void abort();

@@ -18,7 +18,8 @@ import org.mimicit.common.io.DataFiles;
  * {@code <key>.<i>.<ext>} (i = position in the example's image list) followed by
  * {@code <key>.json} (everything but the image bytes; {@code images[i].member} names the image's
  * member). Members come in example order, which is key order. Every member has mtime 0, uid/gid
- * 0, no user or group name and mode 0644, so the same examples give the same bytes.
+ * 0, no user or group name and mode 0644, so the same examples give the same bytes. The file is
+ * hashed as it is written.
  */
 public final class WebDatasetShardWriter implements ShardWriter {
   private static final int BUFFER = 1 << 20;
@@ -26,6 +27,7 @@ public final class WebDatasetShardWriter implements ShardWriter {
 
   private final FileSystem fs;
   private final Path path;
+  private final FileDigest.HashingOutputStream hashed;
   private final TarArchiveOutputStream tar;
   private final ByteArrayOutputStream json = new ByteArrayOutputStream();
 
@@ -33,7 +35,8 @@ public final class WebDatasetShardWriter implements ShardWriter {
     this.path = path;
     try {
       this.fs = DataFiles.fileSystem(path, conf);
-      this.tar = new TarArchiveOutputStream(fs.create(path, false, BUFFER));
+      this.hashed = new FileDigest.HashingOutputStream(fs.create(path, false, BUFFER));
+      this.tar = new TarArchiveOutputStream(hashed);
     } catch (IOException e) {
       throw new MimicitException(e, "Cannot create tar shard %s: %s", path, e.getMessage());
     }
@@ -111,10 +114,10 @@ public final class WebDatasetShardWriter implements ShardWriter {
   }
 
   @Override
-  public long finish() {
+  public FileDigest finish() {
     try {
       tar.close();
-      return fs.getFileStatus(path).getLen();
+      return hashed.digest();
     } catch (IOException e) {
       throw new MimicitException(e, "Cannot finish tar shard %s: %s", path, e.getMessage());
     }

@@ -1,14 +1,10 @@
 package org.mimicit.jobs.export;
 
 import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.sort_array;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.sum;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,6 +19,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -33,11 +30,9 @@ import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.export.ExportCommit;
 import org.mimicit.common.export.ExportManifest;
 import org.mimicit.common.io.DataFiles;
-import org.mimicit.common.schema.ExampleSchema;
 import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.InContextSchema;
 import org.mimicit.common.schema.InstructionSchema;
-import org.mimicit.common.schema.TranslationSchema;
 import org.mimicit.common.source.SerializableConf;
 import org.mimicit.common.source.SourceColumns;
 import org.mimicit.common.stats.JobStats;
@@ -67,6 +62,8 @@ public final class ExportShardsJob {
   private static final long MAX_ROW_GROUP_BYTES = 128L << 20;
   /** Image references up to which the id side of the image join is broadcast. */
   private static final long BROADCAST_REFS = 1_000_000;
+  /** Shards written at once at most: one Spark task per shard up to this many. */
+  private static final int MAX_WRITE_TASKS = 10_000;
 
   private ExportShardsJob() {}
 
@@ -96,8 +93,7 @@ public final class ExportShardsJob {
         .persist(StorageLevel.MEMORY_AND_DISK());
     Path output = new Path(config.output());
     ExportCommit commit;
-    @SuppressWarnings("unchecked")
-    Dataset<Row>[] located = new Dataset[1]; // persisted by ImageLocations: released at the end
+    List<Dataset<Row>> persisted = new ArrayList<>(); // released at the end
     try {
       commit = ExportCommit.start(DataFiles.fileSystem(output, conf), output);
     } catch (IOException e) {
@@ -110,30 +106,31 @@ public final class ExportShardsJob {
       Dataset<Row> images = tables.images().where(col(SourceColumns.TASK).isin(tasks.toArray()));
       spark.sparkContext().setJobDescription("locate images");
       Dataset<Row> locations = ImageLocations.locate(spark, tables.images(), tasks);
-      located[0] = locations;
+      Dataset<Row> lists = null; // per instruction where its images are, when plain ranges
       if (locations == null) {
         LOG.info("{}: the images table's bytes are not plain ranges of its files (not written "
             + "by convert-images); they move to the shards through a shuffle", NAME);
+      } else {
+        persisted.add(locations);
+        // a cached aggregate keeps its 200 shuffle partitions (adaptive execution does not merge
+        // them): 200 tasks in each query reading it
+        lists = ImageLocations.perInstruction(instructions, locations)
+            .coalesce(spark.sparkContext().defaultParallelism())
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        persisted.add(lists);
       }
-      Dataset<Row> sizes = locations != null
-          ? locations.select(col(SourceColumns.TASK), col(ImageSchema.IMAGE_ID),
-              col(ImageLocations.LENGTH).cast("long").as(ShardPlan.IMAGE_BYTES))
-          : ShardPlan.imageSizes(images);
-      Dataset<Row> plan = plan(spark, examples, sizes, config, commit.staging(),
+      Dataset<Row> totals = lists != null ? ShardPlan.imageTotals(lists)
+          : ShardPlan.imageTotals(instructions, ShardPlan.imageSizes(images));
+      ShardPlan.Summary plan = plan(spark, examples, totals, config, commit.staging(),
           shardFormats.isEmpty() ? ExportFormat.PARQUET : shardFormats.get(0));
-      Map<String, Map<String, Long>> exported = new TreeMap<>();
-      Map<String, Map<String, Long>> skipped = new TreeMap<>();
-      for (Row r : plan.groupBy(SourceColumns.TASK, ExampleTable.LANG, ShardPlan.COMPLETE)
-          .agg(count("*")).collectAsList()) {
-        (r.getBoolean(2) ? exported : skipped).computeIfAbsent(r.getString(0),
-            k -> new TreeMap<>()).put(r.getString(1), r.getLong(3));
-      }
+      Map<String, Map<String, Long>> exported = plan.exported();
+      Map<String, Map<String, Long>> skipped = plan.skipped();
       skipped.forEach((task, byLang) -> LOG.warn("{}: task {}: examples left out of the shards "
           + "because an image is missing from the images table: {}", NAME, task, byLang));
       for (ExportFormat format : shardFormats) {
-        Dataset<Row> formatPlan = format == shardFormats.get(0) ? plan
-            : plan(spark, examples, sizes, config, commit.staging(), format);
-        entries.addAll(writeShards(spark, conf, examples, images, locations, formatPlan, format,
+        ShardPlan.Summary formatPlan = format == shardFormats.get(0) ? plan
+            : plan(spark, examples, totals, config, commit.staging(), format);
+        entries.addAll(writeShards(spark, conf, examples, images, lists, formatPlan, format,
             config, commit.staging()));
       }
       if (config.formats().contains(ExportFormat.MIMICIT)) {
@@ -172,37 +169,30 @@ public final class ExportShardsJob {
     } finally {
       spark.sparkContext().setJobDescription(null);
       examples.unpersist();
-      if (located[0] != null) {
-        located[0].unpersist();
-      }
+      persisted.forEach(Dataset::unpersist);
     }
   }
 
   /** A format's shard plan, computed once into the staging folder (small: ids and numbers). */
-  private static Dataset<Row> plan(SparkSession spark, Dataset<Row> examples,
-      Dataset<Row> imageSizes, ExportShardsConfig config, Path staging, ExportFormat format) {
+  private static ShardPlan.Summary plan(SparkSession spark, Dataset<Row> examples,
+      Dataset<Row> imageTotals, ExportShardsConfig config, Path staging, ExportFormat format) {
     String path = new Path(staging, "plan-" + format.label()).toString();
     spark.sparkContext().setJobDescription("plan " + format.label() + " shards");
-    ShardPlan.plan(examples, imageSizes, config.shardBytes(), format).write().parquet(path);
-    return spark.read().parquet(path);
+    ShardPlan.plan(examples, imageTotals, config.shardBytes(), format).write().parquet(path);
+    return ShardPlan.Summary.of(spark.read().parquet(path));
   }
 
   /**
-   * Writes the planned shards of one format. With {@code locations}, each example row carries
-   * where its images are and the writers copy those byte ranges; without, the image bytes are
-   * joined and shuffled to their shard.
+   * Writes the planned shards of one format. With {@code lists} (from
+   * {@link ImageLocations#perInstruction}), each example row carries where its images are and the
+   * writers copy those byte ranges; without, the image bytes are joined and shuffled to their
+   * shard.
    */
   private static List<ExportManifest.Entry> writeShards(SparkSession spark, Configuration conf,
-      Dataset<Row> examples, Dataset<Row> images, Dataset<Row> locations, Dataset<Row> plan,
+      Dataset<Row> examples, Dataset<Row> images, Dataset<Row> lists, ShardPlan.Summary plan,
       ExportFormat format, ExportShardsConfig config, Path staging) {
-    Dataset<Row> placed = plan.where(col(ShardPlan.COMPLETE));
-    Map<String, Integer> shards = new TreeMap<>();
-    long refs = 0;
-    for (Row r : placed.groupBy(SourceColumns.TASK)
-        .agg(max(ShardPlan.SHARD).plus(1), sum(ShardPlan.IMAGE_REFS)).collectAsList()) {
-      shards.put(r.getString(0), r.getInt(1));
-      refs += r.getLong(2);
-    }
+    Dataset<Row> placed = plan.plan().where(col(ShardPlan.COMPLETE));
+    Map<String, Integer> shards = plan.shards();
     if (shards.isEmpty()) {
       return List.of();
     }
@@ -215,21 +205,20 @@ public final class ExportShardsJob {
             col(InstructionSchema.INS_ID), col(ExampleTable.LANG),
             col(InstructionSchema.INSTRUCTION), col(InstructionSchema.ANSWER),
             col(InContextSchema.CONTEXT));
-    Dataset<Row> wanted = ShardPlan.imageRefs(examples).join(keys,
-        ExampleTable.using(SourceColumns.TASK, ExampleTable.LANG, InstructionSchema.INS_ID));
-    Dataset<Row> rows = locations != null
-        ? located(texts, wanted, locations)
-        : withImageRows(texts, wanted, images, refs <= BROADCAST_REFS);
+    Dataset<Row> rows = lists != null ? located(texts, lists)
+        : withImageRows(texts, ShardPlan.imageRefs(examples).join(keys,
+            ExampleTable.using(SourceColumns.TASK, ExampleTable.LANG, InstructionSchema.INS_ID)),
+            images, plan.imageRefs() <= BROADCAST_REFS);
     int total = shards.values().stream().mapToInt(Integer::intValue).sum();
-    int partitions = Math.max(1, Math.min(total, spark.sparkContext().defaultParallelism() * 4));
+    int partitions = Math.min(total, MAX_WRITE_TASKS);
     long rowGroup = Math.min(MAX_ROW_GROUP_BYTES, Math.max(1, config.shardBytes() / 8));
     spark.sparkContext().setJobDescription("write " + total + " " + format.label() + " shards");
     List<Row> files = rows
-        .repartition(partitions, col(SourceColumns.TASK), col(ShardPlan.SHARD))
+        .repartitionById(partitions, writeTask(shards, partitions))
         .sortWithinPartitions(SourceColumns.TASK, ShardPlan.SHARD, ShardPlan.ORDINAL,
             ShardPlan.POS)
         .mapPartitions(new ShardPartitionWriter(new SerializableConf(conf), staging.toString(),
-            format, shards, rowGroup, locations != null), Encoders.row(ShardPartitionWriter.RESULT))
+            format, shards, rowGroup, lists != null), Encoders.row(ShardPartitionWriter.RESULT))
         .collectAsList();
     List<ExportManifest.Entry> entries = new ArrayList<>();
     for (Row f : files) {
@@ -240,21 +229,31 @@ public final class ExportShardsJob {
     return entries;
   }
 
+  /**
+   * The Spark task that writes a row's shard: the shard's number across all tasks, modulo
+   * {@code partitions}, so shards are spread evenly (hashing task and shard left some partitions
+   * with several shards and others with none, and the whole job waited for the fullest).
+   */
+  private static Column writeTask(Map<String, Integer> shards, int partitions) {
+    List<Column> firstShards = new ArrayList<>();
+    int first = 0;
+    for (Map.Entry<String, Integer> e : shards.entrySet()) {
+      firstShards.add(lit(e.getKey()));
+      firstShards.add(lit(first));
+      first += e.getValue();
+    }
+    return element_at(map(firstShards.toArray(new Column[0])), col(SourceColumns.TASK))
+        .plus(col(ShardPlan.SHARD)).mod(lit(partitions)).cast(DataTypes.IntegerType);
+  }
+
   /** One row per example, its images' locations in order in a list (null when it has none). */
-  private static Dataset<Row> located(Dataset<Row> texts, Dataset<Row> wanted,
-      Dataset<Row> locations) {
-    Dataset<Row> lists = wanted
-        .join(locations, ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID))
-        .groupBy(SourceColumns.TASK, ExampleTable.LANG, InstructionSchema.INS_ID)
-        .agg(sort_array(collect_list(struct(col(ShardPlan.POS), col(ImageSchema.IMAGE_ID),
-            col(ImageSchema.FORMAT), col(ImageLocations.FILE), col(ImageLocations.OFFSET),
-            col(ImageLocations.LENGTH)))).as("located"));
-    return texts.join(lists, ExampleTable.using(SourceColumns.TASK, ExampleTable.LANG,
-            InstructionSchema.INS_ID), "left")
+  private static Dataset<Row> located(Dataset<Row> texts, Dataset<Row> lists) {
+    return texts.join(lists, ExampleTable.using(SourceColumns.TASK, InstructionSchema.INS_ID),
+            "left")
         .select(col(SourceColumns.TASK), col(ShardPlan.SHARD), col(ShardPlan.ORDINAL),
             col(InstructionSchema.INS_ID), col(ExampleTable.LANG),
             col(InstructionSchema.INSTRUCTION), col(InstructionSchema.ANSWER),
-            col(InContextSchema.CONTEXT), col("located"), lit(-1).as(ShardPlan.POS));
+            col(InContextSchema.CONTEXT), col(ImageLocations.LOCATED), lit(-1).as(ShardPlan.POS));
   }
 
   /** Per example a text row (pos -1), then one row per image with its bytes. */

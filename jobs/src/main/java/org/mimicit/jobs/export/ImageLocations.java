@@ -1,6 +1,10 @@
 package org.mimicit.jobs.export;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,6 +16,8 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.InputFile;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -24,6 +30,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.io.MediaValueRanges;
 import org.mimicit.common.schema.ImageSchema;
+import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.source.SerializableConf;
 import org.mimicit.common.source.SourceColumns;
 
@@ -37,6 +44,7 @@ final class ImageLocations {
   static final String FILE = "file";
   static final String OFFSET = "offset";
   static final String LENGTH = "length";
+  static final String LOCATED = "located";
   private static final StructType SCHEMA = new StructType()
       .add(SourceColumns.TASK, DataTypes.StringType)
       .add(ImageSchema.IMAGE_ID, DataTypes.StringType)
@@ -78,11 +86,42 @@ final class ImageLocations {
     return located;
   }
 
+  /**
+   * Per instruction the locations of its images found, in the order of its image ids: task,
+   * ins_id, located (a list of pos, image_id, format, file, offset, length); no row when none is
+   * found. Computed once for the shard plan and the shard writers.
+   */
+  static Dataset<Row> perInstruction(Dataset<Row> instructions, Dataset<Row> locations) {
+    return instructions.select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
+            posexplode(col(InstructionSchema.IMAGE_IDS))
+                .as(new String[] {ShardPlan.POS, ImageSchema.IMAGE_ID}))
+        .join(locations, ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID))
+        .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID)
+        .agg(sort_array(collect_list(struct(col(ShardPlan.POS), col(ImageSchema.IMAGE_ID),
+            col(ImageSchema.FORMAT), col(FILE), col(OFFSET), col(LENGTH)))).as(LOCATED));
+  }
+
   /** The task of a file of the images table: its {@code task=<TASK>} folder. */
   private static String taskOf(String file) {
     String parent = new Path(URI.create(file)).getParent().getName();
     return parent.startsWith(SourceColumns.TASK + "=")
         ? parent.substring(SourceColumns.TASK.length() + 1) : null;
+  }
+
+  /**
+   * A reader of the ids and formats with the task's configuration: {@code
+   * ParquetReader.builder(readSupport, path)} makes a new Hadoop configuration per file, which
+   * parses Hadoop's default XML resources each time.
+   */
+  private static final class IdReader extends ParquetReader.Builder<Group> {
+    IdReader(InputFile file) {
+      super(file);
+    }
+
+    @Override
+    protected ReadSupport<Group> getReadSupport() {
+      return new GroupReadSupport();
+    }
   }
 
   /** The locations of one file's images; one row with length -1 when it has no plain ranges. */
@@ -91,20 +130,21 @@ final class ImageLocations {
     public java.util.Iterator<Row> call(String file) {
       List<Row> rows = new ArrayList<>();
       Path path = new Path(URI.create(file));
+      String task = taskOf(file); // once per file: parsing the path per image cost more than the ids
       try {
         MediaValueRanges.Ranges r =
             MediaValueRanges.locate(conf.get(), path, ImageSchema.BYTES);
         if (r == null) {
-          rows.add(RowFactory.create(taskOf(file), null, null, file, -1L, -1));
+          rows.add(RowFactory.create(task, null, null, file, -1L, -1));
           return rows.iterator();
         }
         Configuration projected = new Configuration(conf.get());
         projected.set(ReadSupport.PARQUET_READ_SCHEMA, ID_AND_FORMAT);
-        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), path)
-            .withConf(projected).build()) {
+        try (ParquetReader<Group> reader =
+            new IdReader(HadoopInputFile.fromPath(path, projected)).build()) {
           int i = 0;
           for (Group g; (g = reader.read()) != null; i++) {
-            rows.add(RowFactory.create(taskOf(file), g.getString(ImageSchema.IMAGE_ID, 0),
+            rows.add(RowFactory.create(task, g.getString(ImageSchema.IMAGE_ID, 0),
                 g.getString(ImageSchema.FORMAT, 0), file, r.offsets()[i], r.lengths()[i]));
           }
         }

@@ -29,8 +29,8 @@ import org.mimicit.common.source.SerializableConf;
  * with {@code located}, one row per example ends with its images' locations (a list of
  * pos, image_id, format, file, offset, length), whose bytes are read from the images table's
  * files; otherwise an example is a text row (image_id, format, bytes null, pos -1) followed by
- * one row per image with its bytes. Each shard is written in the format, then re-read once for
- * its SHA-256 and MD5. Output: one row per file ({@link #RESULT}).
+ * one row per image with its bytes. Each shard is written in the format and hashed (SHA-256, MD5)
+ * by its writer. Output: one row per file ({@link #RESULT}).
  */
 final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -160,15 +160,10 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
 
     Row finish() {
       flushExample();
-      writer.finish();
-      try {
-        FileDigest d = FileDigest.of(new Path(staging, path), conf.get());
-        return RowFactory.create(format.label(), path, task, examples,
-            scala.jdk.javaapi.CollectionConverters.asScala(languages), d.bytes(), d.sha256(),
-            d.md5());
-      } catch (IOException e) {
-        throw new MimicitException(e, "Cannot hash shard %s: %s", path, e.getMessage());
-      }
+      FileDigest d = writer.finish();
+      return RowFactory.create(format.label(), path, task, examples,
+          scala.jdk.javaapi.CollectionConverters.asScala(languages), d.bytes(), d.sha256(),
+          d.md5());
     }
 
     void abort(Exception cause) {

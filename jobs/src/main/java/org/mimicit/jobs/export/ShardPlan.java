@@ -5,20 +5,25 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.dense_rank;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
 import org.mimicit.common.schema.ExampleSchema;
 import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.InContextSchema;
@@ -41,6 +46,8 @@ final class ShardPlan {
   static final String IMAGE_REFS = "image_refs";
   static final String POS = "pos";
   static final String IMAGE_BYTES = "image_bytes";
+  private static final String FOUND = "found";
+  private static final String TAR_IMAGE_BYTES = "tar_image_bytes";
   private static final long TAR_BLOCK = 512;
   /** An image id and its list entry; a row's fixed columns (task, lang, keys, list headers). */
   private static final long ID_BYTES = 32;
@@ -50,6 +57,31 @@ final class ShardPlan {
   private static final long JSON_IMAGE_BYTES = 96;
 
   private ShardPlan() {}
+
+  /**
+   * A plan read back with what the driver needs of it, from one query: examples placed and left
+   * out per task and language, shards per task, image references of the placed examples.
+   */
+  record Summary(Dataset<Row> plan, Map<String, Map<String, Long>> exported,
+      Map<String, Map<String, Long>> skipped, Map<String, Integer> shards, long imageRefs) {
+    static Summary of(Dataset<Row> plan) {
+      Map<String, Map<String, Long>> exported = new TreeMap<>();
+      Map<String, Map<String, Long>> skipped = new TreeMap<>();
+      Map<String, Integer> shards = new TreeMap<>();
+      long refs = 0;
+      for (Row r : plan.groupBy(SourceColumns.TASK, ExampleTable.LANG, COMPLETE)
+          .agg(count("*"), max(SHARD), sum(IMAGE_REFS)).collectAsList()) {
+        boolean complete = r.getBoolean(2);
+        (complete ? exported : skipped).computeIfAbsent(r.getString(0), k -> new TreeMap<>())
+            .put(r.getString(1), r.getLong(3));
+        if (complete) {
+          shards.merge(r.getString(0), r.getInt(4) + 1, Math::max);
+          refs += r.getLong(5);
+        }
+      }
+      return new Summary(plan, exported, skipped, shards, refs);
+    }
+  }
 
   /** {@code bytes} rounded up to whole 512-byte tar blocks. */
   private static Column padded(Column bytes) {
@@ -70,17 +102,39 @@ final class ShardPlan {
   }
 
   /**
-   * Every example with {@code complete} (all its images exist) and, for the complete ones,
-   * {@code shard} and {@code ordinal}: task, lang, ins_id, complete, image_refs, shard, ordinal.
+   * Per instruction the images found, their bytes and their bytes in whole tar blocks: task,
+   * ins_id, found, image_bytes, tar_image_bytes; no row when none is found. A translation has the
+   * image ids of its instruction, so every language of an example shares these numbers.
    * {@code imageSizes}: task, image_id, image_bytes.
    */
-  static Dataset<Row> plan(Dataset<Row> examples, Dataset<Row> imageSizes, long shardBytes,
+  static Dataset<Row> imageTotals(Dataset<Row> instructions, Dataset<Row> imageSizes) {
+    return instructions.select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
+            explode(col(InstructionSchema.IMAGE_IDS)).as(ImageSchema.IMAGE_ID))
+        .join(imageSizes, ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID))
+        .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID)
+        .agg(count(col(IMAGE_BYTES)).as(FOUND), sum(col(IMAGE_BYTES)).as(IMAGE_BYTES),
+            sum(padded(col(IMAGE_BYTES))).as(TAR_IMAGE_BYTES));
+  }
+
+  /** {@link #imageTotals(Dataset, Dataset)} from {@link ImageLocations#perInstruction} lists. */
+  static Dataset<Row> imageTotals(Dataset<Row> locatedLists) {
+    Column located = col(ImageLocations.LOCATED);
+    return locatedLists.select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
+        size(located).cast(DataTypes.LongType).as(FOUND),
+        aggregate(located, lit(0L), (acc, i) -> acc.plus(i.getField(ImageLocations.LENGTH)))
+            .as(IMAGE_BYTES),
+        aggregate(located, lit(0L),
+            (acc, i) -> acc.plus(padded(i.getField(ImageLocations.LENGTH))))
+            .as(TAR_IMAGE_BYTES));
+  }
+
+  /**
+   * Every example with {@code complete} (all its images exist) and, for the complete ones,
+   * {@code shard} and {@code ordinal}: task, lang, ins_id, complete, image_refs, shard, ordinal.
+   * {@code imageTotals}: from {@link #imageTotals}.
+   */
+  static Dataset<Row> plan(Dataset<Row> examples, Dataset<Row> imageTotals, long shardBytes,
       ExportFormat format) {
-    Dataset<Row> sizes = imageRefs(examples)
-        .join(imageSizes, ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID), "left")
-        .groupBy(SourceColumns.TASK, ExampleTable.LANG, InstructionSchema.INS_ID)
-        .agg(count(col("image_bytes")).as("found"), sum(col("image_bytes")).as("image_bytes"),
-            sum(padded(col("image_bytes"))).as("tar_image_bytes"));
     Column contextText = aggregate(col(InContextSchema.CONTEXT), lit(0L),
         (acc, c) -> acc.plus(octet_length(c.getField(ExampleSchema.INSTRUCTION)))
             .plus(octet_length(c.getField(ExampleSchema.ANSWER)))
@@ -88,20 +142,20 @@ final class ShardPlan {
     Column text = octet_length(col(InstructionSchema.INSTRUCTION))
         .plus(octet_length(col(InstructionSchema.ANSWER))).plus(contextText);
     Column imageCount = size(col(InstructionSchema.IMAGE_IDS));
-    Column imageBytes = coalesce(col("image_bytes"), lit(0L));
+    Column imageBytes = coalesce(col(IMAGE_BYTES), lit(0L));
     Column estimate = format == ExportFormat.PARQUET
         // values as stored: image bytes plain, text at most its length (compressed)
         ? imageBytes.plus(text).plus(imageCount.multiply(ID_BYTES)).plus(ROW_BYTES)
         // tar: a 512-byte header per member, content padded to 512, the JSON member
-        : coalesce(col("tar_image_bytes"), lit(0L)).plus(imageCount.multiply(TAR_BLOCK))
+        : coalesce(col(TAR_IMAGE_BYTES), lit(0L)).plus(imageCount.multiply(TAR_BLOCK))
             .plus(padded(text.plus(imageCount.multiply(JSON_IMAGE_BYTES)).plus(JSON_BYTES)))
             .plus(TAR_BLOCK);
     Dataset<Row> estimated = examples
-        .join(sizes, ExampleTable.using(SourceColumns.TASK, ExampleTable.LANG,
-            InstructionSchema.INS_ID), "left")
+        .join(imageTotals, ExampleTable.using(SourceColumns.TASK, InstructionSchema.INS_ID),
+            "left")
         .select(col(SourceColumns.TASK), col(ExampleTable.LANG), col(InstructionSchema.INS_ID),
             size(col(InstructionSchema.IMAGE_IDS)).as(IMAGE_REFS),
-            coalesce(col("found"), lit(0L)).equalTo(size(col(InstructionSchema.IMAGE_IDS)))
+            coalesce(col(FOUND), lit(0L)).equalTo(size(col(InstructionSchema.IMAGE_IDS)))
                 .as(COMPLETE),
             estimate.as("estimate"));
     // one pass over all examples: the incomplete ones count for nothing and get no place
