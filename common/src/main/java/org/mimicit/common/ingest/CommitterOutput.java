@@ -10,6 +10,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapreduce.JobContext;
 import org.apache.hadoop.mapreduce.JobID;
+import org.apache.hadoop.mapreduce.JobStatus;
 import org.apache.hadoop.mapreduce.TaskAttemptContext;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskID;
@@ -74,7 +75,8 @@ final class CommitterOutput implements Serializable {
     JobID id = new JobID("mimicit" + Long.toString(System.currentTimeMillis(), 36), 0);
     Path root = new Path(warehouse);
     // qualified: the committer is chosen by the scheme (a bare path means the default file system)
-    CommitterOutput output = new CommitterOutput(root.getFileSystem(conf).makeQualified(root).toString(), id, uuid, conf);
+    String qualified = root.getFileSystem(conf).makeQualified(root).toString();
+    CommitterOutput output = new CommitterOutput(qualified, id, uuid, conf);
     PathOutputCommitter committer = output.committer(output.jobSetupContext());
     if (committer instanceof FileOutputCommitter) {
       return null;
@@ -92,7 +94,7 @@ final class CommitterOutput implements Serializable {
     return uuid.substring(0, 8);
   }
 
-  /** Runs on an executor: where one task attempt writes its files, as paths relative to the warehouse. */
+  /** Runs on an executor: sets up one task attempt, whose work path stands for the warehouse. */
   Task task(int partition, int attempt) throws IOException {
     TaskAttemptContext context = new TaskAttemptContextImpl(conf.get(),
         new TaskAttemptID(new TaskID(JobID.forName(jobId), TaskType.MAP, partition), attempt));
@@ -155,7 +157,7 @@ final class CommitterOutput implements Serializable {
   /** Aborts the job: every pending upload of it is cancelled, its work folders deleted. */
   void abort() {
     try {
-      committer(jobSetupContext()).abortJob(jobContext(), org.apache.hadoop.mapreduce.JobStatus.State.FAILED);
+      committer(jobSetupContext()).abortJob(jobContext(), JobStatus.State.FAILED);
     } catch (IOException | RuntimeException e) {
       LOG.warn("Cannot abort the write into {}: {}", warehouse, e.toString());
     }
