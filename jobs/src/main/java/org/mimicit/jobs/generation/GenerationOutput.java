@@ -95,7 +95,8 @@ final class GenerationOutput {
       rejected.coalesce(1).sortWithinPartitions(RejectedSchema.ID)
           .write().parquet(WarehouseCommitter.assembled(staging, rejectedPartition).toString());
       long total = annotations.count();
-      long rejectedCount = spark.read().parquet(WarehouseCommitter.assembled(staging, rejectedPartition).toString()).count();
+      long rejectedCount = spark.read()
+          .parquet(WarehouseCommitter.assembled(staging, rejectedPartition).toString()).count();
       Row generatedCounts = generated.agg(org.apache.spark.sql.functions.count(lit(1)),
           org.apache.spark.sql.functions.countDistinct(col("annotation_id"))).first();
       long pairs = generatedCounts.getLong(0);

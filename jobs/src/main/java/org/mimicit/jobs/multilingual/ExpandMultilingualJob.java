@@ -288,7 +288,8 @@ public final class ExpandMultilingualJob {
           .repartition(col(SourceColumns.TASK))
           .sortWithinPartitions(RejectedSchema.ID, RejectedSchema.DETAIL)
           .write().partitionBy(SourceColumns.TASK)
-          .parquet(WarehouseCommitter.assembled(staging, RejectedSchema.pathOf(TranslationSchema.TABLE)).toString());
+          .parquet(WarehouseCommitter.assembled(staging, RejectedSchema.pathOf(TranslationSchema.TABLE))
+              .toString());
       List<Row> byTaskAndLang = outcome.groupBy(SourceColumns.TASK, "lang")
           .agg(count(lit(1)).as("units"),
               count(col("a_key")).as("translated"),
