@@ -3,11 +3,8 @@ package org.mimicit.jobs;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -56,8 +53,11 @@ public final class ApiStage {
     return cache.where(complete).dropDuplicates("key");
   }
 
-  /** Fails when a {@code --cache-from} folder or file does not exist: a typo must not go unnoticed. */
-  public static void checkCacheFrom(Configuration conf, List<String> cacheFrom) {
+  /**
+   * The cache folders a stage reads: the {@code --cache-from} ones, then its own. Fails when a
+   * {@code --cache-from} folder or file does not exist: a typo must not go unnoticed.
+   */
+  public static List<String> cacheDirs(Configuration conf, List<String> cacheFrom, String own) {
     for (String dir : cacheFrom) {
       Path p = new Path(dir);
       try {
@@ -68,6 +68,9 @@ public final class ApiStage {
         throw new MimicitException(e, "Cannot read --cache-from %s: %s", dir, e.getMessage());
       }
     }
+    List<String> dirs = new ArrayList<>(cacheFrom);
+    dirs.add(own);
+    return dirs;
   }
 
   /**
@@ -93,26 +96,6 @@ public final class ApiStage {
           .write().parquet(failures.toString());
     } finally {
       spark.sparkContext().setJobDescription(null);
-    }
-  }
-
-  /** The tasks of {@code <warehouse>/<table>/task=<TASK>/}, sorted; empty when there is no table. */
-  public static Set<String> tasksOf(Configuration conf, String warehouse, String table) {
-    Path dir = new Path(warehouse, table);
-    Set<String> found = new TreeSet<>();
-    try {
-      FileSystem fs = dir.getFileSystem(conf);
-      if (fs.exists(dir)) {
-        for (FileStatus s : fs.listStatus(dir)) {
-          String name = s.getPath().getName();
-          if (s.isDirectory() && name.startsWith("task=")) {
-            found.add(name.substring("task=".length()));
-          }
-        }
-      }
-      return found;
-    } catch (IOException e) {
-      throw new MimicitException(e, "Cannot list %s: %s", dir, e.getMessage());
     }
   }
 }

@@ -35,6 +35,10 @@ class S3PipelineIT extends SparkTestBase {
   private static S3Proxy proxy;
   private static BlobStoreContext store;
   private static final String HADOOP = "spark.hadoop.";
+  /** What a command of its own needs to reach the test's S3 server. */
+  private static final String[] CONNECTION = {"fs.s3a.endpoint", "fs.s3a.endpoint.region",
+      "fs.s3a.path.style.access", "fs.s3a.connection.ssl.enabled", "fs.s3a.access.key", "fs.s3a.secret.key",
+      "fs.s3a.aws.credentials.provider"};
   private static final Map<String, String> committerSettings = new TreeMap<>();
 
   @BeforeAll
@@ -78,6 +82,15 @@ class S3PipelineIT extends SparkTestBase {
         }
       }
     }
+  }
+
+  /** The test's S3 settings as {@code --conf spark.hadoop.<key>=<value>} arguments of a command. */
+  private static java.util.List<String> s3Settings(Configuration conf, String... keys) {
+    java.util.List<String> args = new java.util.ArrayList<>();
+    for (String key : keys) {
+      args.addAll(java.util.List.of("--conf", HADOOP + key + "=" + conf.get(key)));
+    }
+    return args;
   }
 
   private static long counter(FileSystem fs, String name) {
@@ -164,10 +177,7 @@ class S3PipelineIT extends SparkTestBase {
     assertThat(s3.exists(new org.apache.hadoop.fs.Path(root + "/export/webdataset/SD/train-00000-of-00001.tar"))).isTrue();
     // verify starts no Spark: the S3 settings reach it as --conf spark.hadoop.*
     java.util.List<String> verify = new java.util.ArrayList<>(java.util.List.of("verify", "--output", root + "/export"));
-    for (String key : new String[] {"fs.s3a.endpoint", "fs.s3a.endpoint.region", "fs.s3a.path.style.access",
-        "fs.s3a.connection.ssl.enabled", "fs.s3a.access.key", "fs.s3a.secret.key", "fs.s3a.aws.credentials.provider"}) {
-      verify.addAll(java.util.List.of("--conf", "spark.hadoop." + key + "=" + conf.get(key)));
-    }
+    verify.addAll(s3Settings(conf, CONNECTION));
     FileSystem.closeAll(); // no cached S3 client with the test's settings: verify must make its own
     assertThat(Main.execute(verify.toArray(new String[0]))).isZero();
   }
@@ -204,11 +214,8 @@ class S3PipelineIT extends SparkTestBase {
     }
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(convert));
     args.addAll(java.util.List.of("--conf", "spark.sql.files.maxPartitionBytes=8388608"));
-    for (String key : new String[] {"fs.s3a.endpoint", "fs.s3a.endpoint.region", "fs.s3a.path.style.access",
-        "fs.s3a.connection.ssl.enabled", "fs.s3a.access.key", "fs.s3a.secret.key", "fs.s3a.aws.credentials.provider",
-        "fs.s3a.change.detection.mode", "fs.s3a.multiobjectdelete.enable"}) {
-      args.addAll(java.util.List.of("--conf", "spark.hadoop." + key + "=" + conf.get(key)));
-    }
+    args.addAll(s3Settings(conf, CONNECTION));
+    args.addAll(s3Settings(conf, "fs.s3a.change.detection.mode", "fs.s3a.multiobjectdelete.enable"));
     Process child = ChildJvm.start("local[1]", args.toArray(new String[0]));
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
     while (!hasPendingUpload(s3, wh) && child.isAlive() && System.nanoTime() < deadline) {

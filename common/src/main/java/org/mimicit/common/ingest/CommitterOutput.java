@@ -140,10 +140,7 @@ final class CommitterOutput implements Serializable {
   void commit(Collection<String> partitions) throws IOException {
     FileSystem fs = new Path(warehouse).getFileSystem(conf.get());
     for (String partition : partitions) {
-      Path target = new Path(warehouse, partition);
-      if (fs.exists(target) && !fs.delete(target, true)) {
-        throw new IOException("delete of " + target + " failed");
-      }
+      WarehouseCommitter.delete(fs, new Path(warehouse, partition));
     }
     committer(jobSetupContext()).commitJob(jobContext());
     // the job folders of killed runs (their uploads were cancelled by the commit's cleanup)

@@ -7,8 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.mimicit.common.error.MimicitException;
@@ -31,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WarehouseCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseCommitter.class);
+  private static final String TASK_PREFIX = "task=";
   /** Schemes whose rename copies the data: object stores. */
   private static final Set<String> RENAME_COPIES = Set.of("s3a", "s3", "s3n", "gs", "abfs", "abfss",
       "wasb", "wasbs", "oss", "cosn", "obs", "oci");
@@ -93,6 +96,25 @@ public final class WarehouseCommitter {
     return RENAME_COPIES.contains(fs.getUri().getScheme());
   }
 
+  /** The tasks of the partitions {@code <dir>/task=<TASK>/}, sorted; empty when there is no {@code dir}. */
+  public static Set<String> tasksOf(Configuration conf, Path dir) {
+    Set<String> found = new TreeSet<>();
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      if (fs.exists(dir)) {
+        for (FileStatus s : fs.listStatus(dir)) {
+          String name = s.getPath().getName();
+          if (s.isDirectory() && name.startsWith(TASK_PREFIX)) {
+            found.add(name.substring(TASK_PREFIX.length()));
+          }
+        }
+      }
+      return found;
+    } catch (IOException e) {
+      throw new MimicitException(e, "Cannot list %s: %s", dir, e.getMessage());
+    }
+  }
+
   /** The task partitions of the tables, as paths relative to the warehouse. */
   static List<String> partitions(Collection<String> tablePaths, Set<String> tasks) {
     List<String> partitions = new ArrayList<>();
@@ -105,7 +127,7 @@ public final class WarehouseCommitter {
   }
 
   private static String partition(String tablePath, String task) {
-    return tablePath + "/task=" + task;
+    return tablePath + "/" + TASK_PREFIX + task;
   }
 
   /**
@@ -138,7 +160,8 @@ public final class WarehouseCommitter {
     }
   }
 
-  private static void delete(FileSystem fs, Path path) throws IOException {
+  /** Deletes a folder with what is in it, if it exists. */
+  static void delete(FileSystem fs, Path path) throws IOException {
     if (fs.exists(path) && !fs.delete(path, true)) {
       throw new IOException("delete of " + path + " failed");
     }

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,9 +86,7 @@ public final class GenerateInstructionsJob {
     Dataset<Row> annotations = withKeys(GenerationInputs.annotations(spark, conf, config.annotations(), prompts),
         config.api().model(), prompts).persist(StorageLevel.MEMORY_AND_DISK());
     String cacheDir = ApiCacheWriter.dirOf(config.warehouse(), STAGE);
-    ApiStage.checkCacheFrom(conf, config.cacheFrom());
-    List<String> cacheDirs = new ArrayList<>(config.cacheFrom());
-    cacheDirs.add(cacheDir);
+    List<String> cacheDirs = ApiStage.cacheDirs(conf, config.cacheFrom(), cacheDir);
     Path staging = WarehouseCommitter.newStaging(config.warehouse(), REJECTED_TABLE);
     ApiAccumulators counts = new ApiAccumulators(spark.sparkContext());
     try {

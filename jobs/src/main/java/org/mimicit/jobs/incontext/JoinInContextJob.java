@@ -27,7 +27,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -264,9 +263,11 @@ public final class JoinInContextJob {
     try {
       FileSystem fs = staging.getFileSystem(conf);
       Set<String> joined = new TreeSet<>(config.tasks());
-      joined.addAll(assembledTasks(fs, staging, InContextSchema.TABLE));
+      joined.addAll(WarehouseCommitter.tasksOf(conf,
+          WarehouseCommitter.assembled(staging, InContextSchema.TABLE)));
       Set<String> rejected = new TreeSet<>(joined);
-      rejected.addAll(assembledTasks(fs, staging, RejectedSchema.pathOf(TRAIN)));
+      rejected.addAll(WarehouseCommitter.tasksOf(conf,
+          WarehouseCommitter.assembled(staging, RejectedSchema.pathOf(TRAIN))));
       List<String> partitions = new ArrayList<>();
       joined.forEach(task -> partitions.add(InContextSchema.TABLE + "/" + TASK_PREFIX + task));
       rejected.forEach(task -> partitions.add(RejectedSchema.pathOf(TRAIN) + "/" + TASK_PREFIX + task));
@@ -275,19 +276,6 @@ public final class JoinInContextJob {
       throw new MimicitException(e, "Cannot commit the joined contexts in %s: %s. Run %s again.",
           config.warehouse(), e.getMessage(), NAME);
     }
-  }
-
-  /** The tasks with a partition assembled for {@code table} in the staging folder. */
-  private static List<String> assembledTasks(FileSystem fs, Path staging, String table)
-      throws IOException {
-    Path dir = WarehouseCommitter.assembled(staging, table);
-    List<String> tasks = new ArrayList<>();
-    if (fs.exists(dir)) {
-      for (FileStatus s : fs.listStatus(dir, p -> p.getName().startsWith(TASK_PREFIX))) {
-        tasks.add(s.getPath().getName().substring(TASK_PREFIX.length()));
-      }
-    }
-    return tasks;
   }
 
   /**

@@ -113,9 +113,7 @@ public final class ExpandMultilingualJob {
     LOG.info("{}: tasks {} into {} with {} (prompt {})", NAME, tasks, config.languages(), config.api(), prompt.name());
     Dataset<Row> units = units(spark, config, tasks, prompt.sha256());
     String cacheDir = ApiCacheWriter.dirOf(config.warehouse(), STAGE);
-    ApiStage.checkCacheFrom(conf, config.cacheFrom());
-    List<String> cacheDirs = new ArrayList<>(config.cacheFrom());
-    cacheDirs.add(cacheDir);
+    List<String> cacheDirs = ApiStage.cacheDirs(conf, config.cacheFrom(), cacheDir);
     Dataset<Row> items = pendingItems(units, readCache(spark, conf, cacheDirs)).persist(StorageLevel.MEMORY_AND_DISK());
     ApiAccumulators counts = new ApiAccumulators(spark.sparkContext());
     Path staging = WarehouseCommitter.newStaging(config.warehouse(), TranslationSchema.TABLE);
@@ -152,7 +150,7 @@ public final class ExpandMultilingualJob {
 
   /** The tasks of the run: those asked for, else every task of the instructions table. */
   static List<String> tasks(Configuration conf, ExpandMultilingualConfig config) {
-    Set<String> found = ApiStage.tasksOf(conf, config.warehouse(), InstructionSchema.TABLE);
+    Set<String> found = WarehouseCommitter.tasksOf(conf, new Path(config.warehouse(), InstructionSchema.TABLE));
     if (found.isEmpty()) {
       throw new MimicitException("Cannot translate: there is no instructions table in %s. Run "
           + "convert-instructions first.", config.warehouse());
