@@ -11,11 +11,17 @@ import java.io.Serializable;
 public record ApiLimits(double requestsPerMinute, double tokensPerMinute, int maxConcurrency)
     implements Serializable {
   public ApiLimits {
-    checkArgument(requestsPerMinute >= 0, "Cannot set --max-requests-per-minute to %s, the value must not be negative.",
+    checkArgument(
+        requestsPerMinute >= 0,
+        "Cannot set --max-requests-per-minute to %s, the value must not be negative.",
         requestsPerMinute);
-    checkArgument(tokensPerMinute >= 0, "Cannot set --max-tokens-per-minute to %s, the value must not be negative.",
+    checkArgument(
+        tokensPerMinute >= 0,
+        "Cannot set --max-tokens-per-minute to %s, the value must not be negative.",
         tokensPerMinute);
-    checkArgument(maxConcurrency > 0, "Cannot set --max-concurrency to %s, the value must be positive.",
+    checkArgument(
+        maxConcurrency > 0,
+        "Cannot set --max-concurrency to %s, the value must be positive.",
         maxConcurrency);
   }
 

@@ -30,30 +30,35 @@ public final class ApiProgress extends SparkListener implements AutoCloseable {
   private final long total;
   private final long started = System.nanoTime();
   private final ScheduledExecutorService timer;
+
   /** (task id, accumulator id) -> the value the task reported last. */
   private final Map<Long, Map<Long, Long>> running = new ConcurrentHashMap<>();
+
   private long lastAt = started;
   private long lastRequests;
   private long lastTokens;
 
-  public ApiProgress(SparkContext sc, String job, ApiAccumulators counts, long total, long intervalSeconds) {
+  public ApiProgress(
+      SparkContext sc, String job, ApiAccumulators counts, long total, long intervalSeconds) {
     this.sc = sc;
     this.job = job;
     this.counts = counts;
     this.total = total;
     sc.addSparkListener(this);
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "mimicit-api-progress");
-      t.setDaemon(true);
-      return t;
-    });
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "mimicit-api-progress");
+              t.setDaemon(true);
+              return t;
+            });
     timer.scheduleAtFixedRate(this::report, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
   }
 
   @Override
   public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate event) {
-    for (Tuple4<Object, Object, Object, scala.collection.immutable.Seq<AccumulableInfo>> update
-        : CollectionConverters.asJava(event.accumUpdates())) {
+    for (Tuple4<Object, Object, Object, scala.collection.immutable.Seq<AccumulableInfo>> update :
+        CollectionConverters.asJava(event.accumUpdates())) {
       long taskId = (Long) update._1();
       Map<Long, Long> values = running.computeIfAbsent(taskId, t -> new ConcurrentHashMap<>());
       for (AccumulableInfo info : CollectionConverters.asJava(update._4())) {
@@ -86,18 +91,29 @@ public final class ApiProgress extends SparkListener implements AutoCloseable {
     double minutes = Math.max((now - lastAt) / 60e9, 1e-9);
     double elapsed = (now - started) / 1e9;
     String eta = done == 0 ? "unknown" : formatSeconds((long) (elapsed * (total - done) / done));
-    LOG.info("{}: {}/{} done ({}%), {} rejected; {} requests/min, {} tokens/min; {} retries, {} 429s; "
-            + "{} elapsed, ETA {}", job, done, total, total == 0 ? 100 : done * 100 / total,
-        current(counts.rejected), Math.round((requests - lastRequests) / minutes),
-        Math.round((tokens - lastTokens) / minutes), current(counts.retries), current(counts.rateLimited),
-        formatSeconds((long) elapsed), eta);
+    LOG.info(
+        "{}: {}/{} done ({}%), {} rejected; {} requests/min, {} tokens/min; {} retries, {} 429s; "
+            + "{} elapsed, ETA {}",
+        job,
+        done,
+        total,
+        total == 0 ? 100 : done * 100 / total,
+        current(counts.rejected),
+        Math.round((requests - lastRequests) / minutes),
+        Math.round((tokens - lastTokens) / minutes),
+        current(counts.retries),
+        current(counts.rateLimited),
+        formatSeconds((long) elapsed),
+        eta);
     lastAt = now;
     lastRequests = requests;
     lastTokens = tokens;
   }
 
   private static String formatSeconds(long s) {
-    return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60) : String.format("%dm%02ds", s / 60, s % 60);
+    return s >= 3600
+        ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
+        : String.format("%dm%02ds", s / 60, s % 60);
   }
 
   @Override

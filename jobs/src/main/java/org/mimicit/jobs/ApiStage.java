@@ -25,10 +25,14 @@ public final class ApiStage {
   private ApiStage() {}
 
   /**
-   * The accepted answers in the cache folders (or files) that exist, one row per key; lines cut
-   * by a kill, and lines lacking a column of {@code required}, are skipped.
+   * The accepted answers in the cache folders (or files) that exist, one row per key; lines cut by
+   * a kill, and lines lacking a column of {@code required}, are skipped.
    */
-  public static Dataset<Row> readCache(SparkSession spark, Configuration conf, List<String> dirs, StructType schema,
+  public static Dataset<Row> readCache(
+      SparkSession spark,
+      Configuration conf,
+      List<String> dirs,
+      StructType schema,
       String... required) {
     List<String> present = new ArrayList<>();
     for (String dir : dirs) {
@@ -45,7 +49,12 @@ public final class ApiStage {
     if (present.isEmpty()) {
       return spark.createDataFrame(List.of(), schema);
     }
-    Dataset<Row> cache = spark.read().schema(schema).option("mode", "PERMISSIVE").json(present.toArray(new String[0]));
+    Dataset<Row> cache =
+        spark
+            .read()
+            .schema(schema)
+            .option("mode", "PERMISSIVE")
+            .json(present.toArray(new String[0]));
     Column complete = cache.col("key").isNotNull();
     for (String column : required) {
       complete = complete.and(cache.col(column).isNotNull());
@@ -74,26 +83,45 @@ public final class ApiStage {
   }
 
   /**
-   * Sends the work through the API: rows spread round robin over the tasks that share the
-   * budget, each sorted by {@code sortWithin}, progress logged; the units given up on are written
-   * to {@code failures}.
+   * Sends the work through the API: rows spread round robin over the tasks that share the budget,
+   * each sorted by {@code sortWithin}, progress logged; the units given up on are written to {@code
+   * failures}.
    */
-  public static void call(SparkSession spark, String job, Dataset<Row> work, long batches, long total,
-      ApiLimits limits, ApiAccumulators counts, Function<ApiShare, ApiTask<?, ?>> task, StructType failureSchema,
-      Path failures, Column... sortWithin) {
+  public static void call(
+      SparkSession spark,
+      String job,
+      Dataset<Row> work,
+      long batches,
+      long total,
+      ApiLimits limits,
+      ApiAccumulators counts,
+      Function<ApiShare, ApiTask<?, ?>> task,
+      StructType failureSchema,
+      Path failures,
+      Column... sortWithin) {
     int tasks = limits.tasks(spark.sparkContext().defaultParallelism(), batches);
-    ApiShare share = new ApiShare(limits.requestsPerMinute() / tasks, limits.tokensPerMinute() / tasks,
-        limits.concurrencyPerTask(tasks));
-    LOG.info("{}: {} task(s), each with {} request(s) in flight, {} requests/min and {} tokens/min "
-        + "(0: no limit)", job, tasks, share.concurrency(), Math.round(share.requestsPerMinute()),
+    ApiShare share =
+        new ApiShare(
+            limits.requestsPerMinute() / tasks,
+            limits.tokensPerMinute() / tasks,
+            limits.concurrencyPerTask(tasks));
+    LOG.info(
+        "{}: {} task(s), each with {} request(s) in flight, {} requests/min and {} tokens/min "
+            + "(0: no limit)",
+        job,
+        tasks,
+        share.concurrency(),
+        Math.round(share.requestsPerMinute()),
         Math.round(share.tokensPerMinute()));
     try (ApiProgress progress = new ApiProgress(spark.sparkContext(), job, counts, total, 10)) {
       spark.sparkContext().setJobDescription("call the API");
-      // round robin: the tasks get equal shares, so all of them run (and use their budget) to the end
+      // round robin: the tasks get equal shares, so all of them run (and use their budget) to the
+      // end
       work.repartition(tasks)
           .sortWithinPartitions(sortWithin)
           .mapPartitions(task.apply(share), Encoders.row(failureSchema))
-          .write().parquet(failures.toString());
+          .write()
+          .parquet(failures.toString());
     } finally {
       spark.sparkContext().setJobDescription(null);
     }

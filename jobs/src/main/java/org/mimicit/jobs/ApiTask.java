@@ -18,10 +18,10 @@ import org.mimicit.common.api.RateLimiter;
 import org.mimicit.common.source.SerializableConf;
 
 /**
- * One Spark task of an API stage, on an executor: feeds its rows as batches to an
- * {@link ApiRunner} within its share of the job's limits, with a cache file of its own, and
- * returns the units it gave up on. A retried task first reads what its failed attempts got
- * accepted and does not ask for it again.
+ * One Spark task of an API stage, on an executor: feeds its rows as batches to an {@link ApiRunner}
+ * within its share of the job's limits, with a cache file of its own, and returns the units it gave
+ * up on. A retried task first reads what its failed attempts got accepted and does not ask for it
+ * again.
  *
  * @param <B> a batch of the stage
  * @param <F> a unit given up on
@@ -39,8 +39,13 @@ public abstract class ApiTask<B, F> implements MapPartitionsFunction<Row, Row> {
   private final ApiShare share;
   private final int rollSeconds;
 
-  protected ApiTask(ApiSettings settings, String cacheDir, SerializableConf conf, ApiAccumulators metrics,
-      ApiShare share, int rollSeconds) {
+  protected ApiTask(
+      ApiSettings settings,
+      String cacheDir,
+      SerializableConf conf,
+      ApiAccumulators metrics,
+      ApiShare share,
+      int rollSeconds) {
     this.settings = settings;
     this.cacheDir = cacheDir;
     this.conf = conf;
@@ -64,7 +69,8 @@ public abstract class ApiTask<B, F> implements MapPartitionsFunction<Row, Row> {
   protected abstract ApiRunner.Work<B> work(ApiCacheWriter cache, Consumer<F> failures);
 
   /** Turns rows into batches, leaving out units whose keys are in {@code done}. */
-  protected abstract void feed(Iterator<Row> rows, Set<String> done, Sink<B> sink) throws InterruptedException;
+  protected abstract void feed(Iterator<Row> rows, Set<String> done, Sink<B> sink)
+      throws InterruptedException;
 
   protected abstract Row toRow(F failure);
 
@@ -75,10 +81,18 @@ public abstract class ApiTask<B, F> implements MapPartitionsFunction<Row, Row> {
     String prefix = ctx == null ? partition : partition + "-" + ctx.attemptNumber();
     Set<String> done = ApiCacheReader.keysOf(conf.get(), cacheDir, partition + "-");
     ConcurrentLinkedQueue<F> failures = new ConcurrentLinkedQueue<>();
-    RateLimiter limiter = new RateLimiter(share.requestsPerMinute(), share.tokensPerMinute(), RateLimiter.Clock.SYSTEM);
+    RateLimiter limiter =
+        new RateLimiter(
+            share.requestsPerMinute(), share.tokensPerMinute(), RateLimiter.Clock.SYSTEM);
     try (ApiCacheWriter cache = new ApiCacheWriter(conf.get(), cacheDir, prefix, rollSeconds);
-        ApiRunner<B> runner = new ApiRunner<>(ChatClient.of(settings), settings, limiter, share.concurrency(),
-            metrics, work(cache, failures::add))) {
+        ApiRunner<B> runner =
+            new ApiRunner<>(
+                ChatClient.of(settings),
+                settings,
+                limiter,
+                share.concurrency(),
+                metrics,
+                work(cache, failures::add))) {
       feed(rows, done, runner::submit);
       runner.finish();
     }

@@ -18,10 +18,10 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * A {@code --conf-file} overlay ({@code conf/<env>.properties}): {@code spark.*} keys are Spark
- * settings, other keys are option defaults, named like the option without its dashes
- * ({@code max-reject-ratio=0.01}) or for one command only with its name in front
- * ({@code expand-multilingual.max-requests-per-minute=3000}). Precedence: the command line,
- * then the file, then the built-in defaults.
+ * settings, other keys are option defaults, named like the option without its dashes ({@code
+ * max-reject-ratio=0.01}) or for one command only with its name in front ({@code
+ * expand-multilingual.max-requests-per-minute=3000}). Precedence: the command line, then the file,
+ * then the built-in defaults.
  */
 public final class ConfFile implements CommandLine.IDefaultValueProvider {
   public static final String OPTION = "--conf-file";

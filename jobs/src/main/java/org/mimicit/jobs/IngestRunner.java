@@ -25,37 +25,62 @@ public final class IngestRunner {
 
   private IngestRunner() {}
 
-  public static IngestResult run(SparkSession spark, String job, String format, InputLayout.Kind kind,
-      TableSpec table, IngestConfig config) {
+  public static IngestResult run(
+      SparkSession spark,
+      String job,
+      String format,
+      InputLayout.Kind kind,
+      TableSpec table,
+      IngestConfig config) {
     long started = System.nanoTime();
     Instant startedAt = Instant.now();
-    LOG.info("{}: reading {} into {} (tasks: {})", job, config.input(), config.warehouse(),
+    LOG.info(
+        "{}: reading {} into {} (tasks: {})",
+        job,
+        config.input(),
+        config.warehouse(),
         config.tasks().isEmpty() ? "all" : config.tasks());
     Set<String> tasks = new LinkedHashSet<>();
     InputLayout.list(spark.sessionState().newHadoopConf(), config.input(), kind, config.tasks())
         .forEach(f -> tasks.add(f.task()));
     if (tasks.isEmpty()) {
       throw new org.mimicit.common.error.MimicitException(
-          "Cannot %s: no %s file found under %s (expected <input>/<TASK>/%s).", job,
-          kind.name().toLowerCase(java.util.Locale.ROOT), config.input(),
+          "Cannot %s: no %s file found under %s (expected <input>/<TASK>/%s).",
+          job,
+          kind.name().toLowerCase(java.util.Locale.ROOT),
+          config.input(),
           kind == InputLayout.Kind.IMAGES ? "<TASK>.json" : "<TASK>_instructions.json");
     }
-    Dataset<Row> raw = spark.read().format(format)
-        .option("tasks", String.join(",", tasks))
-        .load(config.input());
-    return write(spark, job, table, config, new ProgressReporter(spark.sparkContext(), job, 10),
-        () -> WarehouseIngest.run(spark, raw, table, config.warehouse(), tasks,
-            config.maxRejectRatio()),
-        stats -> { }, started, startedAt);
+    Dataset<Row> raw =
+        spark.read().format(format).option("tasks", String.join(",", tasks)).load(config.input());
+    return write(
+        spark,
+        job,
+        table,
+        config,
+        new ProgressReporter(spark.sparkContext(), job, 10),
+        () ->
+            WarehouseIngest.run(
+                spark, raw, table, config.warehouse(), tasks, config.maxRejectRatio()),
+        stats -> {},
+        started,
+        startedAt);
   }
 
   /**
    * Runs {@code ingest} (a {@link WarehouseIngest#run} into {@code table}) with {@code progress}
    * logged until it ends, then writes {@code _stats/<job>.json} with what {@code moreStats} adds.
    */
-  public static IngestResult write(SparkSession spark, String job, TableSpec table,
-      IngestConfig config, ProgressReporter progress, Supplier<IngestResult> ingest,
-      Consumer<ObjectNode> moreStats, long started, Instant startedAt) {
+  public static IngestResult write(
+      SparkSession spark,
+      String job,
+      TableSpec table,
+      IngestConfig config,
+      ProgressReporter progress,
+      Supplier<IngestResult> ingest,
+      Consumer<ObjectNode> moreStats,
+      long started,
+      Instant startedAt) {
     IngestResult result;
     try (progress) {
       result = ingest.get();
@@ -67,8 +92,15 @@ public final class IngestRunner {
     ObjectNode stats = JobStats.of(job, startedAt, ms, paths, result);
     moreStats.accept(stats);
     JobStats.write(spark.sessionState().newHadoopConf(), config.warehouse(), job, stats);
-    LOG.info("{}: {} records in, {} written to {}, {} rejected {} in {} ms", job, result.rowsIn(),
-        result.rowsOut(), table.table(), result.rejected(), result.rejectedByReason(), ms);
+    LOG.info(
+        "{}: {} records in, {} written to {}, {} rejected {} in {} ms",
+        job,
+        result.rowsIn(),
+        result.rowsOut(),
+        table.table(),
+        result.rejected(),
+        result.rejectedByReason(),
+        ms);
     return result;
   }
 }

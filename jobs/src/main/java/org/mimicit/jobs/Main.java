@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.mimicit.jobs.generation.GenerateInstructionsJob;
 import org.mimicit.jobs.export.ExportShardsJob;
 import org.mimicit.jobs.export.VerifyCommand;
+import org.mimicit.jobs.generation.GenerateInstructionsJob;
 import org.mimicit.jobs.images.ConvertImagesJob;
 import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
@@ -21,23 +21,28 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The entry point of every job: {@code mimicit <command> [options]}, locally through
- * {@code submit/mimicit} or on a cluster through {@code spark-submit --class
- * org.mimicit.jobs.Main <jar> <command> ...}. Exit codes: 0 done, 1 the job failed, 2 bad usage.
+ * The entry point of every job: {@code mimicit <command> [options]}, locally through {@code
+ * submit/mimicit} or on a cluster through {@code spark-submit --class org.mimicit.jobs.Main <jar>
+ * <command> ...}. Exit codes: 0 done, 1 the job failed, 2 bad usage.
  */
-@Command(name = "mimicit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Spark jobs that turn the MIMIC-IT dataset into a Parquet warehouse and training shards.",
+@Command(
+    name = "mimicit",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description =
+        "Spark jobs that turn the MIMIC-IT dataset into a Parquet warehouse and training shards.",
     subcommands = {
-        ConvertImagesJob.Cli.class,
-        ConvertSourcesJob.Cli.class,
-        ConvertInstructionsJob.Cli.class,
-        JoinInContextJob.Cli.class,
-        ExpandMultilingualJob.Cli.class,
-        GenerateInstructionsJob.Cli.class,
-        ExportShardsJob.Cli.class,
-        VerifyCommand.class,
-        PipelineJob.Cli.class,
-        CommandLine.HelpCommand.class})
+      ConvertImagesJob.Cli.class,
+      ConvertSourcesJob.Cli.class,
+      ConvertInstructionsJob.Cli.class,
+      JoinInContextJob.Cli.class,
+      ExpandMultilingualJob.Cli.class,
+      GenerateInstructionsJob.Cli.class,
+      ExportShardsJob.Cli.class,
+      VerifyCommand.class,
+      PipelineJob.Cli.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandSpec spec;
 
@@ -75,21 +80,26 @@ public final class Main implements Runnable {
     if (file != null) {
       java.util.Set<String> unknown = file.unknownKeys(cli.getCommandSpec());
       if (!unknown.isEmpty()) {
-        err.println("mimicit: " + ConfFile.OPTION + ": unknown key(s) " + String.join(", ", unknown)
-            + ": use spark.* for Spark settings and an option name without dashes (or <command>.<option>) for "
-            + "option defaults.");
+        err.println(
+            "mimicit: "
+                + ConfFile.OPTION
+                + ": unknown key(s) "
+                + String.join(", ", unknown)
+                + ": use spark.* for Spark settings and an option name without dashes (or"
+                + " <command>.<option>) for option defaults.");
         err.flush();
         return 2;
       }
       cli.setDefaultValueProvider(file);
     }
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      PrintWriter w = commandLine.getErr();
-      w.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + oneLine(e));
-      w.flush();
-      org.slf4j.LoggerFactory.getLogger(Main.class).debug("Failure", e);
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          PrintWriter w = commandLine.getErr();
+          w.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + oneLine(e));
+          w.flush();
+          org.slf4j.LoggerFactory.getLogger(Main.class).debug("Failure", e);
+          return 1;
+        });
     return cli.execute(args);
   }
 
@@ -99,12 +109,15 @@ public final class Main implements Runnable {
     String name = cmd.getCommandSpec().qualifiedName();
     err.println(name + ": " + e.getMessage());
     List<OptionSpec> options = cmd.getCommandSpec().options();
-    if (e instanceof CommandLine.UnmatchedArgumentException || e instanceof CommandLine.MissingParameterException) {
-      err.println("Valid options: " + options.stream()
-          .filter(o -> !o.hidden())
-          .map(OptionSpec::longestName)
-          .sorted()
-          .collect(Collectors.joining(", ")));
+    if (e instanceof CommandLine.UnmatchedArgumentException
+        || e instanceof CommandLine.MissingParameterException) {
+      err.println(
+          "Valid options: "
+              + options.stream()
+                  .filter(o -> !o.hidden())
+                  .map(OptionSpec::longestName)
+                  .sorted()
+                  .collect(Collectors.joining(", ")));
     }
     if (cmd.getSubcommands().size() > 1 && e instanceof CommandLine.UnmatchedArgumentException) {
       err.println("Commands: " + String.join(", ", cmd.getSubcommands().keySet()));
@@ -133,8 +146,9 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing command: one of "
-        + String.join(", ", spec.subcommands().keySet()));
+    throw new ParameterException(
+        spec.commandLine(),
+        "Missing command: one of " + String.join(", ", spec.subcommands().keySet()));
   }
 
   /** The version of the jar. */
@@ -142,8 +156,12 @@ public final class Main implements Runnable {
     @Override
     public String[] getVersion() {
       String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"mimicit-spark " + (v == null ? "(development build)" : v)
-          + ", Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()};
+      return new String[] {
+        "mimicit-spark "
+            + (v == null ? "(development build)" : v)
+            + ", Spark "
+            + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+      };
     }
   }
 }

@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs the progress of a job at a steady interval: tasks done of the current stage, elapsed time. Spark's own UI is off locally, so this is what a long local run shows.
+ * Logs the progress of a job at a steady interval: tasks done of the current stage, elapsed time.
+ * Spark's own UI is off locally, so this is what a long local run shows.
  */
 public final class ProgressReporter extends SparkListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
@@ -35,16 +36,19 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
   }
 
   /** As above; {@code detail} is appended to each line (e.g. files done, rate, ETA). */
-  public ProgressReporter(SparkContext sc, String job, long intervalSeconds, Supplier<String> detail) {
+  public ProgressReporter(
+      SparkContext sc, String job, long intervalSeconds, Supplier<String> detail) {
     this.sc = sc;
     this.job = job;
     this.detail = detail;
     sc.addSparkListener(this);
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "mimicit-progress");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "mimicit-progress");
+              t.setDaemon(true);
+              return t;
+            });
     timer.scheduleAtFixedRate(this::report, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
   }
 
@@ -54,16 +58,18 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
     tasksTotal.set(event.stageInfo().numTasks());
     tasksDone.set(0);
     running.set(0);
-    String description = event.properties() == null ? null
-        : event.properties().getProperty("spark.job.description");
+    String description =
+        event.properties() == null ? null : event.properties().getProperty("spark.job.description");
     stage = description != null ? description : event.stageInfo().name();
   }
 
   @Override
   public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted event) {
     var info = event.stageInfo();
-    long ms = info.completionTime().isDefined() && info.submissionTime().isDefined()
-        ? (Long) info.completionTime().get() - (Long) info.submissionTime().get() : -1;
+    long ms =
+        info.completionTime().isDefined() && info.submissionTime().isDefined()
+            ? (Long) info.completionTime().get() - (Long) info.submissionTime().get()
+            : -1;
     LOG.info("{}: {} finished: {} tasks in {} ms", job, stage, info.numTasks(), ms);
   }
 
@@ -85,8 +91,15 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
 
   private void report() {
     long elapsed = (System.nanoTime() - started) / 1_000_000_000L;
-    LOG.info("{}: {}: {}/{} tasks done, {} running, {}m{}s elapsed{}", job, stage,
-        tasksDone.get(), tasksTotal.get(), Math.max(0, running.get()), elapsed / 60, elapsed % 60,
+    LOG.info(
+        "{}: {}: {}/{} tasks done, {} running, {}m{}s elapsed{}",
+        job,
+        stage,
+        tasksDone.get(),
+        tasksTotal.get(),
+        Math.max(0, running.get()),
+        elapsed / 60,
+        elapsed % 60,
         detail.get());
   }
 

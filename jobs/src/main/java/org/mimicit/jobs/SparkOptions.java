@@ -6,13 +6,20 @@ import picocli.CommandLine.Option;
 
 /** Options every job command takes: Spark settings, one by one or from a file. */
 public final class SparkOptions {
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "A Spark setting, e.g. --conf spark.sql.files.maxPartitionBytes=64m. Repeatable.")
+  @Option(
+      names = "--conf",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A Spark setting, e.g. --conf spark.sql.files.maxPartitionBytes=64m. Repeatable.")
   Map<String, String> conf = new LinkedHashMap<>();
 
-  @Option(names = ConfFile.OPTION, paramLabel = "FILE",
-      description = "A properties overlay, e.g. conf/cluster.properties: spark.* keys are Spark settings, other keys "
-          + "option defaults (max-reject-ratio=0.01, or <command>.<option>=...). The command line wins over the file.")
+  @Option(
+      names = ConfFile.OPTION,
+      paramLabel = "FILE",
+      description =
+          "A properties overlay, e.g. conf/cluster.properties: spark.* keys are Spark settings,"
+              + " other keys option defaults (max-reject-ratio=0.01, or <command>.<option>=...)."
+              + " The command line wins over the file.")
   String confFile;
 
   /** The Spark settings: the file's spark.* keys, then --conf on top. */

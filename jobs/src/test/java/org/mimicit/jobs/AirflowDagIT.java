@@ -8,16 +8,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the DAG's own test ({@code submit/airflow/test_mimicit_dag.py}): it imports
- * {@code mimicit_dag.py} (with a stand-in for the Airflow modules, which cannot be installed here)
- * and checks the task graph and every task's spark-submit arguments.
+ * Runs the DAG's own test ({@code submit/airflow/test_mimicit_dag.py}): it imports {@code
+ * mimicit_dag.py} (with a stand-in for the Airflow modules, which cannot be installed here) and
+ * checks the task graph and every task's spark-submit arguments.
  */
 class AirflowDagIT {
   @Test
   void theDagHasOneSparkSubmitPerStageWithRunScopedPaths() throws Exception {
     Path airflow = Path.of(System.getProperty("user.dir")).getParent().resolve("submit/airflow");
-    Process p = new ProcessBuilder("python3", "-B", "-m", "unittest", "-v", "test_mimicit_dag.py")
-        .directory(airflow.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("python3", "-B", "-m", "unittest", "-v", "test_mimicit_dag.py")
+            .directory(airflow.toFile())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as(output).isZero();

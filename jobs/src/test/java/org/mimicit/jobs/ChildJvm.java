@@ -18,18 +18,31 @@ public final class ChildJvm {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!arg.startsWith("-Xmx") && !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
+      if (!arg.startsWith("-Xmx")
+          && !arg.startsWith("-agentlib")
+          && !arg.startsWith("-javaagent")) {
         command.add(arg);
       }
     }
-    command.addAll(List.of("-Xmx512m", "-Dspark.master=" + master, "-Dspark.ui.enabled=false",
-        "-cp", System.getProperty("java.class.path"), "org.mimicit.jobs.Main"));
+    command.addAll(
+        List.of(
+            "-Xmx512m",
+            "-Dspark.master=" + master,
+            "-Dspark.ui.enabled=false",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "org.mimicit.jobs.Main"));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
   }
 
-  /** The keys of the complete lines of the API cache files in {@code dir} (a line cut by a kill is skipped). */
+  /**
+   * The keys of the complete lines of the API cache files in {@code dir} (a line cut by a kill is
+   * skipped).
+   */
   public static List<String> cacheKeys(Path dir) throws IOException {
     List<String> keys = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
@@ -37,7 +50,8 @@ public final class ChildJvm {
     }
     ObjectMapper json = new ObjectMapper();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
+      for (Path f :
+          files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
         for (String line : Files.readAllLines(f)) {
           try {
             keys.add(json.readTree(line).path("key").asText());

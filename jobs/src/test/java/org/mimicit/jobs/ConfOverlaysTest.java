@@ -10,10 +10,15 @@ import picocli.CommandLine;
 class ConfOverlaysTest {
   @Test
   void clusterPropertiesNameOnlyRealOptions() {
-    String file = Path.of(System.getProperty("user.dir")).getParent().resolve("conf/cluster.properties").toString();
+    String file =
+        Path.of(System.getProperty("user.dir"))
+            .getParent()
+            .resolve("conf/cluster.properties")
+            .toString();
     ConfFile conf = ConfFile.fromArgs("--conf-file", file);
     assertThat(conf.unknownKeys(new CommandLine(new Main()).getCommandSpec())).isEmpty();
-    assertThat(ConfFile.sparkSettings(file)).containsEntry("spark.sql.sources.partitionOverwriteMode", "dynamic")
+    assertThat(ConfFile.sparkSettings(file))
+        .containsEntry("spark.sql.sources.partitionOverwriteMode", "dynamic")
         .containsEntry("spark.hadoop.fs.s3a.committer.name", "magic");
   }
 }

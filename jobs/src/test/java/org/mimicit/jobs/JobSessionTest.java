@@ -10,7 +10,8 @@ import org.mimicit.common.testing.SparkTestBase;
 
 class JobSessionTest extends SparkTestBase {
   private static final String PROTOCOL = "spark.sql.sources.commitProtocolClass";
-  private static final String CLASSIC = "org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol";
+  private static final String CLASSIC =
+      "org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol";
 
   @Test
   void writesCommitThroughHadoopCloudUnlessTheUserSaysOtherwise() {
@@ -19,15 +20,16 @@ class JobSessionTest extends SparkTestBase {
         .isEqualTo(PathOutputCommitProtocol.class.getName());
     assertThat(spark.conf().get("spark.sql.parquet.output.committer.class"))
         .isEqualTo(BindingParquetOutputCommitter.class.getName());
-    assertThat(JobSession.start("test", Map.of(PROTOCOL, CLASSIC)).conf().get(PROTOCOL)).isEqualTo(CLASSIC);
+    assertThat(JobSession.start("test", Map.of(PROTOCOL, CLASSIC)).conf().get(PROTOCOL))
+        .isEqualTo(CLASSIC);
     // a setting the session has already is not overwritten by a default
     assertThat(JobSession.start("test", Map.of()).conf().get(PROTOCOL)).isEqualTo(CLASSIC);
     spark.conf().unset(PROTOCOL);
   }
 
   @Test
-  void aWriteWithTheDefaultsLandsThroughTheClassicCommitterOnLocalDisk(@org.junit.jupiter.api.io.TempDir
-      java.nio.file.Path tmp) {
+  void aWriteWithTheDefaultsLandsThroughTheClassicCommitterOnLocalDisk(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
     spark.conf().unset(PROTOCOL);
     JobSession.start("test", Map.of()).range(10).write().parquet(tmp.resolve("t").toString());
     assertThat(spark.read().parquet(tmp.resolve("t").toString()).count()).isEqualTo(10);

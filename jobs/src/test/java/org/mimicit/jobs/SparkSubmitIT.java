@@ -15,14 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mimicit.common.testing.SparkTestBase;
 
 /**
- * The cluster jar as spark-submit runs it: {@code submit/spark-submit.sh} calls
- * {@code $SPARK_HOME/bin/spark-submit}, here a script that starts Spark's own entry point
- * ({@code org.apache.spark.deploy.SparkSubmit}) in a JVM of its own whose class path is only
- * Spark's jars from Maven (what a Spark distribution provides), with the cluster jar as the
- * application. The whole pipeline on the bundled sample proves the jar carries everything Spark
- * does not (picocli, our code, the prompts, FFmpeg's natives, service files, Spark's hadoop-cloud
- * commit protocol, which every job's Spark writes go through by default) and nothing that
- * clashes with it.
+ * The cluster jar as spark-submit runs it: {@code submit/spark-submit.sh} calls {@code
+ * $SPARK_HOME/bin/spark-submit}, here a script that starts Spark's own entry point ({@code
+ * org.apache.spark.deploy.SparkSubmit}) in a JVM of its own whose class path is only Spark's jars
+ * from Maven (what a Spark distribution provides), with the cluster jar as the application. The
+ * whole pipeline on the bundled sample proves the jar carries everything Spark does not (picocli,
+ * our code, the prompts, FFmpeg's natives, service files, Spark's hadoop-cloud commit protocol,
+ * which every job's Spark writes go through by default) and nothing that clashes with it.
  */
 class SparkSubmitIT extends SparkTestBase {
   @TempDir Path tmp;
@@ -37,22 +36,50 @@ class SparkSubmitIT extends SparkTestBase {
     // A Spark "distribution" made of Spark's jars from Maven: bin/spark-submit runs SparkSubmit.
     Path sparkHome = tmp.resolve("spark");
     Path bin = Files.createDirectories(sparkHome.resolve("bin"));
-    Files.writeString(bin.resolve("spark-submit"), "#!/bin/sh\nexec '"
-        + ProcessHandle.current().info().command().orElse("java") + "' "
-        + Files.readString(launcher.resolve("jvm-options.txt")).trim() + " -Xmx1g -cp '"
-        + Files.readString(launcher.resolve("classpath-provided.txt")).trim()
-        + "' org.apache.spark.deploy.SparkSubmit \"$@\"\n");
+    Files.writeString(
+        bin.resolve("spark-submit"),
+        "#!/bin/sh\nexec '"
+            + ProcessHandle.current().info().command().orElse("java")
+            + "' "
+            + Files.readString(launcher.resolve("jvm-options.txt")).trim()
+            + " -Xmx1g -cp '"
+            + Files.readString(launcher.resolve("classpath-provided.txt")).trim()
+            + "' org.apache.spark.deploy.SparkSubmit \"$@\"\n");
     bin.resolve("spark-submit").toFile().setExecutable(true);
-    List<String> command = new ArrayList<>(List.of(jobs.getParent().resolve("submit/spark-submit.sh").toString(),
-        "--master", "local[2]", "--deploy-mode", "client", "--driver-memory", "1g", "--jar", jar.toString(),
-        "--spark-conf", "spark.ui.enabled=false", "--spark-conf", "spark.sql.shuffle.partitions=4",
-        "pipeline", "--input", sample.resolve("mimicit").toString(), "--warehouse", wh,
-        "--output", tmp.resolve("export").toString(), "--sources", sample.resolve("sources").toString(),
-        "--cache-from", sample.resolve("api-cache").toString(),
-        "--annotations", sample.resolve("annotations/DC_dense_captions.jsonl").toString(),
-        "--prompts", jobs.getParent().resolve("conf/prompts/dense_captions.json").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                jobs.getParent().resolve("submit/spark-submit.sh").toString(),
+                "--master",
+                "local[2]",
+                "--deploy-mode",
+                "client",
+                "--driver-memory",
+                "1g",
+                "--jar",
+                jar.toString(),
+                "--spark-conf",
+                "spark.ui.enabled=false",
+                "--spark-conf",
+                "spark.sql.shuffle.partitions=4",
+                "pipeline",
+                "--input",
+                sample.resolve("mimicit").toString(),
+                "--warehouse",
+                wh,
+                "--output",
+                tmp.resolve("export").toString(),
+                "--sources",
+                sample.resolve("sources").toString(),
+                "--cache-from",
+                sample.resolve("api-cache").toString(),
+                "--annotations",
+                sample.resolve("annotations/DC_dense_captions.jsonl").toString(),
+                "--prompts",
+                jobs.getParent().resolve("conf/prompts/dense_captions.json").toString()));
     Path log = tmp.resolve("spark-submit.log");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("SPARK_HOME", sparkHome.toString());
     Process p = builder.start();
     assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
@@ -71,13 +98,20 @@ class SparkSubmitIT extends SparkTestBase {
 
   private static Path clusterJar(Path target) throws IOException {
     try (Stream<Path> files = Files.list(target)) {
-      return files.filter(f -> f.getFileName().toString().endsWith("-cluster.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("No cluster jar in " + target + ": run mvn package first"));
+      return files
+          .filter(f -> f.getFileName().toString().endsWith("-cluster.jar"))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "No cluster jar in " + target + ": run mvn package first"));
     }
   }
 
   private static String tail(Path log) throws IOException {
     List<String> lines = Files.readAllLines(log);
-    return String.join(File.separator.equals("/") ? "\n" : "\r\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    return String.join(
+        File.separator.equals("/") ? "\n" : "\r\n",
+        lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 }

@@ -7,4 +7,5 @@ import java.io.Serializable;
  *
  * @param prompt the name of the prompt it is sent with
  */
-public record Annotation(String id, String sentences, String prompt, String key) implements Serializable {}
+public record Annotation(String id, String sentences, String prompt, String key)
+    implements Serializable {}

@@ -23,7 +23,10 @@ public final class ApiCacheReader {
 
   private ApiCacheReader() {}
 
-  /** The keys in the files of {@code dir} whose names start with {@code prefix}; lines cut by a kill skipped. */
+  /**
+   * The keys in the files of {@code dir} whose names start with {@code prefix}; lines cut by a kill
+   * skipped.
+   */
   public static Set<String> keysOf(Configuration conf, String dir, String prefix) {
     Set<String> keys = new HashSet<>();
     Path path = new Path(dir);
@@ -33,8 +36,9 @@ public final class ApiCacheReader {
         return keys;
       }
       for (FileStatus file : fs.listStatus(path, p -> p.getName().startsWith(prefix))) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(file.getPath()),
-            StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(fs.open(file.getPath()), StandardCharsets.UTF_8))) {
           for (String line = in.readLine(); line != null; line = in.readLine()) {
             try {
               JsonNode key = JSON.readTree(line).get("key");

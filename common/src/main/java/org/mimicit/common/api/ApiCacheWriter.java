@@ -16,10 +16,10 @@ import org.mimicit.common.io.DataFiles;
 /**
  * Appends accepted answers to the API cache ({@code <warehouse>/_cache/api/<stage>/}) as they
  * arrive, one JSON line each, in a file of this task attempt's own. Each line is flushed to the
- * file system before the answer counts as accepted, so a killed JVM loses no accepted answer
- * (on the local file system and HDFS; a line cut by a kill mid-write is skipped by readers). On
- * object stores, which have no flush, the file is closed and a new one started every
- * {@code rollSeconds}: a kill loses at most that many seconds of answers there.
+ * file system before the answer counts as accepted, so a killed JVM loses no accepted answer (on
+ * the local file system and HDFS; a line cut by a kill mid-write is skipped by readers). On object
+ * stores, which have no flush, the file is closed and a new one started every {@code rollSeconds}:
+ * a kill loses at most that many seconds of answers there.
  */
 public final class ApiCacheWriter implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,7 +84,8 @@ public final class ApiCacheWriter implements AutoCloseable {
       try {
         out.close();
       } catch (IOException e) {
-        throw new MimicitException(e, "Cannot close the API cache file in %s: %s", dir, e.getMessage());
+        throw new MimicitException(
+            e, "Cannot close the API cache file in %s: %s", dir, e.getMessage());
       } finally {
         out = null;
       }

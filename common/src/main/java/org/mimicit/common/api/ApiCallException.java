@@ -37,7 +37,8 @@ public class ApiCallException extends MimicitException {
   private final int status;
   private final Duration retryAfter;
 
-  public ApiCallException(Kind kind, int status, Duration retryAfter, String message, Throwable cause) {
+  public ApiCallException(
+      Kind kind, int status, Duration retryAfter, String message, Throwable cause) {
     super(cause, "%s", message);
     this.kind = kind;
     this.status = status;

@@ -12,12 +12,12 @@ import org.mimicit.common.api.ApiCallException.Kind;
 import org.mimicit.common.error.MimicitException;
 
 /**
- * Runs one task's requests: at most {@code concurrency} in flight, each paced by the task's
- * {@link RateLimiter}, retried with {@link Backoff} on 429, 5xx, timeouts and bad replies (a 429
- * pauses the task and, up to {@link #RATE_LIMIT_PATIENCE} per attempt, costs no attempt), and
- * asked again for what the reply left out or got wrong, until the attempts run out; then the
- * remaining units are given up ({@code api_failed}). What a request is, and what of a reply is
- * accepted, is the {@link Work}'s: the translation stage and the generation stage share this.
+ * Runs one task's requests: at most {@code concurrency} in flight, each paced by the task's {@link
+ * RateLimiter}, retried with {@link Backoff} on 429, 5xx, timeouts and bad replies (a 429 pauses
+ * the task and, up to {@link #RATE_LIMIT_PATIENCE} per attempt, costs no attempt), and asked again
+ * for what the reply left out or got wrong, until the attempts run out; then the remaining units
+ * are given up ({@code api_failed}). What a request is, and what of a reply is accepted, is the
+ * {@link Work}'s: the translation stage and the generation stage share this.
  *
  * @param <B> a batch: the units one request asks for
  */
@@ -32,10 +32,14 @@ public final class ApiRunner<B> implements AutoCloseable {
      */
     Rest<B> accept(B batch, ChatReply reply);
 
-    /** Gives up on every unit of {@code batch}: rejected as {@code api_failed} with {@code reason}. */
+    /**
+     * Gives up on every unit of {@code batch}: rejected as {@code api_failed} with {@code reason}.
+     */
     void giveUp(B batch, String reason);
 
-    /** Smaller batches for a request the server refused as it was (HTTP 400), or {@code [batch]}. */
+    /**
+     * Smaller batches for a request the server refused as it was (HTTP 400), or {@code [batch]}.
+     */
     List<B> split(B batch);
   }
 
@@ -56,8 +60,13 @@ public final class ApiRunner<B> implements AutoCloseable {
   private final ExecutorService pool;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-  public ApiRunner(ChatClient client, ApiSettings settings, RateLimiter limiter, int concurrency,
-      ApiMetrics metrics, Work<B> work) {
+  public ApiRunner(
+      ChatClient client,
+      ApiSettings settings,
+      RateLimiter limiter,
+      int concurrency,
+      ApiMetrics metrics,
+      Work<B> work) {
     this.client = client;
     this.limiter = limiter;
     this.backoff = new Backoff(settings.backoffBase(), settings.backoffMax());
@@ -66,28 +75,32 @@ public final class ApiRunner<B> implements AutoCloseable {
     this.work = work;
     this.concurrency = concurrency;
     this.slots = new Semaphore(concurrency);
-    this.pool = Executors.newFixedThreadPool(concurrency, r -> {
-      Thread t = new Thread(r, "mimicit-api");
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool =
+        Executors.newFixedThreadPool(
+            concurrency,
+            r -> {
+              Thread t = new Thread(r, "mimicit-api");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Queues a batch; blocks while {@code concurrency} batches are in flight. */
   public void submit(B batch) throws InterruptedException {
     throwIfFailed();
     slots.acquire();
-    pool.execute(() -> {
-      try {
-        if (failure.get() == null) {
-          run(batch, 0);
-        }
-      } catch (Throwable t) {
-        failure.compareAndSet(null, t);
-      } finally {
-        slots.release();
-      }
-    });
+    pool.execute(
+        () -> {
+          try {
+            if (failure.get() == null) {
+              run(batch, 0);
+            }
+          } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+          } finally {
+            slots.release();
+          }
+        });
   }
 
   /** Waits for every batch submitted; throws when one failed the task (a fatal API error). */
@@ -100,8 +113,10 @@ public final class ApiRunner<B> implements AutoCloseable {
   private void throwIfFailed() {
     Throwable t = failure.get();
     if (t instanceof ApiCallException e) {
-      throw new MimicitException(e, "The API refused the requests: %s. Check the API base, the key "
-          + "(OPENAI_API_KEY or --api-key), the model and, for Azure, the deployment and API version.",
+      throw new MimicitException(
+          e,
+          "The API refused the requests: %s. Check the API base, the key (OPENAI_API_KEY or"
+              + " --api-key), the model and, for Azure, the deployment and API version.",
           e.getMessage());
     }
     if (t != null) {

@@ -11,16 +11,27 @@ import java.util.Map;
 /**
  * How to reach a chat-completions API and how hard to try: the endpoint, the model, the limits of
  * one request and the retry policy. The key comes from the environment ({@code OPENAI_API_KEY}) or
- * an option; it is sent to the executors inside the job's tasks and never logged or written:
- * {@link #toString()} redacts it.
+ * an option; it is sent to the executors inside the job's tasks and never logged or written: {@link
+ * #toString()} redacts it.
  *
  * @param type {@code openai} (OpenAI-compatible: OpenAI, vLLM, llama.cpp, Ollama) or {@code azure}
  * @param base the API base, e.g. {@code https://api.openai.com/v1}; null means offline (replay)
  * @param deployment Azure's deployment (Syphus's {@code OPENAI_API_ENGINE}); null for openai
  */
-public record ApiSettings(String type, String base, String key, String apiVersion, String deployment,
-    String model, double temperature, boolean jsonResponseFormat, int maxOutputTokens,
-    Duration timeout, int maxAttempts, Duration backoffBase, Duration backoffMax)
+public record ApiSettings(
+    String type,
+    String base,
+    String key,
+    String apiVersion,
+    String deployment,
+    String model,
+    double temperature,
+    boolean jsonResponseFormat,
+    int maxOutputTokens,
+    Duration timeout,
+    int maxAttempts,
+    Duration backoffBase,
+    Duration backoffMax)
     implements Serializable {
   public static final String OPENAI = "openai";
   public static final String AZURE = "azure";
@@ -28,32 +39,58 @@ public record ApiSettings(String type, String base, String key, String apiVersio
   public static final String DEFAULT_AZURE_VERSION = "2024-06-01";
 
   public ApiSettings {
-    checkArgument(OPENAI.equals(type) || AZURE.equals(type),
-        "Cannot use API type '%s': use openai (OpenAI-compatible servers) or azure.", type);
+    checkArgument(
+        OPENAI.equals(type) || AZURE.equals(type),
+        "Cannot use API type '%s': use openai (OpenAI-compatible servers) or azure.",
+        type);
     checkArgument(model != null && !model.isBlank(), "Cannot use an empty model name.");
-    checkArgument(maxOutputTokens > 0, "Cannot set max output tokens to %s, the value must be positive.",
+    checkArgument(
+        maxOutputTokens > 0,
+        "Cannot set max output tokens to %s, the value must be positive.",
         maxOutputTokens);
-    checkArgument(maxAttempts > 0, "Cannot set max attempts to %s, the value must be positive.", maxAttempts);
-    checkArgument(temperature >= 0 && temperature <= 2,
-        "Cannot set temperature to %s, the value must be in [0, 2].", temperature);
-    checkArgument(!timeout.isNegative() && !timeout.isZero(),
-        "Cannot set the request timeout to %s, the value must be positive.", timeout);
+    checkArgument(
+        maxAttempts > 0, "Cannot set max attempts to %s, the value must be positive.", maxAttempts);
+    checkArgument(
+        temperature >= 0 && temperature <= 2,
+        "Cannot set temperature to %s, the value must be in [0, 2].",
+        temperature);
+    checkArgument(
+        !timeout.isNegative() && !timeout.isZero(),
+        "Cannot set the request timeout to %s, the value must be positive.",
+        timeout);
     if (base != null) {
       base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
       URI uri = URI.create(base);
-      checkArgument("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()),
-          "Cannot use API base '%s': it must start with http:// or https://.", base);
+      checkArgument(
+          "http".equals(uri.getScheme()) || "https".equals(uri.getScheme()),
+          "Cannot use API base '%s': it must start with http:// or https://.",
+          base);
       if (AZURE.equals(type)) {
-        checkArgument(deployment != null && !deployment.isBlank(),
-            "Cannot call Azure OpenAI at %s without a deployment: set --deployment or OPENAI_API_ENGINE.", base);
+        checkArgument(
+            deployment != null && !deployment.isBlank(),
+            "Cannot call Azure OpenAI at %s without a deployment: set --deployment or"
+                + " OPENAI_API_ENGINE.",
+            base);
       }
     }
   }
 
   /** These settings with {@code response_format} on or off. */
   public ApiSettings withJsonResponseFormat(boolean on) {
-    return new ApiSettings(type, base, key, apiVersion, deployment, model, temperature, on, maxOutputTokens, timeout,
-        maxAttempts, backoffBase, backoffMax);
+    return new ApiSettings(
+        type,
+        base,
+        key,
+        apiVersion,
+        deployment,
+        model,
+        temperature,
+        on,
+        maxOutputTokens,
+        timeout,
+        maxAttempts,
+        backoffBase,
+        backoffMax);
   }
 
   /** True when no API is configured: answers come only from the cache. */
@@ -65,15 +102,19 @@ public record ApiSettings(String type, String base, String key, String apiVersio
   public URI completionsUri() {
     checkArgument(!offline(), "No API base is configured.");
     if (AZURE.equals(type)) {
-      return URI.create(base + "/openai/deployments/" + deployment + "/chat/completions?api-version="
-          + (apiVersion == null ? DEFAULT_AZURE_VERSION : apiVersion));
+      return URI.create(
+          base
+              + "/openai/deployments/"
+              + deployment
+              + "/chat/completions?api-version="
+              + (apiVersion == null ? DEFAULT_AZURE_VERSION : apiVersion));
     }
     return URI.create(base + "/chat/completions");
   }
 
   /**
-   * Normalises Syphus's {@code OPENAI_API_TYPE} values: {@code open_ai}/{@code openai} and
-   * {@code azure}/{@code azure_ad}.
+   * Normalises Syphus's {@code OPENAI_API_TYPE} values: {@code open_ai}/{@code openai} and {@code
+   * azure}/{@code azure_ad}.
    */
   public static String normaliseType(String value) {
     if (value == null || value.isBlank()) {
@@ -83,8 +124,11 @@ public record ApiSettings(String type, String base, String key, String apiVersio
     return switch (v) {
       case "openai" -> OPENAI;
       case "azure", "azuread" -> AZURE;
-      default -> throw new IllegalArgumentException("Cannot use API type '" + value
-          + "': use openai (OpenAI-compatible servers) or azure.");
+      default ->
+          throw new IllegalArgumentException(
+              "Cannot use API type '"
+                  + value
+                  + "': use openai (OpenAI-compatible servers) or azure.");
     };
   }
 
@@ -99,10 +143,28 @@ public record ApiSettings(String type, String base, String key, String apiVersio
 
   @Override
   public String toString() {
-    return "ApiSettings[type=" + type + ", base=" + (base == null ? "(offline: cache only)" : base)
-        + ", key=" + (key == null ? "(none)" : "(redacted)") + ", apiVersion=" + apiVersion
-        + ", deployment=" + deployment + ", model=" + model + ", temperature=" + temperature
-        + ", jsonResponseFormat=" + jsonResponseFormat + ", maxOutputTokens=" + maxOutputTokens
-        + ", timeout=" + timeout + ", maxAttempts=" + maxAttempts + "]";
+    return "ApiSettings[type="
+        + type
+        + ", base="
+        + (base == null ? "(offline: cache only)" : base)
+        + ", key="
+        + (key == null ? "(none)" : "(redacted)")
+        + ", apiVersion="
+        + apiVersion
+        + ", deployment="
+        + deployment
+        + ", model="
+        + model
+        + ", temperature="
+        + temperature
+        + ", jsonResponseFormat="
+        + jsonResponseFormat
+        + ", maxOutputTokens="
+        + maxOutputTokens
+        + ", timeout="
+        + timeout
+        + ", maxAttempts="
+        + maxAttempts
+        + "]";
   }
 }

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * How long to wait before attempt {@code n + 1}: the server's Retry-After when it gave one (plus
- * up to 10% jitter, so that tasks told the same time do not return together), else exponential
- * backoff from {@code base}, capped at {@code max}, with equal jitter (half fixed, half random).
+ * How long to wait before attempt {@code n + 1}: the server's Retry-After when it gave one (plus up
+ * to 10% jitter, so that tasks told the same time do not return together), else exponential backoff
+ * from {@code base}, capped at {@code max}, with equal jitter (half fixed, half random).
  */
 public record Backoff(Duration base, Duration max) {
   public Duration delay(int attempt, Duration retryAfter, RandomGenerator random) {

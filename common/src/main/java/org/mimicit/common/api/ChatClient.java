@@ -1,8 +1,8 @@
 package org.mimicit.common.api;
 
 /**
- * Sends one chat-completions request, once: retries, limits and validation are the caller's
- * ({@link ApiRunner}). Implementations are thread-safe.
+ * Sends one chat-completions request, once: retries, limits and validation are the caller's ({@link
+ * ApiRunner}). Implementations are thread-safe.
  */
 public interface ChatClient {
   /**

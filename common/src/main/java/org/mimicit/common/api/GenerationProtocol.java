@@ -11,16 +11,18 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the question-answer pairs of a Syphus reply. The line format, as Syphus's prompts ask for
- * it ({@code Question: ...} / {@code Answer: ...}), tolerating numbering ({@code 1.},
- * {@code 2)}, {@code Question 3:}), bold or italic markers, bullets, blank lines, {@code Q:} /
- * {@code A:}, and answers that go on over several lines; or a JSON document (when
- * {@code response_format} is on) holding a list of objects with a question and an answer.
+ * it ({@code Question: ...} / {@code Answer: ...}), tolerating numbering ({@code 1.}, {@code 2)},
+ * {@code Question 3:}), bold or italic markers, bullets, blank lines, {@code Q:} / {@code A:}, and
+ * answers that go on over several lines; or a JSON document (when {@code response_format} is on)
+ * holding a list of objects with a question and an answer.
  */
 public final class GenerationProtocol {
   /** A label line: optional bullet or number, optional markers, the label, a colon, the text. */
-  private static final Pattern LABEL = Pattern.compile(
-      "^\\s*(?:[-*•]\\s*)?(?:\\d+\\s*[.)]\\s*)?[*_]*\\s*(question|answer|instruction|response|q|a)"
-          + "(?:\\s*\\d+)?\\s*[*_]*\\s*[:：]\\s*[*_]*\\s*(.*)$", Pattern.CASE_INSENSITIVE);
+  private static final Pattern LABEL =
+      Pattern.compile(
+          "^\\s*(?:[-*•]\\s*)?(?:\\d+\\s*[.)]\\s*)?[*_]*\\s*(question|answer|instruction|response|q|a)"
+              + "(?:\\s*\\d+)?\\s*[*_]*\\s*[:：]\\s*[*_]*\\s*(.*)$",
+          Pattern.CASE_INSENSITIVE);
 
   private GenerationProtocol() {}
 
@@ -100,7 +102,9 @@ public final class GenerationProtocol {
     }
     JsonNode root;
     try {
-      root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(content.substring(start, end + 1));
+      root =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(content.substring(start, end + 1));
     } catch (java.io.IOException e) {
       return List.of();
     }
@@ -117,9 +121,11 @@ public final class GenerationProtocol {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
         String k = f.getKey().toLowerCase(Locale.ROOT);
-        if (f.getValue().isTextual() && (k.equals("question") || k.equals("instruction") || k.equals("q"))) {
+        if (f.getValue().isTextual()
+            && (k.equals("question") || k.equals("instruction") || k.equals("q"))) {
           q = f.getValue().asText().strip();
-        } else if (f.getValue().isTextual() && (k.equals("answer") || k.equals("response") || k.equals("a"))) {
+        } else if (f.getValue().isTextual()
+            && (k.equals("answer") || k.equals("response") || k.equals("a"))) {
           a = f.getValue().asText().strip();
         }
       }

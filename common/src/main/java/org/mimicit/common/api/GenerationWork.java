@@ -24,7 +24,11 @@ public final class GenerationWork implements ApiRunner.Work<Annotation> {
   private final ApiMetrics metrics;
   private final Consumer<Failure> failures;
 
-  public GenerationWork(Map<String, Prompt> prompts, ApiSettings settings, ApiCacheWriter cache, ApiMetrics metrics,
+  public GenerationWork(
+      Map<String, Prompt> prompts,
+      ApiSettings settings,
+      ApiCacheWriter cache,
+      ApiMetrics metrics,
       Consumer<Failure> failures) {
     this.prompts = prompts;
     this.settings = settings;
@@ -36,7 +40,9 @@ public final class GenerationWork implements ApiRunner.Work<Annotation> {
   /** The request for one annotation: the whole output budget, as Syphus asks for. */
   public static ChatRequest request(Prompt prompt, Annotation annotation, int maxOutputTokens) {
     List<ChatMessage> messages = prompt.messages(annotation.sentences());
-    int promptTokens = (int) Math.ceil((prompt.length() + annotation.sentences().length()) / 3.5) + 8 * messages.size();
+    int promptTokens =
+        (int) Math.ceil((prompt.length() + annotation.sentences().length()) / 3.5)
+            + 8 * messages.size();
     int expected = Math.min(maxOutputTokens, 600);
     return new ChatRequest(messages, maxOutputTokens, promptTokens + expected);
   }
@@ -51,10 +57,13 @@ public final class GenerationWork implements ApiRunner.Work<Annotation> {
     List<QaPair> pairs = GenerationProtocol.parse(reply.content());
     if (pairs.isEmpty()) {
       String start = reply.content() == null ? "" : reply.content().strip().replaceAll("\\s+", " ");
-      return new ApiRunner.Rest<>(annotation, "no question-answer pair in the reply: "
-          + (start.length() > REPLY_START ? start.substring(0, REPLY_START) + "..." : start));
+      return new ApiRunner.Rest<>(
+          annotation,
+          "no question-answer pair in the reply: "
+              + (start.length() > REPLY_START ? start.substring(0, REPLY_START) + "..." : start));
     }
-    String model = reply.model() == null || reply.model().isBlank() ? settings.model() : reply.model();
+    String model =
+        reply.model() == null || reply.model().isBlank() ? settings.model() : reply.model();
     cache.append(entry(annotation, model, pairs));
     metrics.accepted(1);
     return null;

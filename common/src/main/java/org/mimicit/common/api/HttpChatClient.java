@@ -32,11 +32,15 @@ final class HttpChatClient implements ChatClient {
 
   HttpChatClient(ApiSettings settings) {
     this.settings = settings;
-    this.http = HttpClient.newBuilder()
-        // h2c upgrades confuse some plain-http servers (llama.cpp, proxies); TLS negotiates h2
-        .version(settings.base().startsWith("https:") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-        .connectTimeout(settings.timeout())
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            // h2c upgrades confuse some plain-http servers (llama.cpp, proxies); TLS negotiates h2
+            .version(
+                settings.base().startsWith("https:")
+                    ? HttpClient.Version.HTTP_2
+                    : HttpClient.Version.HTTP_1_1)
+            .connectTimeout(settings.timeout())
+            .build();
   }
 
   static HttpChatClient shared(ApiSettings settings) {
@@ -45,10 +49,11 @@ final class HttpChatClient implements ChatClient {
 
   @Override
   public ChatReply complete(ChatRequest request) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(settings.completionsUri())
-        .timeout(settings.timeout())
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(settings.completionsUri())
+            .timeout(settings.timeout())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
     if (settings.key() != null) {
       if (ApiSettings.AZURE.equals(settings.type())) {
         builder.header("api-key", settings.key());
@@ -60,8 +65,8 @@ final class HttpChatClient implements ChatClient {
     try {
       response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (HttpTimeoutException e) {
-      throw new ApiCallException(Kind.TIMEOUT, 0, null,
-          "no reply within " + settings.timeout().toSeconds() + " s", e);
+      throw new ApiCallException(
+          Kind.TIMEOUT, 0, null, "no reply within " + settings.timeout().toSeconds() + " s", e);
     } catch (IOException e) {
       throw new ApiCallException(Kind.CONNECTION, 0, null, "connection failed: " + e, e);
     } catch (InterruptedException e) {
@@ -70,7 +75,8 @@ final class HttpChatClient implements ChatClient {
     }
     int status = response.statusCode();
     if (status != 200) {
-      throw failure(status, response.headers(), new String(response.body(), StandardCharsets.UTF_8));
+      throw failure(
+          status, response.headers(), new String(response.body(), StandardCharsets.UTF_8));
     }
     return parse(response.body(), RateLimitHeaders.holdBack(response.headers()));
   }
@@ -95,7 +101,8 @@ final class HttpChatClient implements ChatClient {
   }
 
   static ApiCallException failure(int status, HttpHeaders headers, String body) {
-    String start = body.length() > ERROR_BODY_CHARS ? body.substring(0, ERROR_BODY_CHARS) + "..." : body;
+    String start =
+        body.length() > ERROR_BODY_CHARS ? body.substring(0, ERROR_BODY_CHARS) + "..." : body;
     String message = "HTTP " + status + ": " + start.replaceAll("\\s+", " ").trim();
     Kind kind;
     if (status == 429) {
@@ -115,20 +122,34 @@ final class HttpChatClient implements ChatClient {
     try {
       root = JSON.readTree(body);
     } catch (IOException e) {
-      throw new ApiCallException(Kind.BAD_REPLY, 200, null,
-          "the reply is not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new ApiCallException(
+          Kind.BAD_REPLY,
+          200,
+          null,
+          "the reply is not JSON: " + e.getMessage().lines().findFirst().orElse(""),
+          e);
     }
     JsonNode choice = root == null ? null : root.path("choices").path(0);
     JsonNode content = choice == null ? null : choice.path("message").get("content");
     if (content == null || !content.isTextual()) {
       String text = new String(body, StandardCharsets.UTF_8);
-      throw new ApiCallException(Kind.BAD_REPLY, 200, null,
+      throw new ApiCallException(
+          Kind.BAD_REPLY,
+          200,
+          null,
           "the reply has no choices[0].message.content: "
-              + (text.length() > ERROR_BODY_CHARS ? text.substring(0, ERROR_BODY_CHARS) + "..." : text), null);
+              + (text.length() > ERROR_BODY_CHARS
+                  ? text.substring(0, ERROR_BODY_CHARS) + "..."
+                  : text),
+          null);
     }
     JsonNode usage = root.path("usage");
-    return new ChatReply(content.asText(), root.path("model").asText(null),
-        choice.path("finish_reason").asText(null), usage.path("prompt_tokens").asInt(0),
-        usage.path("completion_tokens").asInt(0), holdBack);
+    return new ChatReply(
+        content.asText(),
+        root.path("model").asText(null),
+        choice.path("finish_reason").asText(null),
+        usage.path("prompt_tokens").asInt(0),
+        usage.path("completion_tokens").asInt(0),
+        holdBack);
   }
 }

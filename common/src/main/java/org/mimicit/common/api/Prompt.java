@@ -19,6 +19,7 @@ import org.mimicit.common.error.MimicitException;
  */
 public final class Prompt implements Serializable {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The default translation prompt, {@code conf/prompts/translate.json}, packaged in the jar. */
   public static final String TRANSLATE_RESOURCE = "/org/mimicit/prompts/translate.json";
 
@@ -57,13 +58,15 @@ public final class Prompt implements Serializable {
     try {
       root = JSON.readTree(in);
     } catch (IOException e) {
-      throw new MimicitException(e, "Cannot read the prompt file %s: it is not JSON (%s).", name,
-          e.getMessage());
+      throw new MimicitException(
+          e, "Cannot read the prompt file %s: it is not JSON (%s).", name, e.getMessage());
     }
     JsonNode system = root == null ? null : root.get("system_message");
     if (system == null || !system.isTextual()) {
-      throw new MimicitException("Cannot read the prompt file %s: it needs a string \"system_message\" "
-          + "(Syphus's format: {\"system_message\": ..., \"in_context\": [...]}).", name);
+      throw new MimicitException(
+          "Cannot read the prompt file %s: it needs a string \"system_message\" "
+              + "(Syphus's format: {\"system_message\": ..., \"in_context\": [...]}).",
+          name);
     }
     List<ChatMessage> messages = new ArrayList<>();
     messages.add(new ChatMessage("system", system.asText()));
@@ -72,8 +75,10 @@ public final class Prompt implements Serializable {
       JsonNode m = inContext.get(i);
       String role = m.path("role").asText("");
       if (!role.equals("user") && !role.equals("assistant")) {
-        throw new MimicitException("Cannot read the prompt file %s: in_context[%d] has role '%s'; "
-            + "use user or assistant.", name, i, role);
+        throw new MimicitException(
+            "Cannot read the prompt file %s: in_context[%d] has role '%s'; "
+                + "use user or assistant.",
+            name, i, role);
       }
       messages.add(new ChatMessage(role, content(name, i, m.get("content"))));
     }
@@ -88,13 +93,20 @@ public final class Prompt implements Serializable {
       StringBuilder text = new StringBuilder();
       // as Syphus renders it: every field of every pair, in file order, as "<key>: <text>\n"
       for (JsonNode pair : content) {
-        pair.fields().forEachRemaining(f -> text.append(f.getKey()).append(": ").append(f.getValue().asText())
-            .append('\n'));
+        pair.fields()
+            .forEachRemaining(
+                f ->
+                    text.append(f.getKey())
+                        .append(": ")
+                        .append(f.getValue().asText())
+                        .append('\n'));
       }
       return text.toString();
     }
-    throw new MimicitException("Cannot read the prompt file %s: in_context[%d].content must be a string "
-        + "or a list of {\"Question\", \"Answer\"} objects.", name, index);
+    throw new MimicitException(
+        "Cannot read the prompt file %s: in_context[%d].content must be a string "
+            + "or a list of {\"Question\", \"Answer\"} objects.",
+        name, index);
   }
 
   /** The messages of one request whose query is {@code query}. */

@@ -10,9 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a server says about waiting: {@code Retry-After} (seconds or an HTTP date),
- * {@code retry-after-ms} (OpenAI, Azure), and the {@code x-ratelimit-remaining-*} /
- * {@code x-ratelimit-reset-*} pairs (resets such as {@code 1s}, {@code 6m0s}, {@code 20ms}).
+ * What a server says about waiting: {@code Retry-After} (seconds or an HTTP date), {@code
+ * retry-after-ms} (OpenAI, Azure), and the {@code x-ratelimit-remaining-*} / {@code
+ * x-ratelimit-reset-*} pairs (resets such as {@code 1s}, {@code 6m0s}, {@code 20ms}).
  */
 final class RateLimitHeaders {
   private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
@@ -58,8 +58,9 @@ final class RateLimitHeaders {
       return seconds < 0 ? null : Duration.ofMillis((long) (seconds * 1000));
     } catch (NumberFormatException e) {
       try {
-        Duration d = Duration.between(ZonedDateTime.now(),
-            ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+        Duration d =
+            Duration.between(
+                ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
         return d.isNegative() ? Duration.ZERO : d;
       } catch (DateTimeParseException e2) {
         return null;
@@ -75,12 +76,13 @@ final class RateLimitHeaders {
     int end = 0;
     while (m.find() && m.start() == end) {
       double n = Double.parseDouble(m.group(1));
-      millis += switch (m.group(2)) {
-        case "h" -> n * 3_600_000;
-        case "m" -> n * 60_000;
-        case "s" -> n * 1000;
-        default -> n;
-      };
+      millis +=
+          switch (m.group(2)) {
+            case "h" -> n * 3_600_000;
+            case "m" -> n * 60_000;
+            case "s" -> n * 1000;
+            default -> n;
+          };
       end = m.end();
     }
     if (end == v.length() && end > 0) {

@@ -4,9 +4,9 @@ import static org.mimicit.common.error.Preconditions.checkArgument;
 
 /**
  * Paces one task's requests to its share of the job's budget: requests per minute and tokens per
- * minute, as a generic cell rate algorithm without bursts (each request may start when the
- * previous ones are paid for). A request's tokens are charged from its estimate before it is sent
- * and corrected from the reply's usage. A 429 pauses every request of the task, not just the one.
+ * minute, as a generic cell rate algorithm without bursts (each request may start when the previous
+ * ones are paid for). A request's tokens are charged from its estimate before it is sent and
+ * corrected from the reply's usage. A 429 pauses every request of the task, not just the one.
  * Thread-safe; the clock is injectable for tests.
  */
 public final class RateLimiter {
@@ -16,19 +16,20 @@ public final class RateLimiter {
 
     void sleepNanos(long nanos) throws InterruptedException;
 
-    Clock SYSTEM = new Clock() {
-      @Override
-      public long nanoTime() {
-        return System.nanoTime();
-      }
+    Clock SYSTEM =
+        new Clock() {
+          @Override
+          public long nanoTime() {
+            return System.nanoTime();
+          }
 
-      @Override
-      public void sleepNanos(long nanos) throws InterruptedException {
-        if (nanos > 0) {
-          Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-        }
-      }
-    };
+          @Override
+          public void sleepNanos(long nanos) throws InterruptedException {
+            if (nanos > 0) {
+              Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            }
+          }
+        };
   }
 
   private static final double NANOS_PER_MINUTE = 60e9;
@@ -45,9 +46,13 @@ public final class RateLimiter {
    * @param tokensPerMinute this task's share; 0 for no limit
    */
   public RateLimiter(double requestsPerMinute, double tokensPerMinute, Clock clock) {
-    checkArgument(requestsPerMinute >= 0, "Cannot set requests per minute to %s, the value must not be negative.",
+    checkArgument(
+        requestsPerMinute >= 0,
+        "Cannot set requests per minute to %s, the value must not be negative.",
         requestsPerMinute);
-    checkArgument(tokensPerMinute >= 0, "Cannot set tokens per minute to %s, the value must not be negative.",
+    checkArgument(
+        tokensPerMinute >= 0,
+        "Cannot set tokens per minute to %s, the value must not be negative.",
         tokensPerMinute);
     this.clock = clock;
     this.nanosPerRequest = requestsPerMinute == 0 ? 0 : NANOS_PER_MINUTE / requestsPerMinute;

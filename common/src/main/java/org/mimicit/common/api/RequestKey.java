@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The cache key of a request's content: lower-case hex SHA-256 over length-prefixed UTF-8 parts,
- * so that no two different part lists give the same bytes. The same content gives the same key in
+ * The cache key of a request's content: lower-case hex SHA-256 over length-prefixed UTF-8 parts, so
+ * that no two different part lists give the same bytes. The same content gives the same key in
  * every run, on every executor, whatever the batching.
  */
 public final class RequestKey {
@@ -24,8 +24,8 @@ public final class RequestKey {
   }
 
   /** The key of one instruction's translation into one language. */
-  public static String translation(String model, String promptSha256, String lang, String instruction,
-      String answer) {
+  public static String translation(
+      String model, String promptSha256, String lang, String instruction, String answer) {
     return of("mimicit-translate-v1", model, promptSha256, lang, instruction, answer);
   }
 

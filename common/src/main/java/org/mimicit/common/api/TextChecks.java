@@ -12,13 +12,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The checks a translation must pass (SPEC §5): every {@code <image>}-style tag and every number
- * of the source survives, and zh, ja, ko and ar text is mainly in that language's script. Also
- * catches a reply that is the English source again.
+ * The checks a translation must pass (SPEC §5): every {@code <image>}-style tag and every number of
+ * the source survives, and zh, ja, ko and ar text is mainly in that language's script. Also catches
+ * a reply that is the English source again.
  */
 public final class TextChecks {
   private static final Pattern TAG = Pattern.compile("<[^<>\\s]{1,40}>");
   private static final Pattern NUMBER = Pattern.compile("\\d+(?:[.,:]\\d+)*");
+
   /** The share of letters that must be in the language's script. */
   static final double MIN_SCRIPT_SHARE = 0.5;
 
@@ -75,7 +76,8 @@ public final class TextChecks {
   static UnicodeScript[] scriptsOf(String lang) {
     return switch (lang.toLowerCase(Locale.ROOT)) {
       case "zh", "zh-cn", "zh-tw" -> new UnicodeScript[] {UnicodeScript.HAN};
-      case "ja" -> new UnicodeScript[] {UnicodeScript.HIRAGANA, UnicodeScript.KATAKANA, UnicodeScript.HAN};
+      case "ja" ->
+          new UnicodeScript[] {UnicodeScript.HIRAGANA, UnicodeScript.KATAKANA, UnicodeScript.HAN};
       case "ko" -> new UnicodeScript[] {UnicodeScript.HANGUL, UnicodeScript.HAN};
       case "ar" -> new UnicodeScript[] {UnicodeScript.ARABIC};
       default -> new UnicodeScript[0];

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Groups items into requests: up to {@code batchItems} items asking for the same languages, and
- * no more than fits twice over in {@code maxOutputTokens}. The dry run plans with the same rule
- * as the real run, so its request count is the real one's (before retries).
+ * Groups items into requests: up to {@code batchItems} items asking for the same languages, and no
+ * more than fits twice over in {@code maxOutputTokens}. The dry run plans with the same rule as the
+ * real run, so its request count is the real one's (before retries).
  */
 public final class TranslationBatcher {
   private final int batchItems;
@@ -16,7 +16,8 @@ public final class TranslationBatcher {
   private List<TranslationItem> batch = new ArrayList<>();
 
   public TranslationBatcher(int batchItems, int maxOutputTokens) {
-    checkArgument(batchItems > 0, "Cannot set batch items to %s, the value must be positive.", batchItems);
+    checkArgument(
+        batchItems > 0, "Cannot set batch items to %s, the value must be positive.", batchItems);
     this.batchItems = batchItems;
     this.maxOutputTokens = maxOutputTokens;
   }
@@ -24,8 +25,10 @@ public final class TranslationBatcher {
   /** Adds an item; returns the batch it closed, or null. */
   public List<TranslationItem> add(TranslationItem item) {
     List<TranslationItem> closed = null;
-    if (!batch.isEmpty() && (batch.size() >= batchItems || !batch.get(0).langs().equals(item.langs())
-        || tooLong(item))) {
+    if (!batch.isEmpty()
+        && (batch.size() >= batchItems
+            || !batch.get(0).langs().equals(item.langs())
+            || tooLong(item))) {
       closed = batch;
       batch = new ArrayList<>();
     }

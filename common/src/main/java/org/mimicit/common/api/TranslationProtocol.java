@@ -21,8 +21,10 @@ import java.util.Set;
  */
 public final class TranslationProtocol {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Tokens per message and per item and language beyond the text: roles, keys, quotes. */
   private static final int MESSAGE_OVERHEAD = 8;
+
   private static final int ITEM_OVERHEAD = 24;
 
   private TranslationProtocol() {}
@@ -49,7 +51,11 @@ public final class TranslationProtocol {
     languages(batch).forEach(langs::add);
     ArrayNode items = root.putArray("items");
     for (TranslationItem item : batch) {
-      items.addObject().put("id", item.id()).put("instruction", item.instruction()).put("answer", item.answer());
+      items
+          .addObject()
+          .put("id", item.id())
+          .put("instruction", item.instruction())
+          .put("answer", item.answer());
     }
     try {
       return JSON.writeValueAsString(root);
@@ -58,7 +64,9 @@ public final class TranslationProtocol {
     }
   }
 
-  /** Expected completion tokens of a batch: the texts in each language, plus the JSON around them. */
+  /**
+   * Expected completion tokens of a batch: the texts in each language, plus the JSON around them.
+   */
   public static int completionEstimate(List<TranslationItem> batch) {
     double tokens = 16;
     for (TranslationItem item : batch) {
@@ -81,10 +89,13 @@ public final class TranslationProtocol {
   }
 
   /** The request for {@code batch}: max_tokens leaves room for twice the expected reply. */
-  public static ChatRequest request(Prompt prompt, List<TranslationItem> batch, int maxOutputTokens) {
+  public static ChatRequest request(
+      Prompt prompt, List<TranslationItem> batch, int maxOutputTokens) {
     String query = query(batch);
     List<ChatMessage> messages = prompt.messages(query);
-    int promptTokens = (int) Math.ceil((prompt.length() + query.length()) / 3.5) + MESSAGE_OVERHEAD * messages.size();
+    int promptTokens =
+        (int) Math.ceil((prompt.length() + query.length()) / 3.5)
+            + MESSAGE_OVERHEAD * messages.size();
     int completion = completionEstimate(batch);
     int maxTokens = Math.min(maxOutputTokens, completion * 2 + 64);
     return new ChatRequest(messages, maxTokens, promptTokens + Math.min(completion, maxTokens));
@@ -95,8 +106,11 @@ public final class TranslationProtocol {
     JsonNode root = parseContent(content);
     if (root == null || !root.path("items").isArray()) {
       String start = content == null ? "" : content.strip();
-      return new Verdict(List.of(), batch, "reply is not the JSON items document: "
-          + (start.length() > 80 ? start.substring(0, 80) + "..." : start));
+      return new Verdict(
+          List.of(),
+          batch,
+          "reply is not the JSON items document: "
+              + (start.length() > 80 ? start.substring(0, 80) + "..." : start));
     }
     Map<String, JsonNode> byId = new LinkedHashMap<>();
     for (JsonNode item : root.get("items")) {
@@ -114,11 +128,17 @@ public final class TranslationProtocol {
       List<Integer> again = new ArrayList<>();
       for (int i = 0; i < item.langs().size(); i++) {
         String lang = item.langs().get(i);
-        String problem = translations == null ? "missing item" : problem(item, lang, translations.path(lang));
+        String problem =
+            translations == null ? "missing item" : problem(item, lang, translations.path(lang));
         if (problem == null) {
           JsonNode t = translations.get(lang);
-          accepted.add(new Accepted(item.keys().get(i), lang, item.id(), t.get("instruction").asText(),
-              t.get("answer").asText()));
+          accepted.add(
+              new Accepted(
+                  item.keys().get(i),
+                  lang,
+                  item.id(),
+                  t.get("instruction").asText(),
+                  t.get("answer").asText()));
         } else {
           again.add(i);
           problems++;

@@ -19,7 +19,11 @@ public final class TranslationWork implements ApiRunner.Work<List<TranslationIte
   private final ApiMetrics metrics;
   private final Consumer<Failure> failures;
 
-  public TranslationWork(Prompt prompt, ApiSettings settings, ApiCacheWriter cache, ApiMetrics metrics,
+  public TranslationWork(
+      Prompt prompt,
+      ApiSettings settings,
+      ApiCacheWriter cache,
+      ApiMetrics metrics,
       Consumer<Failure> failures) {
     this.prompt = prompt;
     this.settings = settings;
@@ -34,9 +38,11 @@ public final class TranslationWork implements ApiRunner.Work<List<TranslationIte
   }
 
   @Override
-  public ApiRunner.Rest<List<TranslationItem>> accept(List<TranslationItem> batch, ChatReply reply) {
+  public ApiRunner.Rest<List<TranslationItem>> accept(
+      List<TranslationItem> batch, ChatReply reply) {
     Verdict verdict = TranslationProtocol.judge(batch, reply.content());
-    String model = reply.model() == null || reply.model().isBlank() ? settings.model() : reply.model();
+    String model =
+        reply.model() == null || reply.model().isBlank() ? settings.model() : reply.model();
     for (Accepted a : verdict.accepted()) {
       cache.append(entry(a, model));
     }

@@ -4,7 +4,9 @@ package org.mimicit.common.error;
 public final class Preconditions {
   private Preconditions() {}
 
-  /** Throws {@link IllegalArgumentException} with the formatted message unless {@code condition}. */
+  /**
+   * Throws {@link IllegalArgumentException} with the formatted message unless {@code condition}.
+   */
   public static void checkArgument(boolean condition, String message, Object... args) {
     if (!condition) {
       throw new IllegalArgumentException(String.format(message, args));

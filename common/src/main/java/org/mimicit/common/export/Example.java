@@ -7,15 +7,22 @@ import org.mimicit.common.schema.ExampleSchema;
 /**
  * One training example of an export shard, in the layout of {@link ExampleSchema}.
  *
- * @param key the sample key in its task: a zero-padded ordinal, unique within the task, whose
- *     order is the export order
+ * @param key the sample key in its task: a zero-padded ordinal, unique within the task, whose order
+ *     is the export order
  */
-public record Example(String key, String insId, String task, String lang, String instruction,
-    String answer, List<ContextEntry> context, List<Image> images) {
+public record Example(
+    String key,
+    String insId,
+    String task,
+    String lang,
+    String instruction,
+    String answer,
+    List<ContextEntry> context,
+    List<Image> images) {
 
   /** An in-context example: its pair (in the example's language where translated) and images. */
-  public record ContextEntry(String insId, String instruction, String answer,
-      List<String> imageIds) {}
+  public record ContextEntry(
+      String insId, String instruction, String answer, List<String> imageIds) {}
 
   /** An image of the example; {@code format} as in the images table (jpeg, png, ...). */
   public record Image(String imageId, String format, byte[] bytes) {

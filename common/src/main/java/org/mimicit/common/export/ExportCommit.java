@@ -9,11 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes an export visible only when complete: it is written into a staging folder beside the
- * output ({@code .<name>.export-staging}), and {@link #publish} swaps it with the old export by
- * two renames. A crashed or killed export leaves only the staging folder, which the next run
- * deletes; the previous export stays as it was. An existing output that is not an export (no
- * {@code manifest.json}) and not empty is never replaced.
+ * Makes an export visible only when complete: it is written into a staging folder beside the output
+ * ({@code .<name>.export-staging}), and {@link #publish} swaps it with the old export by two
+ * renames. A crashed or killed export leaves only the staging folder, which the next run deletes;
+ * the previous export stays as it was. An existing output that is not an export (no {@code
+ * manifest.json}) and not empty is never replaced.
  */
 public final class ExportCommit {
   private static final Logger LOG = LoggerFactory.getLogger(ExportCommit.class);
@@ -51,13 +51,16 @@ public final class ExportCommit {
       return;
     }
     FileStatus status = fs.getFileStatus(output);
-    boolean replaceable = status.isDirectory()
-        && (fs.exists(new Path(output, ExportManifest.MANIFEST))
-            || fs.listStatus(output).length == 0);
+    boolean replaceable =
+        status.isDirectory()
+            && (fs.exists(new Path(output, ExportManifest.MANIFEST))
+                || fs.listStatus(output).length == 0);
     if (!replaceable) {
-      throw new IllegalArgumentException(String.format(
-          "Cannot export to %s: it exists and is not an export (no %s). Choose a new or empty "
-              + "folder; export replaces the whole folder.", output, ExportManifest.MANIFEST));
+      throw new IllegalArgumentException(
+          String.format(
+              "Cannot export to %s: it exists and is not an export (no %s). Choose a new or empty "
+                  + "folder; export replaces the whole folder.",
+              output, ExportManifest.MANIFEST));
     }
   }
 
@@ -76,8 +79,14 @@ public final class ExportCommit {
       fs.delete(old, true);
       LOG.info("Published the export in {}", output);
     } catch (IOException e) {
-      throw new MimicitException(e, "Cannot publish the export in %s: %s. The staged export is "
-          + "in %s, the previous one (if any) in %s.", output, e.getMessage(), staging, old);
+      throw new MimicitException(
+          e,
+          "Cannot publish the export in %s: %s. The staged export is "
+              + "in %s, the previous one (if any) in %s.",
+          output,
+          e.getMessage(),
+          staging,
+          old);
     }
   }
 

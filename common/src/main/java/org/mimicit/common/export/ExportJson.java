@@ -13,9 +13,8 @@ import java.io.OutputStream;
  * same JSON values.
  */
 public final class ExportJson {
-  public static final JsonFactory FACTORY = JsonFactory.builder()
-      .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-      .build();
+  public static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
   private ExportJson() {}
 

@@ -19,9 +19,9 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * What an export holds: {@code manifest.json} (per file: path, format, task, rows, rows per
- * language, bytes, sha256, md5; totals per format, task and language) and {@code MD5SUMS}
- * ({@code md5sum -c} format). Files are listed by path; nothing depends on the clock, so the same
- * export gives the same manifest.
+ * language, bytes, sha256, md5; totals per format, task and language) and {@code MD5SUMS} ({@code
+ * md5sum -c} format). Files are listed by path; nothing depends on the clock, so the same export
+ * gives the same manifest.
  */
 public record ExportManifest(List<Entry> files) {
   public static final String MANIFEST = "manifest.json";
@@ -36,8 +36,15 @@ public record ExportManifest(List<Entry> files) {
    * @param rows records (images, instructions, relations) or examples (shards)
    * @param languages rows per language; empty for files without text (images, relations)
    */
-  public record Entry(String path, String format, String task, long rows,
-      SortedMap<String, Long> languages, long bytes, String sha256, String md5) {}
+  public record Entry(
+      String path,
+      String format,
+      String task,
+      long rows,
+      SortedMap<String, Long> languages,
+      long bytes,
+      String sha256,
+      String md5) {}
 
   public ExportManifest {
     files = files.stream().sorted(Comparator.comparing(Entry::path)).toList();
@@ -73,8 +80,10 @@ public record ExportManifest(List<Entry> files) {
       f.put("bytes", e.bytes());
       f.put("sha256", e.sha256());
       f.put("md5", e.md5());
-      long[] t = totals.computeIfAbsent(e.format(), k -> new TreeMap<>())
-          .computeIfAbsent(e.task(), k -> new long[3]);
+      long[] t =
+          totals
+              .computeIfAbsent(e.format(), k -> new TreeMap<>())
+              .computeIfAbsent(e.task(), k -> new long[3]);
       t[0]++;
       t[1] += e.rows();
       t[2] += e.bytes();
@@ -83,17 +92,19 @@ public record ExportManifest(List<Entry> files) {
       e.languages().forEach((lang, n) -> byLang.merge(lang, n, Long::sum));
     }
     ObjectNode totalsNode = root.putObject("totals");
-    totals.forEach((format, tasks) -> {
-      ObjectNode formatNode = totalsNode.putObject(format);
-      tasks.forEach((task, t) -> {
-        ObjectNode taskNode = formatNode.putObject(task);
-        taskNode.put("files", t[0]);
-        taskNode.put("rows", t[1]);
-        taskNode.put("bytes", t[2]);
-        ObjectNode langs = taskNode.putObject("languages");
-        languageTotals.get(format + "/" + task).forEach(langs::put);
-      });
-    });
+    totals.forEach(
+        (format, tasks) -> {
+          ObjectNode formatNode = totalsNode.putObject(format);
+          tasks.forEach(
+              (task, t) -> {
+                ObjectNode taskNode = formatNode.putObject(task);
+                taskNode.put("files", t[0]);
+                taskNode.put("rows", t[1]);
+                taskNode.put("bytes", t[2]);
+                ObjectNode langs = taskNode.putObject("languages");
+                languageTotals.get(format + "/" + task).forEach(langs::put);
+              });
+        });
     return root;
   }
 
@@ -106,10 +117,19 @@ public record ExportManifest(List<Entry> files) {
     List<Entry> entries = new ArrayList<>();
     for (JsonNode f : root.path("files")) {
       SortedMap<String, Long> langs = new TreeMap<>();
-      f.path("languages").fields().forEachRemaining(e -> langs.put(e.getKey(), e.getValue().asLong()));
-      entries.add(new Entry(f.path("path").asText(), f.path("format").asText(),
-          f.path("task").asText(), f.path("rows").asLong(), langs, f.path("bytes").asLong(),
-          f.path("sha256").asText(), f.path("md5").asText()));
+      f.path("languages")
+          .fields()
+          .forEachRemaining(e -> langs.put(e.getKey(), e.getValue().asLong()));
+      entries.add(
+          new Entry(
+              f.path("path").asText(),
+              f.path("format").asText(),
+              f.path("task").asText(),
+              f.path("rows").asLong(),
+              langs,
+              f.path("bytes").asLong(),
+              f.path("sha256").asText(),
+              f.path("md5").asText()));
     }
     return new ExportManifest(entries);
   }

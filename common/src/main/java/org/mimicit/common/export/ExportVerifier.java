@@ -18,9 +18,9 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.mimicit.common.io.DataFiles;
 
 /**
- * Checks files against what was published about them: an export against its {@code
- * manifest.json} and {@code MD5SUMS} (every file re-read and re-hashed once), and downloaded
- * release zips against {@link ReleaseChecksums}. Every difference is reported, not only the first.
+ * Checks files against what was published about them: an export against its {@code manifest.json}
+ * and {@code MD5SUMS} (every file re-read and re-hashed once), and downloaded release zips against
+ * {@link ReleaseChecksums}. Every difference is reported, not only the first.
  */
 public final class ExportVerifier {
   /** What was checked: files re-hashed, the good ones, and every difference found. */
@@ -76,7 +76,8 @@ public final class ExportVerifier {
     TreeSet<String> listed = new TreeSet<>();
     manifest.files().forEach(e -> listed.add(e.path()));
     for (String path : relativeFiles(fs, dir)) {
-      if (!listed.contains(path) && !path.equals(ExportManifest.MANIFEST)
+      if (!listed.contains(path)
+          && !path.equals(ExportManifest.MANIFEST)
           && !path.equals(ExportManifest.MD5SUMS)) {
         problems.add(path + ": not in the manifest");
       }
@@ -104,8 +105,9 @@ public final class ExportVerifier {
       }
       // md5sum: "<32 hex><space><space or *><path>"
       if (line.length() < 35 || !line.substring(0, 32).matches("[0-9a-f]{32}")) {
-        problems.add(String.format("%s line %d: not '<md5>  <path>': %s",
-            ExportManifest.MD5SUMS, lineNo, line));
+        problems.add(
+            String.format(
+                "%s line %d: not '<md5>  <path>': %s", ExportManifest.MD5SUMS, lineNo, line));
         continue;
       }
       sums.put(line.substring(34), line.substring(0, 32));
@@ -145,11 +147,14 @@ public final class ExportVerifier {
       FileDigest d = FileDigest.of(new Path(dir, name), conf);
       Optional<ReleaseChecksums.Zip> match = ReleaseChecksums.byMd5(d.md5());
       if (match.isPresent()) {
-        ok.add(String.format("%s: MD5 %s matches the published %s", name, d.md5(),
-            match.get().name()));
+        ok.add(
+            String.format(
+                "%s: MD5 %s matches the published %s", name, d.md5(), match.get().name()));
       } else {
-        problems.add(String.format("%s: MD5 %s (%d bytes) matches no published MIMIC-IT zip; "
-            + "download it again", name, d.md5(), d.bytes()));
+        problems.add(
+            String.format(
+                "%s: MD5 %s (%d bytes) matches no published MIMIC-IT zip; " + "download it again",
+                name, d.md5(), d.bytes()));
       }
     }
     return new Report(names.size(), ok, problems);

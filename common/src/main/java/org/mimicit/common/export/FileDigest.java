@@ -33,8 +33,8 @@ public record FileDigest(long bytes, String sha256, String md5) {
   }
 
   /**
-   * An output stream that hashes what it passes on, so a file is hashed as it is written instead
-   * of being read again: {@link #digest()} once it is closed.
+   * An output stream that hashes what it passes on, so a file is hashed as it is written instead of
+   * being read again: {@link #digest()} once it is closed.
    */
   public static final class HashingOutputStream extends FilterOutputStream {
     private final Hasher hasher = new Hasher();

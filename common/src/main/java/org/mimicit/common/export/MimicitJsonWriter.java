@@ -32,8 +32,13 @@ public final class MimicitJsonWriter {
    * An instruction record: the four release fields, then the fields of {@code extraJson} (a JSON
    * object or null) in their order.
    */
-  public record InstructionRecord(String insId, String instruction, String answer,
-      List<String> imageIds, List<String> relInsIds, String extraJson) {}
+  public record InstructionRecord(
+      String insId,
+      String instruction,
+      String answer,
+      List<String> imageIds,
+      List<String> relInsIds,
+      String extraJson) {}
 
   /** A train relation: {@code "<insId>": [related ids]}. */
   public record TrainRecord(String insId, List<String> related) {}
@@ -44,11 +49,17 @@ public final class MimicitJsonWriter {
   public static long writeImages(OutputStream out, String name, Iterator<ImageRecord> images)
       throws IOException {
     try (JsonGenerator g = ExportJson.generator(out)) {
-      return writeObject(g, name, images, (gen, image) -> {
-        gen.writeFieldName(image.imageId());
-        gen.writeBinary(Base64Variants.MIME_NO_LINEFEEDS,
-            new ByteArrayInputStream(image.bytes()), image.bytes().length);
-      });
+      return writeObject(
+          g,
+          name,
+          images,
+          (gen, image) -> {
+            gen.writeFieldName(image.imageId());
+            gen.writeBinary(
+                Base64Variants.MIME_NO_LINEFEEDS,
+                new ByteArrayInputStream(image.bytes()),
+                image.bytes().length);
+          });
     }
   }
 
@@ -56,25 +67,31 @@ public final class MimicitJsonWriter {
    * {@code <TASK>_instructions[_<lang>].json}: {@code {"meta": meta, "data": {ins_id: record}}};
    * returns the number of records.
    */
-  public static long writeInstructions(OutputStream out, String name, JsonNode meta,
-      Iterator<InstructionRecord> records) throws IOException {
+  public static long writeInstructions(
+      OutputStream out, String name, JsonNode meta, Iterator<InstructionRecord> records)
+      throws IOException {
     try (JsonGenerator g = ExportJson.generator(out)) {
       g.setCodec(MAPPER);
       g.writeStartObject();
       g.writeFieldName("meta");
       g.writeTree(meta);
       g.writeFieldName("data");
-      long count = writeObject(g, name, records, (gen, r) -> {
-        gen.writeObjectFieldStart(r.insId());
-        gen.writeStringField("instruction", r.instruction());
-        gen.writeStringField("answer", r.answer());
-        writeStrings(gen, "image_ids", r.imageIds());
-        writeStrings(gen, "rel_ins_ids", r.relInsIds());
-        if (r.extraJson() != null) {
-          copyFields(gen, r.extraJson());
-        }
-        gen.writeEndObject();
-      });
+      long count =
+          writeObject(
+              g,
+              name,
+              records,
+              (gen, r) -> {
+                gen.writeObjectFieldStart(r.insId());
+                gen.writeStringField("instruction", r.instruction());
+                gen.writeStringField("answer", r.answer());
+                writeStrings(gen, "image_ids", r.imageIds());
+                writeStrings(gen, "rel_ins_ids", r.relInsIds());
+                if (r.extraJson() != null) {
+                  copyFields(gen, r.extraJson());
+                }
+                gen.writeEndObject();
+              });
       g.writeEndObject();
       return count;
     }
@@ -94,8 +111,9 @@ public final class MimicitJsonWriter {
   }
 
   /** Writes an object of one member per record, logging progress; returns the record count. */
-  private static <T> long writeObject(JsonGenerator g, String name, Iterator<T> records,
-      MemberWriter<T> member) throws IOException {
+  private static <T> long writeObject(
+      JsonGenerator g, String name, Iterator<T> records, MemberWriter<T> member)
+      throws IOException {
     g.writeStartObject();
     Progress progress = new Progress(name);
     while (records.hasNext()) {

@@ -8,9 +8,9 @@ import org.mimicit.common.io.TableParquetWriter;
 import org.mimicit.common.schema.ExampleSchema;
 
 /**
- * A Parquet shard of {@link ExampleSchema} rows: one file, row groups of at most
- * {@code rowGroupBytes}, the {@code images} column (with the bytes) uncompressed and without
- * dictionary, free text without dictionary, the rest SNAPPY. Same examples, same bytes.
+ * A Parquet shard of {@link ExampleSchema} rows: one file, row groups of at most {@code
+ * rowGroupBytes}, the {@code images} column (with the bytes) uncompressed and without dictionary,
+ * free text without dictionary, the rest SNAPPY. Same examples, same bytes.
  */
 public final class ParquetShardWriter implements ShardWriter {
   private final TableParquetWriter writer;
@@ -20,14 +20,18 @@ public final class ParquetShardWriter implements ShardWriter {
   public ParquetShardWriter(Configuration conf, Path path, long rowGroupBytes) {
     this.conf = conf;
     this.path = path;
-    this.writer = TableParquetWriter.builder(conf, ExampleSchema.SCHEMA)
-        .mediaColumns(ExampleSchema.IMAGES)
-        .plainColumns(ExampleSchema.INS_ID, ExampleSchema.INSTRUCTION, ExampleSchema.ANSWER,
-            ExampleSchema.CONTEXT)
-        .rowGroupBytes(rowGroupBytes)
-        .maxFileBytes(Long.MAX_VALUE) // one file per shard: the plan sizes the shards
-        .files(n -> n == 0 ? path : null)
-        .build();
+    this.writer =
+        TableParquetWriter.builder(conf, ExampleSchema.SCHEMA)
+            .mediaColumns(ExampleSchema.IMAGES)
+            .plainColumns(
+                ExampleSchema.INS_ID,
+                ExampleSchema.INSTRUCTION,
+                ExampleSchema.ANSWER,
+                ExampleSchema.CONTEXT)
+            .rowGroupBytes(rowGroupBytes)
+            .maxFileBytes(Long.MAX_VALUE) // one file per shard: the plan sizes the shards
+            .files(n -> n == 0 ? path : null)
+            .build();
   }
 
   @Override

@@ -14,12 +14,11 @@ import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.io.DataFiles;
 
 /**
- * A WebDataset shard: a POSIX ustar archive whose samples are, per example, its images as
- * {@code <key>.<i>.<ext>} (i = position in the example's image list) followed by
- * {@code <key>.json} (everything but the image bytes; {@code images[i].member} names the image's
- * member). Members come in example order, which is key order. Every member has mtime 0, uid/gid
- * 0, no user or group name and mode 0644, so the same examples give the same bytes. The file is
- * hashed as it is written.
+ * A WebDataset shard: a POSIX ustar archive whose samples are, per example, its images as {@code
+ * <key>.<i>.<ext>} (i = position in the example's image list) followed by {@code <key>.json}
+ * (everything but the image bytes; {@code images[i].member} names the image's member). Members come
+ * in example order, which is key order. Every member has mtime 0, uid/gid 0, no user or group name
+ * and mode 0644, so the same examples give the same bytes. The file is hashed as it is written.
  */
 public final class WebDatasetShardWriter implements ShardWriter {
   private static final int BUFFER = 1 << 20;
@@ -54,8 +53,8 @@ public final class WebDatasetShardWriter implements ShardWriter {
       writeJson(example, json);
       addMember(example.key() + ".json", json.toByteArray());
     } catch (IOException e) {
-      throw new MimicitException(e, "Cannot write sample %s to %s: %s", example.key(), path,
-          e.getMessage());
+      throw new MimicitException(
+          e, "Cannot write sample %s to %s: %s", example.key(), path, e.getMessage());
     }
   }
 

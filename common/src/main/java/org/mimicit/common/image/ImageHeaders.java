@@ -26,9 +26,11 @@ public final class ImageHeaders {
   private static final byte[] RIFF = ascii("RIFF");
   private static final byte[] WEBP_TAG = ascii("WEBP");
   private static final byte[] BMP_TAG = ascii("BM");
+
   /** DIB header sizes with BITMAPINFOHEADER's 32-bit width and height (16 and 64: OS/2 2.x). */
   private static final Set<Long> BMP_INFO_HEADER_SIZES =
       Set.of(16L, 40L, 52L, 56L, 64L, 108L, 124L);
+
   private static final int BMP_CORE_HEADER_SIZE = 12;
   private static final int HEX_PREFIX_BYTES = 8;
 
@@ -128,8 +130,7 @@ public final class ImageHeaders {
       } else if (marker == 0xD9 || marker == 0xDA) {
         throw UnreadableImageException.invalid(
             "JPEG: %s marker at offset %d before any SOF marker",
-            marker == 0xD9 ? "EOI" : "SOS",
-            pos - 2);
+            marker == 0xD9 ? "EOI" : "SOS", pos - 2);
       } else if (isJpegStandalone(marker)) {
         continue;
       }
@@ -140,9 +141,7 @@ public final class ImageHeaders {
       if (segmentLength < 2) {
         throw UnreadableImageException.invalid(
             "JPEG: segment length %d of marker 0x%02x at offset %d is less than 2",
-            segmentLength,
-            marker,
-            pos - 2);
+            segmentLength, marker, pos - 2);
       }
       if (segmentLength > h.length - pos) {
         throw noSofMarker(h);
@@ -181,9 +180,7 @@ public final class ImageHeaders {
     if (h.length - pos < 7) {
       throw UnreadableImageException.invalid(
           "truncated JPEG: SOF%d segment at offset %d cut off at end of data (%d bytes)",
-          sof,
-          pos - 2,
-          h.length);
+          sof, pos - 2, h.length);
     }
     int segmentLength = h.u16be(pos);
     if (segmentLength < 8) {
@@ -202,8 +199,7 @@ public final class ImageHeaders {
     h.need(24);
     String chunk = h.fourcc(12);
     if (!"IHDR".equals(chunk)) {
-      throw UnreadableImageException.invalid(
-          "PNG: first chunk is '%s', expected 'IHDR'", chunk);
+      throw UnreadableImageException.invalid("PNG: first chunk is '%s', expected 'IHDR'", chunk);
     }
     long chunkLength = h.u32be(8);
     if (chunkLength != 13) {

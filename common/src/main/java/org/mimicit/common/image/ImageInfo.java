@@ -14,12 +14,16 @@ import java.util.List;
 public record ImageInfo(String format, int width, int height) {
   /** JPEG (JFIF, Exif), baseline, progressive or lossless. */
   public static final String JPEG = "jpeg";
+
   /** PNG. */
   public static final String PNG = "png";
+
   /** GIF87a or GIF89a. */
   public static final String GIF = "gif";
+
   /** WebP: lossy, lossless or extended. */
   public static final String WEBP = "webp";
+
   /** Windows or OS/2 bitmap. */
   public static final String BMP = "bmp";
 

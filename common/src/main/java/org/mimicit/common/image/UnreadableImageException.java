@@ -31,8 +31,8 @@ public final class UnreadableImageException extends Exception {
   /**
    * Whether the magic bytes matched a known format.
    *
-   * @return true when the bytes look like a JPEG, PNG, GIF, WebP or BMP whose header is
-   *     truncated or invalid; false when they are not an image at all
+   * @return true when the bytes look like a JPEG, PNG, GIF, WebP or BMP whose header is truncated
+   *     or invalid; false when they are not an image at all
    */
   public boolean recognised() {
     return recognised;

@@ -25,14 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An ingest write that reaches the warehouse through the file system's own Hadoop output
- * committer, where it has one: the S3A magic committer on s3a:// (or whichever S3A committer
- * {@code fs.s3a.committer.name} names). Each task writes its files under the committer's work
- * path as pending uploads of their final paths ({@code <warehouse>/<table>/task=T/...}) and
- * commits them; nothing is visible until the driver commits the job, which completes the uploads:
- * no rename, no copy. Before that the driver deletes the old partitions of the run, so a
- * partition is missing or half there only while the job commits (one request per file). A failed
- * run aborts its uploads; the next run does it for a killed one, and deletes its job folder.
+ * An ingest write that reaches the warehouse through the file system's own Hadoop output committer,
+ * where it has one: the S3A magic committer on s3a:// (or whichever S3A committer {@code
+ * fs.s3a.committer.name} names). Each task writes its files under the committer's work path as
+ * pending uploads of their final paths ({@code <warehouse>/<table>/task=T/...}) and commits them;
+ * nothing is visible until the driver commits the job, which completes the uploads: no rename, no
+ * copy. Before that the driver deletes the old partitions of the run, so a partition is missing or
+ * half there only while the job commits (one request per file). A failed run aborts its uploads;
+ * the next run does it for a killed one, and deletes its job folder.
  *
  * <p>A second attempt of a task replaces the first one's task commit (the S3A committers keep one
  * per task, not per attempt), so a retried or speculative task cannot publish twice.
@@ -55,8 +55,8 @@ final class CommitterOutput implements Serializable {
 
   /**
    * The committed output for one write into {@code warehouse}, set up; null when the warehouse's
-   * file system has no committer of its own (HDFS, local disks: staging and renames are the
-   * better way there).
+   * file system has no committer of its own (HDFS, local disks: staging and renames are the better
+   * way there).
    */
   static CommitterOutput start(Configuration base, String warehouse) throws IOException {
     Configuration conf = new Configuration(base);
@@ -69,7 +69,8 @@ final class CommitterOutput implements Serializable {
     conf.set("fs.s3a.committer.staging.conflict-mode", "append");
     conf.setBoolean("mapreduce.fileoutputcommitter.marksuccessfuljobs", false);
     if (conf.get("mapreduce.outputcommitter.factory.scheme.s3a") == null) {
-      conf.set("mapreduce.outputcommitter.factory.scheme.s3a",
+      conf.set(
+          "mapreduce.outputcommitter.factory.scheme.s3a",
           "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory");
     }
     JobID id = new JobID("mimicit" + Long.toString(System.currentTimeMillis(), 36), 0);
@@ -87,8 +88,8 @@ final class CommitterOutput implements Serializable {
   }
 
   /**
-   * A part of the file names unique to this job: two jobs (a killed run and its re-run) never
-   * have uploads pending for the same object, which some S3-compatible stores do not keep apart.
+   * A part of the file names unique to this job: two jobs (a killed run and its re-run) never have
+   * uploads pending for the same object, which some S3-compatible stores do not keep apart.
    */
   String fileTag() {
     return uuid.substring(0, 8);
@@ -96,8 +97,10 @@ final class CommitterOutput implements Serializable {
 
   /** Runs on an executor: sets up one task attempt, whose work path stands for the warehouse. */
   Task task(int partition, int attempt) throws IOException {
-    TaskAttemptContext context = new TaskAttemptContextImpl(conf.get(),
-        new TaskAttemptID(new TaskID(JobID.forName(jobId), TaskType.MAP, partition), attempt));
+    TaskAttemptContext context =
+        new TaskAttemptContextImpl(
+            conf.get(),
+            new TaskAttemptID(new TaskID(JobID.forName(jobId), TaskType.MAP, partition), attempt));
     PathOutputCommitter committer = committer(context);
     committer.setupTask(context);
     return new Task(committer, context);
@@ -165,8 +168,8 @@ final class CommitterOutput implements Serializable {
   }
 
   private TaskAttemptContext jobSetupContext() {
-    return new TaskAttemptContextImpl(conf.get(),
-        new TaskAttemptID(new TaskID(JobID.forName(jobId), TaskType.JOB_SETUP, 0), 0));
+    return new TaskAttemptContextImpl(
+        conf.get(), new TaskAttemptID(new TaskID(JobID.forName(jobId), TaskType.JOB_SETUP, 0), 0));
   }
 
   private PathOutputCommitter committer(TaskAttemptContext context) throws IOException {

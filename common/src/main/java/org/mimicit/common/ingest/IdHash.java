@@ -1,9 +1,9 @@
 package org.mimicit.common.ingest;
 
 /**
- * A 64-bit hash of (task, id), so each write task can report the ids it saw in 8 bytes each and
- * the driver can tell at once whether any id repeats. Equal hashes are only candidates: the exact
- * check compares the ids themselves.
+ * A 64-bit hash of (task, id), so each write task can report the ids it saw in 8 bytes each and the
+ * driver can tell at once whether any id repeats. Equal hashes are only candidates: the exact check
+ * compares the ids themselves.
  */
 final class IdHash {
   private IdHash() {}

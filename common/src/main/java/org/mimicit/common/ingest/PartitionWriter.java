@@ -37,9 +37,9 @@ import org.mimicit.common.source.SourceColumns;
 /**
  * Runs on the executors: writes the good rows of one partition to the table and the bad ones to
  * {@code rejected/<table>}, one set of Parquet files per task, into a folder of this attempt only
- * (or, where the file system has a committer of its own, S3A's on s3a://, through
- * {@link CommitterOutput}). The driver commits the files of the attempt that succeeded and ignores
- * all others. Reads Spark's internal rows directly: no conversion to {@code Row}, one copy of each
+ * (or, where the file system has a committer of its own, S3A's on s3a://, through {@link
+ * CommitterOutput}). The driver commits the files of the attempt that succeeded and ignores all
+ * others. Reads Spark's internal rows directly: no conversion to {@code Row}, one copy of each
  * image.
  */
 final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, PartitionResult> {
@@ -61,8 +61,14 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
    * @param output the committer this write goes through, or null to write into a folder of each
    *     attempt under {@code staging}
    */
-  PartitionWriter(TableSpec spec, StructType rawSchema, String staging, CommitterOutput output,
-      SerializableConf conf, Broadcast<Map<String, LastOccurrence>> duplicates, long rowGroupBytes,
+  PartitionWriter(
+      TableSpec spec,
+      StructType rawSchema,
+      String staging,
+      CommitterOutput output,
+      SerializableConf conf,
+      Broadcast<Map<String, LastOccurrence>> duplicates,
+      long rowGroupBytes,
       long maxFileBytes) {
     this.spec = spec;
     this.rawSchema = rawSchema;
@@ -81,10 +87,15 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
   @Override
   public Iterator<PartitionResult> call(Iterator<InternalRow> rows) throws IOException {
     TaskContext ctx = TaskContext.get();
-    CommitterOutput.Task committed = output == null ? null
-        : output.task(ctx.partitionId(), ctx.attemptNumber());
-    Path base = committed != null ? committed.workPath() : new Path(staging, String.format(
-        "attempt-%d-%05d-%d", ctx.stageId(), ctx.partitionId(), ctx.attemptNumber()));
+    CommitterOutput.Task committed =
+        output == null ? null : output.task(ctx.partitionId(), ctx.attemptNumber());
+    Path base =
+        committed != null
+            ? committed.workPath()
+            : new Path(
+                staging,
+                String.format(
+                    "attempt-%d-%05d-%d", ctx.stageId(), ctx.partitionId(), ctx.attemptNumber()));
     int taskCol = rawSchema.fieldIndex(SourceColumns.TASK);
     int idCol = rawSchema.fieldIndex(spec.idColumn());
     int sourceCol = rawSchema.fieldIndex(RejectedSchema.SOURCE);
@@ -132,11 +143,14 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
           }
           hashes[hashCount++] = IdHash.of(task, id);
           LastOccurrence last = dups.isEmpty() ? null : dups.get(key(task, id));
-          if (last != null && (last.offset() != offset
-              || !last.source().equals(row.getUTF8String(sourceCol).toString()))) {
+          if (last != null
+              && (last.offset() != offset
+                  || !last.source().equals(row.getUTF8String(sourceCol).toString()))) {
             reason = RejectReason.DUPLICATE_ID.code();
-            detail = String.format("id occurs again at byte %d of %s; the last occurrence wins",
-                last.offset(), last.source());
+            detail =
+                String.format(
+                    "id occurs again at byte %d of %s; the last occurrence wins",
+                    last.offset(), last.source());
           }
         }
         if (reason == null) {
@@ -144,8 +158,15 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
             tableRow[i] = value(row, tableCols[i], tableFields[i].dataType());
           }
           if (tableWriter == null) {
-            tableWriter = writer(writers, base, spec.table(), task, spec.schema(),
-                spec.mediaColumns(), spec.plainColumns());
+            tableWriter =
+                writer(
+                    writers,
+                    base,
+                    spec.table(),
+                    task,
+                    spec.schema(),
+                    spec.mediaColumns(),
+                    spec.plainColumns());
           }
           tableWriter.write(tableRow);
           c.rowsOut++;
@@ -157,8 +178,15 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
           rejectRow[3] = row.getUTF8String(sourceCol).toString();
           rejectRow[4] = offset;
           if (rejectWriter == null) {
-            rejectWriter = writer(writers, base, rejectedPath, task, RejectedSchema.SCHEMA,
-                new String[0], new String[0]);
+            rejectWriter =
+                writer(
+                    writers,
+                    base,
+                    rejectedPath,
+                    task,
+                    RejectedSchema.SCHEMA,
+                    new String[0],
+                    new String[0]);
           }
           rejectWriter.write(rejectRow);
         }
@@ -169,8 +197,14 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
         w.close();
         String[] tableAndTask = e.getKey().split("\u0000");
         for (TableParquetWriter.WrittenFile f : w.writtenFiles()) {
-          parts.add(new WrittenPart(tableAndTask[0], tableAndTask[1], f.path().toString(),
-              f.path().getName(), f.rows(), f.bytes()));
+          parts.add(
+              new WrittenPart(
+                  tableAndTask[0],
+                  tableAndTask[1],
+                  f.path().toString(),
+                  f.path().getName(),
+                  f.rows(),
+                  f.bytes()));
           if (tableAndTask[0].equals(spec.table())) {
             counts.get(tableAndTask[1]).bytesOut += f.bytes();
           }
@@ -205,8 +239,9 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
       if (row instanceof UnsafeRow unsafe && unsafe.getBaseObject() instanceof byte[] base) {
         // The image bytes where they lie in Spark's row: Parquet copies them once, into its page.
         long offsetAndSize = unsafe.getLong(i);
-        int start = (int) (unsafe.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET)
-            + (int) (offsetAndSize >> 32);
+        int start =
+            (int) (unsafe.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET)
+                + (int) (offsetAndSize >> 32);
         return ByteBuffer.wrap(base, start, (int) offsetAndSize);
       }
       return row.getBinary(i);
@@ -229,19 +264,28 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
     throw new IllegalArgumentException("Cannot write column type " + type.simpleString());
   }
 
-  private TableParquetWriter writer(Map<String, TableParquetWriter> writers, Path base,
-      String tablePath, String task, StructType schema, String[] media, String[] plain) {
-    return writers.computeIfAbsent(tablePath + '\u0000' + task, k -> {
-      Path dir = new Path(base, tablePath + "/task=" + task);
-      int partition = TaskContext.get().partitionId();
-      String tag = output == null ? "" : "-" + output.fileTag();
-      return TableParquetWriter.builder(conf.get(), schema)
-          .mediaColumns(media)
-          .plainColumns(plain)
-          .rowGroupBytes(rowGroupBytes)
-          .maxFileBytes(maxFileBytes)
-          .files(i -> new Path(dir, String.format("part-%05d-%03d%s.parquet", partition, i, tag)))
-          .build();
-    });
+  private TableParquetWriter writer(
+      Map<String, TableParquetWriter> writers,
+      Path base,
+      String tablePath,
+      String task,
+      StructType schema,
+      String[] media,
+      String[] plain) {
+    return writers.computeIfAbsent(
+        tablePath + '\u0000' + task,
+        k -> {
+          Path dir = new Path(base, tablePath + "/task=" + task);
+          int partition = TaskContext.get().partitionId();
+          String tag = output == null ? "" : "-" + output.fileTag();
+          return TableParquetWriter.builder(conf.get(), schema)
+              .mediaColumns(media)
+              .plainColumns(plain)
+              .rowGroupBytes(rowGroupBytes)
+              .maxFileBytes(maxFileBytes)
+              .files(
+                  i -> new Path(dir, String.format("part-%05d-%03d%s.parquet", partition, i, tag)))
+              .build();
+        });
   }
 }

@@ -26,29 +26,37 @@ import org.slf4j.LoggerFactory;
  * <p>On a file system with real renames (HDFS, local disks) the new partition is assembled in the
  * staging folder and swapped in with a delete and a rename of the folder. On an object store
  * (s3a://, gs://, abfs://, ...) a rename is a server-side copy of every file, so nothing is
- * assembled: each new file is renamed once, straight into its partition, after the old partition
- * is deleted. A kill during the swap of a partition can leave it half replaced there, until the
- * run is repeated. (Ingest on s3a:// does not come here: {@link CommitterOutput} commits it
- * without a copy. Spark's own writes reach the staging folder through the S3A committer.)
+ * assembled: each new file is renamed once, straight into its partition, after the old partition is
+ * deleted. A kill during the swap of a partition can leave it half replaced there, until the run is
+ * repeated. (Ingest on s3a:// does not come here: {@link CommitterOutput} commits it without a
+ * copy. Spark's own writes reach the staging folder through the S3A committer.)
  */
 public final class WarehouseCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseCommitter.class);
   private static final String TASK_PREFIX = "task=";
+
   /** Schemes whose rename copies the data: object stores. */
-  private static final Set<String> RENAME_COPIES = Set.of("s3a", "s3", "s3n", "gs", "abfs", "abfss",
-      "wasb", "wasbs", "oss", "cosn", "obs", "oci");
+  private static final Set<String> RENAME_COPIES =
+      Set.of(
+          "s3a", "s3", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "oss", "cosn", "obs", "oci");
 
   private WarehouseCommitter() {}
 
-  static void commit(Configuration conf, String warehouse, Path staging, Collection<String> tablePaths,
-      Set<String> tasks, List<WrittenPart> parts) {
+  static void commit(
+      Configuration conf,
+      String warehouse,
+      Path staging,
+      Collection<String> tablePaths,
+      Set<String> tasks,
+      List<WrittenPart> parts) {
     try {
       FileSystem fs = staging.getFileSystem(conf);
       List<String> partitions = partitions(tablePaths, tasks);
       if (renameCopies(fs)) {
         Map<String, List<WrittenPart>> byPartition = new HashMap<>();
         for (WrittenPart part : parts) {
-          byPartition.computeIfAbsent(partition(part.tablePath(), part.task()), p -> new ArrayList<>())
+          byPartition
+              .computeIfAbsent(partition(part.tablePath(), part.task()), p -> new ArrayList<>())
               .add(part);
         }
         for (String partition : partitions) {
@@ -69,16 +77,21 @@ public final class WarehouseCommitter {
       }
       LOG.info("Committed {} file(s) for task(s) {} of {}", parts.size(), tasks, tablePaths);
     } catch (IOException e) {
-      throw new MimicitException(e, "Cannot commit the output in %s: %s. The staged files are in %s.",
-          warehouse, e.getMessage(), staging);
+      throw new MimicitException(
+          e,
+          "Cannot commit the output in %s: %s. The staged files are in %s.",
+          warehouse,
+          e.getMessage(),
+          staging);
     }
   }
 
   /**
-   * Replaces each partition (a path relative to the warehouse) by the one assembled under
-   * {@link #assembled}, or removes it when nothing was assembled for it.
+   * Replaces each partition (a path relative to the warehouse) by the one assembled under {@link
+   * #assembled}, or removes it when nothing was assembled for it.
    */
-  public static void swap(FileSystem fs, String warehouse, Path staging, Collection<String> partitions)
+  public static void swap(
+      FileSystem fs, String warehouse, Path staging, Collection<String> partitions)
       throws IOException {
     for (String partition : partitions) {
       Path target = new Path(warehouse, partition);
@@ -91,12 +104,17 @@ public final class WarehouseCommitter {
     }
   }
 
-  /** True when renames on {@code fs} copy the data (object stores), false for HDFS and local disks. */
+  /**
+   * True when renames on {@code fs} copy the data (object stores), false for HDFS and local disks.
+   */
   static boolean renameCopies(FileSystem fs) {
     return RENAME_COPIES.contains(fs.getUri().getScheme());
   }
 
-  /** The tasks of the partitions {@code <dir>/task=<TASK>/}, sorted; empty when there is no {@code dir}. */
+  /**
+   * The tasks of the partitions {@code <dir>/task=<TASK>/}, sorted; empty when there is no {@code
+   * dir}.
+   */
   public static Set<String> tasksOf(Configuration conf, Path dir) {
     Set<String> found = new TreeSet<>();
     try {
@@ -132,7 +150,8 @@ public final class WarehouseCommitter {
 
   /**
    * Where a run assembles its new partitions of a table (a path relative to the warehouse, e.g.
-   * {@code incontext}): {@code <staging>/_commit/<table>}, the layout {@link #swap} takes them from.
+   * {@code incontext}): {@code <staging>/_commit/<table>}, the layout {@link #swap} takes them
+   * from.
    */
   public static Path assembled(Path staging, String table) {
     return new Path(staging, "_commit/" + table);
@@ -144,8 +163,8 @@ public final class WarehouseCommitter {
   }
 
   /**
-   * Deletes a run's staging folder, and {@code _staging} itself when no other run is using it.
-   * A failure is logged, not thrown: the run's output is committed or was never visible.
+   * Deletes a run's staging folder, and {@code _staging} itself when no other run is using it. A
+   * failure is logged, not thrown: the run's output is committed or was never visible.
    */
   public static void deleteStaging(Configuration conf, Path staging) {
     try {

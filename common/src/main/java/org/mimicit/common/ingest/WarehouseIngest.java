@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -32,19 +31,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a permissive read of a MIMIC-IT source into one warehouse table and its rejected rows
- * into {@code rejected/<table>}, in one pass over the data, and commits only the tasks of the run.
+ * Writes a permissive read of a MIMIC-IT source into one warehouse table and its rejected rows into
+ * {@code rejected/<table>}, in one pass over the data, and commits only the tasks of the run.
  *
  * <p>Python's {@code json} semantics for duplicated ids: the last occurrence (by file name, then
- * position) wins, the earlier ones are rejected as {@code duplicate_id}. Every write task reports
- * a 64-bit hash of each id it read; only when a hash repeats does the driver look at those ids
- * exactly (a pass that reads ids only, values skipped) and, if they really repeat, write again
- * with the earlier occurrences rejected. Input without duplicates is read once.
+ * position) wins, the earlier ones are rejected as {@code duplicate_id}. Every write task reports a
+ * 64-bit hash of each id it read; only when a hash repeats does the driver look at those ids
+ * exactly (a pass that reads ids only, values skipped) and, if they really repeat, write again with
+ * the earlier occurrences rejected. Input without duplicates is read once.
  */
 public final class WarehouseIngest {
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseIngest.class);
+
   /** Row groups and files: at most 128 MB and about 512 MB. */
   public static final long ROW_GROUP_BYTES = 128L << 20;
+
   public static final long MAX_FILE_BYTES = 512L << 20;
 
   private WarehouseIngest() {}
@@ -56,43 +57,83 @@ public final class WarehouseIngest {
    * @throws MimicitException when the rejected share passes {@code maxRejectRatio}; nothing is
    *     committed then
    */
-  public static IngestResult run(SparkSession spark, Dataset<Row> raw, TableSpec spec,
-      String warehouse, Set<String> tasks, double maxRejectRatio) {
+  public static IngestResult run(
+      SparkSession spark,
+      Dataset<Row> raw,
+      TableSpec spec,
+      String warehouse,
+      Set<String> tasks,
+      double maxRejectRatio) {
     // The duplicate pass reads the key columns only: a source that can prune skips the values.
-    return run(spark, () -> raw.queryExecution().toRdd().toJavaRDD(), raw.schema(),
-        () -> raw.select(SourceColumns.TASK, spec.idColumn(), RejectedSchema.SOURCE,
-            RejectedSchema.SOURCE_OFFSET).queryExecution().toRdd().toJavaRDD(),
-        new int[] {0, 1, 2, 3}, spec, warehouse, tasks, maxRejectRatio);
+    return run(
+        spark,
+        () -> raw.queryExecution().toRdd().toJavaRDD(),
+        raw.schema(),
+        () ->
+            raw.select(
+                    SourceColumns.TASK,
+                    spec.idColumn(),
+                    RejectedSchema.SOURCE,
+                    RejectedSchema.SOURCE_OFFSET)
+                .queryExecution()
+                .toRdd()
+                .toJavaRDD(),
+        new int[] {0, 1, 2, 3},
+        spec,
+        warehouse,
+        tasks,
+        maxRejectRatio);
   }
 
   /**
    * As {@link #run(SparkSession, Dataset, TableSpec, String, Set, double)}, for rows a job makes
-   * itself in the same shape ({@code schema}): no Spark SQL planning or code generation between
-   * the rows and the writer. {@code rows} is computed again if ids repeat.
+   * itself in the same shape ({@code schema}): no Spark SQL planning or code generation between the
+   * rows and the writer. {@code rows} is computed again if ids repeat.
    */
-  public static IngestResult run(SparkSession spark, JavaRDD<InternalRow> rows, StructType schema,
-      TableSpec spec, String warehouse, Set<String> tasks, double maxRejectRatio) {
-    int[] keys = {schema.fieldIndex(SourceColumns.TASK), schema.fieldIndex(spec.idColumn()),
-        schema.fieldIndex(RejectedSchema.SOURCE), schema.fieldIndex(RejectedSchema.SOURCE_OFFSET)};
+  public static IngestResult run(
+      SparkSession spark,
+      JavaRDD<InternalRow> rows,
+      StructType schema,
+      TableSpec spec,
+      String warehouse,
+      Set<String> tasks,
+      double maxRejectRatio) {
+    int[] keys = {
+      schema.fieldIndex(SourceColumns.TASK),
+      schema.fieldIndex(spec.idColumn()),
+      schema.fieldIndex(RejectedSchema.SOURCE),
+      schema.fieldIndex(RejectedSchema.SOURCE_OFFSET)
+    };
     return run(spark, () -> rows, schema, () -> rows, keys, spec, warehouse, tasks, maxRejectRatio);
   }
 
-  private static IngestResult run(SparkSession spark, Supplier<JavaRDD<InternalRow>> rows,
-      StructType schema, Supplier<JavaRDD<InternalRow>> keyRows, int[] keys, TableSpec spec,
-      String warehouse, Set<String> tasks, double maxRejectRatio) {
+  private static IngestResult run(
+      SparkSession spark,
+      Supplier<JavaRDD<InternalRow>> rows,
+      StructType schema,
+      Supplier<JavaRDD<InternalRow>> keyRows,
+      int[] keys,
+      TableSpec spec,
+      String warehouse,
+      Set<String> tasks,
+      double maxRejectRatio) {
     Configuration conf = spark.sessionState().newHadoopConf();
     Path staging = WarehouseCommitter.newStaging(warehouse, spec.table());
     CommitterOutput output = null;
     boolean committed = false;
     try {
       output = CommitterOutput.start(conf, warehouse);
-      List<PartitionResult> results = write(spark, rows.get(), schema, spec, staging, output, conf, Map.of());
+      List<PartitionResult> results =
+          write(spark, rows.get(), schema, spec, staging, output, conf, Map.of());
       long[] repeated = repeatedHashes(results);
       if (repeated.length > 0) {
-        Map<String, LastOccurrence> duplicates = findDuplicates(spark, keyRows.get(), keys, repeated);
+        Map<String, LastOccurrence> duplicates =
+            findDuplicates(spark, keyRows.get(), keys, repeated);
         if (!duplicates.isEmpty()) {
-          LOG.warn("{} id(s) occur more than once; writing again with the earlier occurrences "
-              + "rejected as duplicate_id", duplicates.size());
+          LOG.warn(
+              "{} id(s) occur more than once; writing again with the earlier occurrences "
+                  + "rejected as duplicate_id",
+              duplicates.size());
           if (output != null) {
             output.abort(); // a new job: the first one's task commits must not be published
             output = null;
@@ -123,7 +164,8 @@ public final class WarehouseIngest {
       committed = true;
       return result;
     } catch (IOException e) {
-      throw new MimicitException(e, "Cannot write %s into %s: %s", spec.table(), warehouse, e.getMessage());
+      throw new MimicitException(
+          e, "Cannot write %s into %s: %s", spec.table(), warehouse, e.getMessage());
     } finally {
       spark.sparkContext().setJobDescription(null);
       if (output != null && !committed) {
@@ -133,15 +175,29 @@ public final class WarehouseIngest {
     }
   }
 
-  private static List<PartitionResult> write(SparkSession spark, JavaRDD<InternalRow> rows,
-      StructType schema, TableSpec spec, Path staging, CommitterOutput output, Configuration conf,
+  private static List<PartitionResult> write(
+      SparkSession spark,
+      JavaRDD<InternalRow> rows,
+      StructType schema,
+      TableSpec spec,
+      Path staging,
+      CommitterOutput output,
+      Configuration conf,
       Map<String, LastOccurrence> duplicates) {
     Broadcast<Map<String, LastOccurrence>> dups =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(duplicates);
     try {
       spark.sparkContext().setJobDescription("write " + spec.table() + " and rejected rows");
-      return rows.mapPartitions(new PartitionWriter(spec, schema, staging.toString(), output,
-              new SerializableConf(conf), dups, ROW_GROUP_BYTES, MAX_FILE_BYTES))
+      return rows.mapPartitions(
+              new PartitionWriter(
+                  spec,
+                  schema,
+                  staging.toString(),
+                  output,
+                  new SerializableConf(conf),
+                  dups,
+                  ROW_GROUP_BYTES,
+                  MAX_FILE_BYTES))
           .collect();
     } finally {
       dups.destroy();
@@ -175,35 +231,41 @@ public final class WarehouseIngest {
   }
 
   /**
-   * The ids whose hash repeats, looked at exactly: where their last occurrence is. {@code keys}
-   * are the positions of the task, id, source and source offset in the rows.
+   * The ids whose hash repeats, looked at exactly: where their last occurrence is. {@code keys} are
+   * the positions of the task, id, source and source offset in the rows.
    */
-  private static Map<String, LastOccurrence> findDuplicates(SparkSession spark,
-      JavaRDD<InternalRow> rows, int[] keys, long[] repeatedHashes) {
+  private static Map<String, LastOccurrence> findDuplicates(
+      SparkSession spark, JavaRDD<InternalRow> rows, int[] keys, long[] repeatedHashes) {
     spark.sparkContext().setJobDescription("look at repeated ids");
     Broadcast<long[]> candidates =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(repeatedHashes);
     List<Row> occurrences;
     try {
-      occurrences = rows
-          .mapPartitions((FlatMapFunction<Iterator<InternalRow>, Row>) it -> {
-            long[] wanted = candidates.value();
-            List<Row> out = new ArrayList<>();
-            while (it.hasNext()) {
-              InternalRow r = it.next();
-              if (r.isNullAt(keys[1])) {
-                continue;
-              }
-              String task = r.getUTF8String(keys[0]).toString();
-              String id = r.getUTF8String(keys[1]).toString();
-              if (Arrays.binarySearch(wanted, IdHash.of(task, id)) >= 0) {
-                out.add(RowFactory.create(task, id, r.getUTF8String(keys[2]).toString(),
-                    r.getLong(keys[3])));
-              }
-            }
-            return out.iterator();
-          })
-          .collect();
+      occurrences =
+          rows.mapPartitions(
+                  (FlatMapFunction<Iterator<InternalRow>, Row>)
+                      it -> {
+                        long[] wanted = candidates.value();
+                        List<Row> out = new ArrayList<>();
+                        while (it.hasNext()) {
+                          InternalRow r = it.next();
+                          if (r.isNullAt(keys[1])) {
+                            continue;
+                          }
+                          String task = r.getUTF8String(keys[0]).toString();
+                          String id = r.getUTF8String(keys[1]).toString();
+                          if (Arrays.binarySearch(wanted, IdHash.of(task, id)) >= 0) {
+                            out.add(
+                                RowFactory.create(
+                                    task,
+                                    id,
+                                    r.getUTF8String(keys[2]).toString(),
+                                    r.getLong(keys[3])));
+                          }
+                        }
+                        return out.iterator();
+                      })
+              .collect();
     } finally {
       candidates.destroy();
     }
@@ -229,8 +291,9 @@ public final class WarehouseIngest {
     long rejected = result.rejected();
     if (in > 0 && (double) rejected / in > maxRejectRatio) {
       throw new MimicitException(
-          "Cannot commit %s: %d of %d records (%.1f%%) were rejected %s, more than "
-              + "--max-reject-ratio %s allows. Nothing was written; fix the input or raise the ratio.",
+          "Cannot commit %s: %d of %d records (%.1f%%) were rejected %s, more than"
+              + " --max-reject-ratio %s allows. Nothing was written; fix the input or raise the"
+              + " ratio.",
           table, rejected, in, 100.0 * rejected / in, result.rejectedByReason(), maxRejectRatio);
     }
   }

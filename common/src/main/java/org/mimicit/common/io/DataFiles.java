@@ -11,9 +11,9 @@ import org.apache.parquet.io.PositionOutputStream;
 
 /**
  * File systems for bulk data. On the local file system this is the raw one: Hadoop's checksummed
- * local file system writes a {@code .crc} file beside every file and cuts every write into
- * 512-byte chunks, which costs more CPU and system time than the Parquet encoding itself. Parquet
- * files carry their own page checksums; other file systems (HDFS, S3A) are used as they are.
+ * local file system writes a {@code .crc} file beside every file and cuts every write into 512-byte
+ * chunks, which costs more CPU and system time than the Parquet encoding itself. Parquet files
+ * carry their own page checksums; other file systems (HDFS, S3A) are used as they are.
  */
 public final class DataFiles {
   private static final int BUFFER = 1 << 20;

@@ -21,15 +21,17 @@ import org.apache.spark.unsafe.types.UTF8String;
 /**
  * Writes rows of a flat schema (top-level scalars and arrays of scalars, the warehouse tables)
  * straight to the column writers with their repetition and definition levels, instead of through
- * Parquet's record consumer, whose per-value bookkeeping costs more than the encoding for rows
- * with lists. Rows must have passed {@link RowWriter#validate}; the output is the same.
+ * Parquet's record consumer, whose per-value bookkeeping costs more than the encoding for rows with
+ * lists. Rows must have passed {@link RowWriter#validate}; the output is the same.
  */
 final class FlatRowWriter {
   private final DataType[] types;
   private final boolean[] optional;
   private final boolean[] isArray;
+
   /** Definition level of a present value (scalars) or a present element (arrays). */
   private final int[] maxDefinition;
+
   private final ColumnDescriptor[] columns;
   private ColumnWriter[] writers;
 
@@ -53,8 +55,11 @@ final class FlatRowWriter {
   static FlatRowWriter of(StructType schema, MessageType parquet) {
     for (StructField f : schema.fields()) {
       DataType t = f.dataType() instanceof ArrayType a ? a.elementType() : f.dataType();
-      if (!(t instanceof StringType || t instanceof BinaryType || t instanceof IntegerType
-          || t instanceof LongType || t instanceof BooleanType
+      if (!(t instanceof StringType
+          || t instanceof BinaryType
+          || t instanceof IntegerType
+          || t instanceof LongType
+          || t instanceof BooleanType
           || t instanceof org.apache.spark.sql.types.DoubleType)) {
         return null;
       }
@@ -108,14 +113,20 @@ final class FlatRowWriter {
 
   private static void writeValue(ColumnWriter w, DataType type, Object value, int r, int d) {
     if (type instanceof StringType) {
-      w.write(value instanceof UTF8String utf8
-          ? Binary.fromReusedByteArray(utf8.getBytes())
-          : Binary.fromString((String) value), r, d);
+      w.write(
+          value instanceof UTF8String utf8
+              ? Binary.fromReusedByteArray(utf8.getBytes())
+              : Binary.fromString((String) value),
+          r,
+          d);
     } else if (type instanceof BinaryType) {
-      w.write(value instanceof ByteBuffer slice
-          ? Binary.fromReusedByteArray(slice.array(), slice.arrayOffset() + slice.position(),
-              slice.remaining())
-          : Binary.fromReusedByteArray((byte[]) value), r, d);
+      w.write(
+          value instanceof ByteBuffer slice
+              ? Binary.fromReusedByteArray(
+                  slice.array(), slice.arrayOffset() + slice.position(), slice.remaining())
+              : Binary.fromReusedByteArray((byte[]) value),
+          r,
+          d);
     } else if (type instanceof IntegerType) {
       w.write((Integer) value, r, d);
     } else if (type instanceof LongType) {

@@ -16,14 +16,18 @@ import org.apache.hadoop.fs.Path;
 import org.mimicit.common.error.MimicitException;
 
 /**
- * Finds the files of a MIMIC-IT release layout ({@code <input>/<TASK>/<TASK>.json},
- * {@code <TASK>_instructions.json}, {@code <TASK>_train.json}). The task is the folder name; a
- * folder may hold several image files (every {@code *.json} that is neither an instructions nor
- * a train file). The input may be the release root, one task folder, or one file.
+ * Finds the files of a MIMIC-IT release layout ({@code <input>/<TASK>/<TASK>.json}, {@code
+ * <TASK>_instructions.json}, {@code <TASK>_train.json}). The task is the folder name; a folder may
+ * hold several image files (every {@code *.json} that is neither an instructions nor a train file).
+ * The input may be the release root, one task folder, or one file.
  */
 public final class InputLayout {
   /** The kinds of file in a task folder. */
-  public enum Kind { IMAGES, INSTRUCTIONS, TRAIN }
+  public enum Kind {
+    IMAGES,
+    INSTRUCTIONS,
+    TRAIN
+  }
 
   /** One input file; {@code length} in bytes, {@code modified} in ms since the epoch. */
   public record TaskFile(String task, String path, long length, long modified)
@@ -55,24 +59,27 @@ public final class InputLayout {
    * @throws MimicitException when the input does not exist, a named task is not there, or no file
    *     of the kind is found
    */
-  public static List<TaskFile> list(Configuration conf, String input, Kind kind, Set<String> tasks) {
+  public static List<TaskFile> list(
+      Configuration conf, String input, Kind kind, Set<String> tasks) {
     Path root = new Path(input);
     try {
       FileSystem fs = root.getFileSystem(conf);
       if (!fs.exists(root)) {
         throw new MimicitException(
             "Cannot read input %s: no such file or folder. Pass the folder that holds one folder "
-                + "per task (<input>/<TASK>/<TASK>.json).", input);
+                + "per task (<input>/<TASK>/<TASK>.json).",
+            input);
       }
       FileStatus status = fs.getFileStatus(root);
       List<TaskFile> files = new ArrayList<>();
       Set<String> found = new TreeSet<>();
       if (status.isFile()) {
-        String task = taskOf(root, root.getParent() == null ? "default" : root.getParent().getName(),
-            kind);
+        String task =
+            taskOf(root, root.getParent() == null ? "default" : root.getParent().getName(), kind);
         found.add(task);
-        files.add(new TaskFile(task, status.getPath().toString(), status.getLen(),
-            status.getModificationTime()));
+        files.add(
+            new TaskFile(
+                task, status.getPath().toString(), status.getLen(), status.getModificationTime()));
       } else {
         FileStatus[] children = fs.listStatus(root);
         boolean hasTaskFolders = Arrays.stream(children).anyMatch(FileStatus::isDirectory);
@@ -99,7 +106,8 @@ public final class InputLayout {
       Set<String> unknown = new LinkedHashSet<>(tasks);
       unknown.removeAll(found);
       if (!unknown.isEmpty()) {
-        throw new MimicitException("Cannot find task(s) %s under %s: the tasks there are %s.",
+        throw new MimicitException(
+            "Cannot find task(s) %s under %s: the tasks there are %s.",
             String.join(",", unknown), input, found);
       }
       files.sort(Comparator.comparing(TaskFile::task).thenComparing(TaskFile::path));
@@ -113,8 +121,12 @@ public final class InputLayout {
       throws IOException {
     for (FileStatus f : fs.listStatus(dir)) {
       if (f.isFile() && kindOf(f.getPath().getName()) == kind) {
-        out.add(new TaskFile(taskOf(f.getPath(), task, kind), f.getPath().toString(), f.getLen(),
-            f.getModificationTime()));
+        out.add(
+            new TaskFile(
+                taskOf(f.getPath(), task, kind),
+                f.getPath().toString(),
+                f.getLen(),
+                f.getModificationTime()));
       }
     }
   }
@@ -123,7 +135,8 @@ public final class InputLayout {
   private static String taskOf(Path file, String folderTask, Kind kind) {
     String name = file.getName();
     return kind == Kind.TRAIN && name.endsWith("_train.json")
-        ? name.substring(0, name.length() - "_train.json".length()) : folderTask;
+        ? name.substring(0, name.length() - "_train.json".length())
+        : folderTask;
   }
 
   private static boolean hidden(String name) {

@@ -20,8 +20,8 @@ import org.apache.spark.sql.types.StructType;
  * Media columns: top-level columns holding large values such as image bytes, stored uncompressed
  * (already compressed data), without dictionary (values rarely repeat) and without statistics
  * (min/max of megabyte values do not belong in footers or column indexes). A media column is
- * binary, or a list or struct with binary inside (e.g. {@code images array<struct<image_id,
- * format, bytes>>}): then every leaf of it gets these settings.
+ * binary, or a list or struct with binary inside (e.g. {@code images array<struct<image_id, format,
+ * bytes>>}): then every leaf of it gets these settings.
  */
 final class MediaColumns {
   private MediaColumns() {}
@@ -43,9 +43,7 @@ final class MediaColumns {
           columns);
       // ParquetProperties names columns by dotted path
       checkArgument(
-          !name.contains("."),
-          "Cannot use %s as a media column: its name contains a '.'",
-          name);
+          !name.contains("."), "Cannot use %s as a media column: its name contains a '.'", name);
     }
     String lastMedia = null;
     for (StructField field : schema.fields()) {
@@ -81,11 +79,12 @@ final class MediaColumns {
    * without dictionary or statistics for the plain columns (unique ids and free text: a dictionary
    * only costs time before Parquet gives up on it, and min/max of text helps no query).
    */
-  static ParquetProperties properties(MessageType schema, Set<String> names,
-      Set<String> plainColumns) {
-    ParquetProperties.Builder properties = ParquetProperties.builder()
-        // check page sizes after every row, or a page could buffer 100 images before a check
-        .withMinRowCountForPageSizeCheck(1);
+  static ParquetProperties properties(
+      MessageType schema, Set<String> names, Set<String> plainColumns) {
+    ParquetProperties.Builder properties =
+        ParquetProperties.builder()
+            // check page sizes after every row, or a page could buffer 100 images before a check
+            .withMinRowCountForPageSizeCheck(1);
     for (org.apache.parquet.column.ColumnDescriptor leaf : schema.getColumns()) {
       String path = String.join(".", leaf.getPath()); // every leaf: lists have nested paths
       if (names.contains(leaf.getPath()[0])) {

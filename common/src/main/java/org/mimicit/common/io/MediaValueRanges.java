@@ -22,8 +22,8 @@ import org.apache.parquet.schema.Type;
 
 /**
  * Where each value of a media column lies in a Parquet file, as byte ranges. A required top-level
- * binary column stored as {@link TableParquetWriter} writes media columns (uncompressed, PLAIN,
- * no dictionary, v1 data pages) holds each value as a 4-byte little-endian length followed by the
+ * binary column stored as {@link TableParquetWriter} writes media columns (uncompressed, PLAIN, no
+ * dictionary, v1 data pages) holds each value as a 4-byte little-endian length followed by the
  * bytes, so the value is a plain range of the file: readers can copy it without decoding the page.
  * Finding the ranges reads the footer, each page header and 4 bytes per value, not the values.
  */
@@ -50,7 +50,8 @@ public final class MediaValueRanges {
       return null;
     }
     Type type = schema.getType(column);
-    if (!type.isPrimitive() || !type.isRepetition(Type.Repetition.REQUIRED)
+    if (!type.isPrimitive()
+        || !type.isRepetition(Type.Repetition.REQUIRED)
         || type.asPrimitiveType().getPrimitiveTypeName() != PrimitiveTypeName.BINARY) {
       return null;
     }
@@ -61,8 +62,11 @@ public final class MediaValueRanges {
     byte[] prefix = new byte[4];
     try (FSDataInputStream in = fs.open(file)) {
       for (BlockMetaData block : footer.getBlocks()) {
-        ColumnChunkMetaData chunk = block.getColumns().stream()
-            .filter(c -> c.getPath().toDotString().equals(column)).findFirst().orElseThrow();
+        ColumnChunkMetaData chunk =
+            block.getColumns().stream()
+                .filter(c -> c.getPath().toDotString().equals(column))
+                .findFirst()
+                .orElseThrow();
         if (chunk.getCodec() != CompressionCodecName.UNCOMPRESSED || chunk.hasDictionaryPage()) {
           return null;
         }
@@ -83,23 +87,30 @@ public final class MediaValueRanges {
           long p = data;
           for (int i = 0; i < page.getNum_values(); i++, n++) {
             in.readFully(p, prefix, 0, 4);
-            int length = (prefix[0] & 0xff) | (prefix[1] & 0xff) << 8 | (prefix[2] & 0xff) << 16
-                | (prefix[3] & 0xff) << 24;
+            int length =
+                (prefix[0] & 0xff)
+                    | (prefix[1] & 0xff) << 8
+                    | (prefix[2] & 0xff) << 16
+                    | (prefix[3] & 0xff) << 24;
             offsets[n] = p + 4;
             lengths[n] = length;
             p += 4L + length;
           }
           if (p != pos) {
-            throw new IOException(String.format("Cannot locate the values of %s in %s: the page "
-                + "at %d holds %d bytes of values, its header says %d", column, file, data,
-                p - data, pos - data));
+            throw new IOException(
+                String.format(
+                    "Cannot locate the values of %s in %s: the page "
+                        + "at %d holds %d bytes of values, its header says %d",
+                    column, file, data, p - data, pos - data));
           }
         }
       }
     }
     if (n != offsets.length) {
-      throw new IOException(String.format("Cannot locate the values of %s in %s: found %d of %d",
-          column, file, n, offsets.length));
+      throw new IOException(
+          String.format(
+              "Cannot locate the values of %s in %s: found %d of %d",
+              column, file, n, offsets.length));
     }
     return new Ranges(offsets, lengths);
   }

@@ -2,11 +2,11 @@ package org.mimicit.common.io;
 
 import static org.mimicit.common.error.Preconditions.checkArgument;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.spark.sql.types.ArrayType;
-import java.nio.ByteBuffer;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
@@ -14,9 +14,9 @@ import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.StringType;
-import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Checks rows against a Spark schema and sends them to a Parquet {@link RecordConsumer} in the
@@ -29,7 +29,9 @@ import org.apache.spark.sql.types.StructType;
 final class RowWriter {
   private final StructType schema;
 
-  /** @param schema a schema {@link SparkParquetSchemas#toParquet} accepts */
+  /**
+   * @param schema a schema {@link SparkParquetSchemas#toParquet} accepts
+   */
   RowWriter(StructType schema) {
     this.schema = schema;
   }
@@ -43,9 +45,10 @@ final class RowWriter {
   void validate(Object[] row) {
     checkArgument(row != null, "Cannot write a null row");
     if (row.length != schema.fields().length) { // not checkArgument: simpleString() is costly
-      throw new IllegalArgumentException(String.format(
-          "Cannot write a row of %s values to a table of %s columns %s",
-          row.length, schema.fields().length, schema.simpleString()));
+      throw new IllegalArgumentException(
+          String.format(
+              "Cannot write a row of %s values to a table of %s columns %s",
+              row.length, schema.fields().length, schema.simpleString()));
     }
     validateFields("", schema.fields(), row);
   }
@@ -65,8 +68,8 @@ final class RowWriter {
   }
 
   // Hot path: runs for every value of every row, so the column path is built only on failure.
-  private static void validateValue(String prefix, String name, DataType type, boolean nullable,
-      Object value) {
+  private static void validateValue(
+      String prefix, String name, DataType type, boolean nullable, Object value) {
     if (value == null) {
       if (!nullable) {
         throw new IllegalArgumentException(
@@ -75,11 +78,13 @@ final class RowWriter {
       return;
     }
     Class<?> expected = javaClass(type);
-    if (!expected.isInstance(value) && !(type instanceof StringType && value instanceof UTF8String)
+    if (!expected.isInstance(value)
+        && !(type instanceof StringType && value instanceof UTF8String)
         && !(type instanceof BinaryType && value instanceof ByteBuffer b && b.hasArray())) {
-      throw new IllegalArgumentException(String.format(
-          "Cannot write a %s to column %s of type %s: expected a %s",
-          value.getClass().getName(), prefix + name, type.simpleString(), expected.getName()));
+      throw new IllegalArgumentException(
+          String.format(
+              "Cannot write a %s to column %s of type %s: expected a %s",
+              value.getClass().getName(), prefix + name, type.simpleString(), expected.getName()));
     }
     if (type instanceof ArrayType array) {
       DataType elementType = array.elementType();
@@ -87,8 +92,10 @@ final class RowWriter {
       Class<?> elementClass = javaClass(elementType);
       int i = 0;
       for (Object element : (List<?>) value) {
-        if (nested || (element == null ? !array.containsNull() : !elementClass.isInstance(element)
-            && !(element instanceof UTF8String))) {
+        if (nested
+            || (element == null
+                ? !array.containsNull()
+                : !elementClass.isInstance(element) && !(element instanceof UTF8String))) {
           validateValue(prefix, name + "[" + i + "]", elementType, array.containsNull(), element);
         }
         i++;
@@ -96,9 +103,10 @@ final class RowWriter {
     } else if (type instanceof StructType struct) {
       Object[] values = (Object[]) value;
       if (values.length != struct.fields().length) {
-        throw new IllegalArgumentException(String.format(
-            "Cannot write %s values to column %s of type %s: expected %s",
-            values.length, prefix + name, type.simpleString(), struct.fields().length));
+        throw new IllegalArgumentException(
+            String.format(
+                "Cannot write %s values to column %s of type %s: expected %s",
+                values.length, prefix + name, type.simpleString(), struct.fields().length));
       }
       validateFields(prefix + name + ".", struct.fields(), values);
     }
@@ -143,15 +151,18 @@ final class RowWriter {
       writeFields(consumer, struct.fields(), (Object[]) value);
       consumer.endGroup();
     } else if (type instanceof StringType) {
-      consumer.addBinary(value instanceof UTF8String utf8
-          ? Binary.fromReusedByteArray(utf8.getBytes()) // Spark's UTF-8 bytes: no decode, no encode
-          : Binary.fromString((String) value));
+      consumer.addBinary(
+          value instanceof UTF8String utf8
+              ? Binary.fromReusedByteArray(
+                  utf8.getBytes()) // Spark's UTF-8 bytes: no decode, no encode
+              : Binary.fromString((String) value));
     } else if (type instanceof BinaryType) {
       // "reused": Parquet copies the bytes wherever it keeps them, so callers may reuse arrays
-      consumer.addBinary(value instanceof ByteBuffer slice // a slice of a larger array: no copy
-          ? Binary.fromReusedByteArray(slice.array(), slice.arrayOffset() + slice.position(),
-              slice.remaining())
-          : Binary.fromReusedByteArray((byte[]) value));
+      consumer.addBinary(
+          value instanceof ByteBuffer slice // a slice of a larger array: no copy
+              ? Binary.fromReusedByteArray(
+                  slice.array(), slice.arrayOffset() + slice.position(), slice.remaining())
+              : Binary.fromReusedByteArray((byte[]) value));
     } else if (type instanceof IntegerType) {
       consumer.addInteger((Integer) value);
     } else if (type instanceof LongType) {

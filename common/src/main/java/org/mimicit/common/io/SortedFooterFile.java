@@ -20,8 +20,8 @@ import org.apache.parquet.io.PositionOutputStream;
 /**
  * A Parquet output file whose footer lists each column chunk's encodings in a fixed order.
  * Parquet-java gathers them in a {@code HashSet} of enum constants, whose order follows identity
- * hash codes and so changes from one JVM to the next: the same rows would give files that differ
- * in a few footer bytes. The stream passes everything through until {@link #markTail()}; the tail
+ * hash codes and so changes from one JVM to the next: the same rows would give files that differ in
+ * a few footer bytes. The stream passes everything through until {@link #markTail()}; the tail
  * (indexes and footer, kilobytes) is held until close, and the footer is rewritten with the
  * encodings sorted by their code.
  */
@@ -78,8 +78,11 @@ final class SortedFooterFile implements OutputFile {
     if (n < 8 || !Arrays.equals(tail, n - 4, n, MAGIC, 0, 4)) {
       return tail;
     }
-    int footerLength = (tail[n - 8] & 0xff) | (tail[n - 7] & 0xff) << 8
-        | (tail[n - 6] & 0xff) << 16 | (tail[n - 5] & 0xff) << 24;
+    int footerLength =
+        (tail[n - 8] & 0xff)
+            | (tail[n - 7] & 0xff) << 8
+            | (tail[n - 6] & 0xff) << 16
+            | (tail[n - 5] & 0xff) << 24;
     int footerStart = n - 8 - footerLength;
     if (footerLength < 0 || footerStart < 0) {
       return tail;
@@ -101,8 +104,10 @@ final class SortedFooterFile implements OutputFile {
     int start = out.size();
     Util.writeFileMetaData(footer, out);
     int length = out.size() - start;
-    out.write(new byte[] {(byte) length, (byte) (length >>> 8), (byte) (length >>> 16),
-        (byte) (length >>> 24)});
+    out.write(
+        new byte[] {
+          (byte) length, (byte) (length >>> 8), (byte) (length >>> 16), (byte) (length >>> 24)
+        });
     out.write(MAGIC);
     return out.toByteArray();
   }

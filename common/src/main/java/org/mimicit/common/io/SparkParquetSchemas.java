@@ -26,8 +26,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Converts a Spark schema to the Parquet schema Spark itself writes (standard layout, not the
  * legacy one): strings as {@code binary (STRING)}, arrays as 3-level {@code LIST} groups with a
- * {@code repeated group list { element }}, structs as groups, non-nullable fields as
- * {@code required}.
+ * {@code repeated group list { element }}, structs as groups, non-nullable fields as {@code
+ * required}.
  *
  * <p>Supported types: string, int, bigint, boolean, double, binary, and arrays and structs of
  * supported types.
@@ -51,8 +51,7 @@ final class SparkParquetSchemas {
    *     of an unsupported type
    */
   static MessageType toParquet(StructType schema) {
-    checkArgument(
-        schema.fields().length > 0, "Cannot write a table with no columns: %s", schema);
+    checkArgument(schema.fields().length > 0, "Cannot write a table with no columns: %s", schema);
     return new MessageType(MESSAGE_NAME, convertFields("", schema));
   }
 
@@ -61,8 +60,7 @@ final class SparkParquetSchemas {
     Set<String> names = new HashSet<>();
     for (StructField field : struct.fields()) {
       String path = prefix + field.name();
-      checkArgument(
-          names.add(field.name()), "Cannot write schema with duplicate column %s", path);
+      checkArgument(names.add(field.name()), "Cannot write schema with duplicate column %s", path);
       fields.add(convert(path, field.name(), field.dataType(), field.nullable()));
     }
     return fields;
@@ -96,10 +94,9 @@ final class SparkParquetSchemas {
     } else if (type instanceof DoubleType) {
       return Types.primitive(PrimitiveTypeName.DOUBLE, repetition).named(name);
     }
-    throw new IllegalArgumentException(String.format(
-        "Cannot write column %s of type %s: supported types are %s",
-        path,
-        type.simpleString(),
-        SUPPORTED));
+    throw new IllegalArgumentException(
+        String.format(
+            "Cannot write column %s of type %s: supported types are %s",
+            path, type.simpleString(), SUPPORTED));
   }
 }

@@ -32,12 +32,13 @@ final class SplitPageWriteStore implements PageWriteStore {
 
   SplitPageWriteStore(List<Part> parts, ParquetProperties props) {
     for (Part part : parts) {
-      ColumnChunkPageWriteStore store = new ColumnChunkPageWriteStore(
-          part.compressor(),
-          part.schema(),
-          props.getAllocator(),
-          props.getColumnIndexTruncateLength(),
-          props.getPageWriteChecksumEnabled());
+      ColumnChunkPageWriteStore store =
+          new ColumnChunkPageWriteStore(
+              part.compressor(),
+              part.schema(),
+              props.getAllocator(),
+              props.getColumnIndexTruncateLength(),
+              props.getPageWriteChecksumEnabled());
       stores.add(store);
       // ColumnDescriptor equality is by path, so a part's descriptors match the file schema's
       for (ColumnDescriptor column : part.schema().getColumns()) {

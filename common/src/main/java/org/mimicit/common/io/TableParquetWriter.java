@@ -38,25 +38,23 @@ import org.slf4j.LoggerFactory;
  *       the footer under {@code org.apache.spark.sql.parquet.row.metadata}. Rows are {@code
  *       Object[]} in schema order: {@code String} (or Spark's {@code UTF8String}), {@code Integer},
  *       {@code Long}, {@code Boolean}, {@code Double}, {@code byte[]} (or a heap {@code ByteBuffer}
- *       slice), a {@code List} for an array,
- *       an {@code Object[]} for a struct; {@code null} where nullable. Byte arrays and UTF8Strings
- *       may be reused once {@code write} returns.
+ *       slice), a {@code List} for an array, an {@code Object[]} for a struct; {@code null} where
+ *       nullable. Byte arrays and UTF8Strings may be reused once {@code write} returns.
  *   <li>Media columns (top-level binary columns, or lists/structs holding binary, last in the
- *       schema; all their leaves) are written uncompressed,
- *       without dictionary and without statistics; the other columns use the chosen codec
- *       (default SNAPPY).
+ *       schema; all their leaves) are written uncompressed, without dictionary and without
+ *       statistics; the other columns use the chosen codec (default SNAPPY).
  *   <li>Memory: only the current row group is buffered. It is written once its buffered size
  *       reaches {@code rowGroupBytes} (default 128 MiB), so its data pages exceed that by at most
  *       one row; page headers and dictionary pages of non-media columns come on top.
  *   <li>Files: after a row group, a file that reached {@code maxFileBytes} (default 512 MiB) is
  *       finished; the next row starts file {@code files.apply(n)} for n = 0, 1, 2, ... Files are
  *       created, never overwritten, and only when a row is written: no rows, no files.
- *   <li>Same rows and settings give byte-identical files, in any JVM (the footer's encoding
- *       lists are sorted: {@link SortedFooterFile}).
+ *   <li>Same rows and settings give byte-identical files, in any JVM (the footer's encoding lists
+ *       are sorted: {@link SortedFooterFile}).
  *   <li>Errors: a row that does not fit the schema throws {@link IllegalArgumentException} before
  *       anything is written, and the writer stays usable. Any other failure (I/O errors come as
- *       {@link MimicitException}) leaves the writer failed: {@link #close()} then throws
- *       {@link IllegalStateException}, {@link #abort()} deletes the files.
+ *       {@link MimicitException}) leaves the writer failed: {@link #close()} then throws {@link
+ *       IllegalStateException}, {@link #abort()} deletes the files.
  * </ul>
  *
  * <p>Not thread-safe.
@@ -89,8 +87,10 @@ public final class TableParquetWriter implements Closeable {
   private final List<SplitPageWriteStore.Part> parts;
   private final MessageColumnIO columnIO;
   private final RowWriter rowWriter;
+
   /** Direct column writes for flat schemas; null for schemas with structs or nested arrays. */
   private final FlatRowWriter flatWriter;
+
   private final long rowGroupBytes;
   private final long maxFileBytes;
   private final IntFunction<Path> files;
@@ -111,15 +111,15 @@ public final class TableParquetWriter implements Closeable {
   private TableParquetWriter(Builder builder) {
     this.conf = builder.conf;
     this.schema = SparkParquetSchemas.toParquet(builder.schema);
-    this.footerMetadata =
-        Map.of(SparkParquetSchemas.SPARK_ROW_METADATA_KEY, builder.schema.json());
+    this.footerMetadata = Map.of(SparkParquetSchemas.SPARK_ROW_METADATA_KEY, builder.schema.json());
     this.props = MediaColumns.properties(schema, builder.mediaColumns, builder.plainColumns);
     this.codecs = new CodecFactory(conf, props.getPageSizeThreshold());
-    this.parts = MediaColumns.split(
-        schema,
-        builder.mediaColumns,
-        codecs.getCompressor(builder.compression),
-        codecs.getCompressor(CompressionCodecName.UNCOMPRESSED));
+    this.parts =
+        MediaColumns.split(
+            schema,
+            builder.mediaColumns,
+            codecs.getCompressor(builder.compression),
+            codecs.getCompressor(CompressionCodecName.UNCOMPRESSED));
     this.columnIO = new ColumnIOFactory(false).getColumnIO(schema);
     this.rowWriter = new RowWriter(builder.schema);
     this.flatWriter = builder.directColumnWrites ? FlatRowWriter.of(builder.schema, schema) : null;
@@ -253,14 +253,15 @@ public final class TableParquetWriter implements Closeable {
     checkState(next != null, "Cannot start file %s: files(...) returned null", sequence);
     try {
       outputFile = new SortedFooterFile(DataFiles.outputFile(next, conf));
-      fileWriter = new ParquetFileWriter(
-          outputFile,
-          schema,
-          ParquetFileWriter.Mode.CREATE,
-          rowGroupBytes,
-          0, // no padding to HDFS block boundaries
-          (FileEncryptionProperties) null,
-          props);
+      fileWriter =
+          new ParquetFileWriter(
+              outputFile,
+              schema,
+              ParquetFileWriter.Mode.CREATE,
+              rowGroupBytes,
+              0, // no padding to HDFS block boundaries
+              (FileEncryptionProperties) null,
+              props);
     } catch (IOException e) {
       // not ours to delete on abort: it may exist already
       throw new MimicitException(e, "Cannot create Parquet file %s", next);
@@ -371,8 +372,10 @@ public final class TableParquetWriter implements Closeable {
     public Builder plainColumns(String... names) {
       checkArgument(names != null, "Cannot set plainColumns to null");
       for (String name : names) {
-        checkArgument(name != null && schema.getFieldIndex(name).isDefined(),
-            "Cannot use %s as a plain column: no such column in %s", name,
+        checkArgument(
+            name != null && schema.getFieldIndex(name).isDefined(),
+            "Cannot use %s as a plain column: no such column in %s",
+            name,
             Arrays.toString(schema.fieldNames()));
         plainColumns.add(name);
       }
@@ -396,8 +399,7 @@ public final class TableParquetWriter implements Closeable {
 
     /** Sets the size from which a file is finished after its row group; default 512 MiB. */
     public Builder maxFileBytes(long bytes) {
-      checkArgument(
-          bytes > 0, "Cannot set maxFileBytes to %s, the value must be positive.", bytes);
+      checkArgument(bytes > 0, "Cannot set maxFileBytes to %s, the value must be positive.", bytes);
       this.maxFileBytes = bytes;
       return this;
     }
@@ -418,8 +420,8 @@ public final class TableParquetWriter implements Closeable {
     /**
      * Returns a writer; it creates no file before the first row.
      *
-     * @throws IllegalArgumentException if the schema has an unsupported type, a media column is
-     *     not a top-level binary column or is followed by a non-media column, or files is unset
+     * @throws IllegalArgumentException if the schema has an unsupported type, a media column is not
+     *     a top-level binary column or is followed by a non-media column, or files is unset
      */
     public TableParquetWriter build() {
       checkArgument(

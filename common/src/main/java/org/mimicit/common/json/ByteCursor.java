@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * A buffered, forward-only view of a byte stream that knows the absolute file offset of every
- * byte. The parsers read the buffer fields directly in their hot loops.
+ * A buffered, forward-only view of a byte stream that knows the absolute file offset of every byte.
+ * The parsers read the buffer fields directly in their hot loops.
  */
 final class ByteCursor {
   static final int EOF = -1;
@@ -14,6 +14,7 @@ final class ByteCursor {
   final byte[] buf;
   int pos;
   int limit;
+
   /** File offset of {@code buf[0]}. */
   private long bufStart;
 

@@ -10,16 +10,21 @@ import java.util.Arrays;
  * decodes each base64 value straight from the file buffer into bytes, never through a String, so
  * memory per record is one decoded image whatever the file or value size.
  *
- * <p>The range holds the records whose key starts in {@code [splitStart, syncEnd)}, where
- * {@code syncEnd} is {@link KeySync#find} of the range's raw end. Broken JSON is reported as one
- * {@link Status#MALFORMED} record, then reading resumes at the next record start.
+ * <p>The range holds the records whose key starts in {@code [splitStart, syncEnd)}, where {@code
+ * syncEnd} is {@link KeySync#find} of the range's raw end. Broken JSON is reported as one {@link
+ * Status#MALFORMED} record, then reading resumes at the next record start.
  *
- * <p>Base64: standard alphabet, padding optional, escaped or raw line breaks ({@code \n},
- * {@code \r\n}) and escaped slashes ({@code \/}) are accepted anywhere.
+ * <p>Base64: standard alphabet, padding optional, escaped or raw line breaks ({@code \n}, {@code
+ * \r\n}) and escaped slashes ({@code \/}) are accepted anywhere.
  */
 public final class ImagesJsonParser {
   /** What {@link #next()} found. */
-  public enum Status { IMAGE, INVALID_BASE64, NOT_A_STRING, MALFORMED }
+  public enum Status {
+    IMAGE,
+    INVALID_BASE64,
+    NOT_A_STRING,
+    MALFORMED
+  }
 
   private static final int[] DECODE = new int[256];
 
@@ -57,8 +62,8 @@ public final class ImagesJsonParser {
    *     before {@code splitStart}
    * @param decode false to skip values without decoding (only ids and offsets are wanted)
    */
-  public ImagesJsonParser(InputStream in, long streamOffset, long splitStart, long syncEnd,
-      boolean decode) {
+  public ImagesJsonParser(
+      InputStream in, long streamOffset, long splitStart, long syncEnd, boolean decode) {
     this.cur = new ByteCursor(in, streamOffset, 256 * 1024);
     this.sync = new KeySync(cur);
     this.syncEnd = syncEnd;
@@ -102,8 +107,8 @@ public final class ImagesJsonParser {
           return false;
         }
         if (c != ',') {
-          throw new JsonSyntaxException("expected ',' or '}' but found " + JsonText.describe(c),
-              cur.offset());
+          throw new JsonSyntaxException(
+              "expected ',' or '}' but found " + JsonText.describe(c), cur.offset());
         }
         cur.read();
         c = cur.skipWhitespace();
@@ -118,8 +123,9 @@ public final class ImagesJsonParser {
       }
       id = JsonText.readString(cur, scratch);
       if (cur.skipWhitespace() != ':') {
-        throw new JsonSyntaxException("expected ':' after key \"" + id + "\" but found "
-            + JsonText.describe(cur.peek()), cur.offset());
+        throw new JsonSyntaxException(
+            "expected ':' after key \"" + id + "\" but found " + JsonText.describe(cur.peek()),
+            cur.offset());
       }
       cur.read();
       if (cur.skipWhitespace() == '"') {
@@ -166,9 +172,12 @@ public final class ImagesJsonParser {
   private boolean malformed(String message, long at) throws IOException {
     status = Status.MALFORMED;
     offset = at;
-    detail = message + (id != null ? " in record \"" + id + "\""
-        : previousId != null ? " after record \"" + previousId + "\"" : "")
-        + "; reading resumes at the next record";
+    detail =
+        message
+            + (id != null
+                ? " in record \"" + id + "\""
+                : previousId != null ? " after record \"" + previousId + "\"" : "")
+            + "; reading resumes at the next record";
     length = 0;
     needSeparator = false;
     if (!resync(cur.offset(), -1)) {
@@ -204,8 +213,11 @@ public final class ImagesJsonParser {
           // Fast path: whole quads of alphabet characters, four at a time.
           int last = lim - 4;
           while (p <= last) {
-            int q = (DECODE[b[p] & 0xff] << 18) | (DECODE[b[p + 1] & 0xff] << 12)
-                | (DECODE[b[p + 2] & 0xff] << 6) | DECODE[b[p + 3] & 0xff];
+            int q =
+                (DECODE[b[p] & 0xff] << 18)
+                    | (DECODE[b[p + 1] & 0xff] << 12)
+                    | (DECODE[b[p + 2] & 0xff] << 6)
+                    | DECODE[b[p + 3] & 0xff];
             if (q < 0) {
               break; // a character outside the alphabet (DECODE is -1): take the slow path
             }
@@ -263,8 +275,9 @@ public final class ImagesJsonParser {
           invalid("base64 data after '=' padding", start);
           return;
         } else {
-          invalid("invalid base64 character " + JsonText.describe(c) + " at byte "
-              + (cur.offset() - 1), start);
+          invalid(
+              "invalid base64 character " + JsonText.describe(c) + " at byte " + (cur.offset() - 1),
+              start);
           return;
         }
         p = cur.pos;

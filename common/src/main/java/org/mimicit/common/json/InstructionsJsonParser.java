@@ -22,15 +22,20 @@ import java.util.List;
  */
 public final class InstructionsJsonParser implements AutoCloseable {
   /** What {@link #next()} found. */
-  public enum Status { RECORD, MISSING_FIELD, INVALID_FIELD, MALFORMED }
+  public enum Status {
+    RECORD,
+    MISSING_FIELD,
+    INVALID_FIELD,
+    MALFORMED
+  }
 
   // Record ids are field names: interning millions of distinct ones would only fill a cache.
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxStringLength(Integer.MAX_VALUE)
-          .build())
-      .build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+          .build();
 
   private final JsonParser parser;
   private final long start;
@@ -55,8 +60,9 @@ public final class InstructionsJsonParser implements AutoCloseable {
   public InstructionsJsonParser(InputStream in, long start, long end, boolean idsOnly)
       throws IOException {
     this.idsOnly = idsOnly;
-    this.parser = FACTORY.createParser(
-        new SequenceInputStream(new ByteArrayInputStream(new byte[] {'{'}), in));
+    this.parser =
+        FACTORY.createParser(
+            new SequenceInputStream(new ByteArrayInputStream(new byte[] {'{'}), in));
     this.start = start;
     this.end = end;
     if (start >= end) {
@@ -101,9 +107,14 @@ public final class InstructionsJsonParser implements AutoCloseable {
       done = true;
       status = Status.MALFORMED;
       offset = e.getLocation() == null ? offset : start - 1 + e.getLocation().getByteOffset();
-      detail = e.getOriginalMessage() + " at byte " + offset
-          + (id == null ? "" : " (in record \"" + id + "\")")
-          + "; the rest of this input split, up to byte " + end + ", was not read";
+      detail =
+          e.getOriginalMessage()
+              + " at byte "
+              + offset
+              + (id == null ? "" : " (in record \"" + id + "\")")
+              + "; the rest of this input split, up to byte "
+              + end
+              + ", was not read";
       return true;
     }
   }
@@ -137,20 +148,29 @@ public final class InstructionsJsonParser implements AutoCloseable {
           if (t == JsonToken.START_ARRAY) {
             ids = new ArrayList<>();
             int i = 0;
-            for (JsonToken e = parser.nextToken(); e != JsonToken.END_ARRAY; e = parser.nextToken(), i++) {
+            for (JsonToken e = parser.nextToken();
+                e != JsonToken.END_ARRAY;
+                e = parser.nextToken(), i++) {
               if (e == JsonToken.VALUE_STRING) {
                 ids.add(parser.getText());
               } else {
                 if (invalid == null) {
-                  invalid = "field '" + field + "' has " + describe(e) + " at index " + i
-                      + ", expected strings";
+                  invalid =
+                      "field '"
+                          + field
+                          + "' has "
+                          + describe(e)
+                          + " at index "
+                          + i
+                          + ", expected strings";
                 }
                 parser.skipChildren();
               }
             }
           } else if (t != JsonToken.VALUE_NULL) {
             if (invalid == null) {
-              invalid = "field '" + field + "' is " + describe(t) + ", expected an array of strings";
+              invalid =
+                  "field '" + field + "' is " + describe(t) + ", expected an array of strings";
             }
             parser.skipChildren();
           }
@@ -181,8 +201,10 @@ public final class InstructionsJsonParser implements AutoCloseable {
     if (relInsIds == null) {
       relInsIds = List.of();
     }
-    String missing = instruction == null ? "instruction"
-        : answer == null ? "answer" : imageIds == null ? "image_ids" : null;
+    String missing =
+        instruction == null
+            ? "instruction"
+            : answer == null ? "answer" : imageIds == null ? "image_ids" : null;
     if (invalid != null) {
       fail(Status.INVALID_FIELD, invalid);
     } else if (missing != null) {

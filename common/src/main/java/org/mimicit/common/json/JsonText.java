@@ -100,13 +100,20 @@ final class JsonText {
         skipNested(in, start);
         return c == '{' ? "an object" : "an array";
       }
-      case ByteCursor.EOF -> throw new JsonSyntaxException("expected a value but found end of input", start);
+      case ByteCursor.EOF ->
+          throw new JsonSyntaxException("expected a value but found end of input", start);
       default -> {
         int n = 0;
         while (true) {
           int d = in.peek();
-          if (d == ByteCursor.EOF || d == ',' || d == '}' || d == ']' || d == ' ' || d == '\n'
-              || d == '\r' || d == '\t') {
+          if (d == ByteCursor.EOF
+              || d == ','
+              || d == '}'
+              || d == ']'
+              || d == ' '
+              || d == '\n'
+              || d == '\r'
+              || d == '\t') {
             break;
           }
           in.read();
@@ -178,7 +185,8 @@ final class JsonText {
     throw new JsonSyntaxException("unterminated string starting", start);
   }
 
-  private static void skipNested(ByteCursor in, long start) throws IOException, JsonSyntaxException {
+  private static void skipNested(ByteCursor in, long start)
+      throws IOException, JsonSyntaxException {
     int depth = 0;
     while (true) {
       int c = in.peek();

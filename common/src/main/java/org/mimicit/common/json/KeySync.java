@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>A record start is an unescaped quote that opens a key made of id characters, followed by a
  * colon and a value that opens with a quote. Such a quote can only open an object key: between a
- * closing and an opening quote JSON always has a comma or a colon, which are not id characters,
- * and text inside a string cannot contain an unescaped quote. In an images file every value is a
- * base64 string, so the first match at or after an offset is the first record that starts there.
+ * closing and an opening quote JSON always has a comma or a colon, which are not id characters, and
+ * text inside a string cannot contain an unescaped quote. In an images file every value is a base64
+ * string, so the first match at or after an offset is the first record that starts there.
  * Neighbouring splits call the same function on the same bytes, so they agree on the boundary
  * whatever the split size.
  */
@@ -25,8 +25,8 @@ public final class KeySync {
   }
 
   /**
-   * Returns the offset of the first record start at or after {@code from} in a stream positioned
-   * at {@code streamOffset} (at most {@code from}), or -1 if there is none.
+   * Returns the offset of the first record start at or after {@code from} in a stream positioned at
+   * {@code streamOffset} (at most {@code from}), or -1 if there is none.
    */
   public static long find(InputStream in, long streamOffset, long from) throws IOException {
     return new KeySync(new ByteCursor(in, streamOffset, 64 * 1024)).next(from, -1);

@@ -6,9 +6,9 @@ import java.util.Arrays;
 
 /**
  * One sequential pass over an instructions file that finds where records start, so splits can be
- * cut exactly on record boundaries even though free text may hold anything. It tracks only
- * string, escape and nesting state (no parsing), and remembers the first record start at or
- * after each requested boundary: memory is O(boundaries), not O(records).
+ * cut exactly on record boundaries even though free text may hold anything. It tracks only string,
+ * escape and nesting state (no parsing), and remembers the first record start at or after each
+ * requested boundary: memory is O(boundaries), not O(records).
  *
  * <p>A record is a key of the object under the top-level key {@code "data"}; {@code "meta"} may
  * come before or after it.
@@ -16,7 +16,6 @@ import java.util.Arrays;
 public final class RecordIndex {
   /** The result: {@code starts[i]} is the first record start at or after boundary i, or -1. */
   public record Result(long[] starts, long records, boolean dataFound) {}
-
 
   /** Scans a whole file from offset 0; {@code boundaries} must be sorted. */
   public static Result scan(InputStream in, long[] boundaries) throws IOException {
@@ -111,7 +110,7 @@ public final class RecordIndex {
           }
           case ':' -> expectKey = false;
           case ',' -> expectKey = depth <= 2;
-          default -> { }
+          default -> {}
         }
       }
       cur.pos = p;

@@ -15,11 +15,14 @@ import java.util.List;
  */
 public final class TrainJsonParser implements AutoCloseable {
   /** What {@link #next()} found. */
-  public enum Status { RECORD, INVALID_FIELD, MALFORMED }
+  public enum Status {
+    RECORD,
+    INVALID_FIELD,
+    MALFORMED
+  }
 
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-      .build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build();
 
   private final JsonParser parser;
   private boolean done;
@@ -33,7 +36,8 @@ public final class TrainJsonParser implements AutoCloseable {
     this.parser = FACTORY.createParser(in);
     JsonToken first = parser.nextToken();
     if (first != JsonToken.START_OBJECT) {
-      throw new ImagesJsonParser.NotAnObjectException(first == null ? "end of input" : first.asString());
+      throw new ImagesJsonParser.NotAnObjectException(
+          first == null ? "end of input" : first.asString());
     }
   }
 
@@ -56,8 +60,10 @@ public final class TrainJsonParser implements AutoCloseable {
         String found = parser.currentToken() == null ? "nothing" : parser.currentToken().name();
         parser.skipChildren();
         status = Status.INVALID_FIELD;
-        detail = "related ids are " + found.toLowerCase(java.util.Locale.ROOT)
-            + ", expected an array of strings";
+        detail =
+            "related ids are "
+                + found.toLowerCase(java.util.Locale.ROOT)
+                + ", expected an array of strings";
         return true;
       }
       related = new ArrayList<>();
@@ -78,7 +84,8 @@ public final class TrainJsonParser implements AutoCloseable {
       done = true;
       status = Status.MALFORMED;
       offset = e.getLocation() == null ? offset : e.getLocation().getByteOffset();
-      detail = e.getOriginalMessage() + " at byte " + offset + "; the rest of the file was not read";
+      detail =
+          e.getOriginalMessage() + " at byte " + offset + "; the rest of the file was not read";
       return true;
     }
   }

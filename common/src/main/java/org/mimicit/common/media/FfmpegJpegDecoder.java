@@ -33,11 +33,20 @@ import org.bytedeco.ffmpeg.global.avutil;
 final class FfmpegJpegDecoder implements AutoCloseable {
   /** The largest DCT reduction, 1/8 (FFmpeg's MJPEG {@code lowres} 3). */
   static final int MAX_LOWRES = 3;
-  private static final Set<Integer> YUV_OR_GRAY = Set.of(
-      avutil.AV_PIX_FMT_YUVJ420P, avutil.AV_PIX_FMT_YUVJ422P, avutil.AV_PIX_FMT_YUVJ444P,
-      avutil.AV_PIX_FMT_YUVJ440P, avutil.AV_PIX_FMT_YUVJ411P, avutil.AV_PIX_FMT_YUV420P,
-      avutil.AV_PIX_FMT_YUV422P, avutil.AV_PIX_FMT_YUV444P, avutil.AV_PIX_FMT_YUV440P,
-      avutil.AV_PIX_FMT_YUV411P, avutil.AV_PIX_FMT_GRAY8);
+
+  private static final Set<Integer> YUV_OR_GRAY =
+      Set.of(
+          avutil.AV_PIX_FMT_YUVJ420P,
+          avutil.AV_PIX_FMT_YUVJ422P,
+          avutil.AV_PIX_FMT_YUVJ444P,
+          avutil.AV_PIX_FMT_YUVJ440P,
+          avutil.AV_PIX_FMT_YUVJ411P,
+          avutil.AV_PIX_FMT_YUV420P,
+          avutil.AV_PIX_FMT_YUV422P,
+          avutil.AV_PIX_FMT_YUV444P,
+          avutil.AV_PIX_FMT_YUV440P,
+          avutil.AV_PIX_FMT_YUV411P,
+          avutil.AV_PIX_FMT_GRAY8);
 
   private final AVCodecContext[] contexts = new AVCodecContext[MAX_LOWRES + 1];
   private final AVPacket packet;
@@ -60,7 +69,8 @@ final class FfmpegJpegDecoder implements AutoCloseable {
     AVCodecContext ctx = context(lowres);
     int ret = av_new_packet(packet, jpeg.length);
     if (ret < 0) {
-      throw new MediaException("JPEG: cannot allocate %d bytes: %s", jpeg.length, Ffmpeg.error(ret));
+      throw new MediaException(
+          "JPEG: cannot allocate %d bytes: %s", jpeg.length, Ffmpeg.error(ret));
     }
     try {
       packet.data().put(jpeg, 0, jpeg.length);

@@ -10,8 +10,8 @@ public enum FrameSampling {
    */
   INDEX,
   /**
-   * Exact time: for each slot {@code k} the first frame whose time from the first frame is at
-   * least {@code k / fps} seconds; the frame index in the id is the slot {@code k}.
+   * Exact time: for each slot {@code k} the first frame whose time from the first frame is at least
+   * {@code k / fps} seconds; the frame index in the id is the slot {@code k}.
    */
   TIMESTAMP;
 

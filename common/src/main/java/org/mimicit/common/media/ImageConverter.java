@@ -102,13 +102,15 @@ public final class ImageConverter implements AutoCloseable {
   }
 
   private ConvertedImage encode(RgbImage image) {
-    byte[] bytes = Processing.PNG.equals(processing.format()) ? png.encode(image) : encodeJpeg(image);
-    return new ConvertedImage(processing.format(), image.width(), image.height(), hex(bytes), bytes);
+    byte[] bytes =
+        Processing.PNG.equals(processing.format()) ? png.encode(image) : encodeJpeg(image);
+    return new ConvertedImage(
+        processing.format(), image.width(), image.height(), hex(bytes), bytes);
   }
 
   private byte[] encodeJpeg(RgbImage image) {
-    BufferedImage bgr = new BufferedImage(image.width(), image.height(),
-        BufferedImage.TYPE_3BYTE_BGR);
+    BufferedImage bgr =
+        new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
     byte[] out = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
     byte[] rgb = image.rgb();
     for (int i = 0; i < rgb.length; i += 3) {

@@ -14,10 +14,10 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes any image ImageIO can read, with the TwelveMonkeys JPEG and WebP readers registered
- * explicitly: CMYK, YCCK and progressive JPEG with or without ICC profiles, WebP, and the JDK's
- * PNG (16-bit, palette, gray, alpha), GIF and BMP. ImageIO registers plugins from the class path
- * of the class loader that first touches it, which on a Spark executor is not the one that holds
- * the job's jar; registering here makes the readers present wherever this class is loaded.
+ * explicitly: CMYK, YCCK and progressive JPEG with or without ICC profiles, WebP, and the JDK's PNG
+ * (16-bit, palette, gray, alpha), GIF and BMP. ImageIO registers plugins from the class path of the
+ * class loader that first touches it, which on a Spark executor is not the one that holds the job's
+ * jar; registering here makes the readers present wherever this class is loaded.
  */
 final class ImageIoDecoder {
   static {
@@ -58,7 +58,8 @@ final class ImageIoDecoder {
         reader.dispose();
       }
     } catch (IOException | RuntimeException e) {
-      throw new MediaException("%s: %s", format, e.getMessage() == null ? e.toString() : e.getMessage());
+      throw new MediaException(
+          "%s: %s", format, e.getMessage() == null ? e.toString() : e.getMessage());
     }
     return toRgb(image);
   }

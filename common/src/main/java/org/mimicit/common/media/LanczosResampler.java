@@ -3,11 +3,11 @@ package org.mimicit.common.media;
 import static org.mimicit.common.error.Preconditions.checkArgument;
 
 /**
- * Resizes 8-bit RGB with a separable Lanczos filter (a = 3) the way Pillow's
- * {@code Image.resize(size, Image.LANCZOS)} does: the kernel is stretched by the scale when
- * shrinking (support {@code 3 * scale} source pixels, so every source pixel counts), weights are
- * normalised per output pixel and applied in 22-bit fixed point, the horizontal pass first into
- * an 8-bit intermediate (only the rows the vertical pass needs), then the vertical pass.
+ * Resizes 8-bit RGB with a separable Lanczos filter (a = 3) the way Pillow's {@code
+ * Image.resize(size, Image.LANCZOS)} does: the kernel is stretched by the scale when shrinking
+ * (support {@code 3 * scale} source pixels, so every source pixel counts), weights are normalised
+ * per output pixel and applied in 22-bit fixed point, the horizontal pass first into an 8-bit
+ * intermediate (only the rows the vertical pass needs), then the vertical pass.
  */
 public final class LanczosResampler {
   private static final double SUPPORT = 3.0;
@@ -17,8 +17,11 @@ public final class LanczosResampler {
 
   /** Resizes {@code src} to exactly {@code width x height}; the same object if nothing changes. */
   public static RgbImage resize(RgbImage src, int width, int height) {
-    checkArgument(width > 0 && height > 0,
-        "Cannot resize to %sx%s: width and height must be positive", width, height);
+    checkArgument(
+        width > 0 && height > 0,
+        "Cannot resize to %sx%s: width and height must be positive",
+        width,
+        height);
     if (src.width() == width && src.height() == height) {
       return src;
     }
@@ -29,8 +32,14 @@ public final class LanczosResampler {
     byte[] mid;
     if (src.width() != width) {
       mid = new byte[3 * width * (lastRow - firstRow)];
-      horizontal(src.rgb(), src.width(), firstRow, lastRow - firstRow,
-          Coefficients.of(src.width(), width), width, mid);
+      horizontal(
+          src.rgb(),
+          src.width(),
+          firstRow,
+          lastRow - firstRow,
+          Coefficients.of(src.width(), width),
+          width,
+          mid);
     } else {
       mid = java.util.Arrays.copyOfRange(src.rgb(), 3 * width * firstRow, 3 * width * lastRow);
     }
@@ -42,8 +51,8 @@ public final class LanczosResampler {
     return new RgbImage(width, height, out);
   }
 
-  private static void horizontal(byte[] in, int inWidth, int firstRow, int rows, Coefficients c,
-      int outWidth, byte[] out) {
+  private static void horizontal(
+      byte[] in, int inWidth, int firstRow, int rows, Coefficients c, int outWidth, byte[] out) {
     int[] k = c.weights;
     int n = c.taps;
     for (int y = 0; y < rows; y++) {
@@ -71,8 +80,8 @@ public final class LanczosResampler {
     }
   }
 
-  private static void verticalPass(byte[] in, int width, int firstRow, Coefficients c,
-      int outHeight, byte[] out) {
+  private static void verticalPass(
+      byte[] in, int width, int firstRow, Coefficients c, int outHeight, byte[] out) {
     int[] k = c.weights;
     int n = c.taps;
     int stride = 3 * width;

@@ -7,14 +7,15 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * Encodes 8-bit RGB as PNG the way Pillow saves an RGB image: one IDAT stream, and per row the filter (none, sub, up, average, Paeth) whose output has the smallest
- * sum of absolute values. No ancillary chunks, so the same pixels give the same bytes. One
- * instance per thread: it keeps its deflater and buffers.
+ * Encodes 8-bit RGB as PNG the way Pillow saves an RGB image: one IDAT stream, and per row the
+ * filter (none, sub, up, average, Paeth) whose output has the smallest sum of absolute values. No
+ * ancillary chunks, so the same pixels give the same bytes. One instance per thread: it keeps its
+ * deflater and buffers.
  *
- * <p>zlib runs at level 4 with the {@code Z_FILTERED} strategy (libpng's choice for filtered
- * rows) rather than Pillow's level 6 default strategy: on 224x224 photographs the files are the
- * same size as Pillow's (about 1% smaller on the benchmark's photos) for a fifth of the deflate
- * time, which at level 6 cost more than decoding the source JPEG.
+ * <p>zlib runs at level 4 with the {@code Z_FILTERED} strategy (libpng's choice for filtered rows)
+ * rather than Pillow's level 6 default strategy: on 224x224 photographs the files are the same size
+ * as Pillow's (about 1% smaller on the benchmark's photos) for a fifth of the deflate time, which
+ * at level 6 cost more than decoding the source JPEG.
  */
 public final class PngEncoder {
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
@@ -65,8 +66,15 @@ public final class PngEncoder {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(idat.size() + 64);
     out.writeBytes(SIGNATURE);
-    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(image.width()).putInt(image.height())
-        .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+    ByteBuffer ihdr =
+        ByteBuffer.allocate(13)
+            .putInt(image.width())
+            .putInt(image.height())
+            .put((byte) 8)
+            .put((byte) 2)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0);
     chunk(out, "IHDR", ihdr.array());
     chunk(out, "IDAT", idat.toByteArray());
     chunk(out, "IEND", new byte[0]);
@@ -81,13 +89,14 @@ public final class PngEncoder {
       int a = i >= 3 ? rgb[row + i - 3] & 0xFF : 0;
       int b = prev >= 0 ? rgb[prev + i] & 0xFF : 0;
       int c = i >= 3 && prev >= 0 ? rgb[prev + i - 3] & 0xFF : 0;
-      int v = switch (f) {
-        case 0 -> x;
-        case 1 -> x - a;
-        case 2 -> x - b;
-        case 3 -> x - ((a + b) >> 1);
-        default -> x - paeth(a, b, c);
-      };
+      int v =
+          switch (f) {
+            case 0 -> x;
+            case 1 -> x - a;
+            case 2 -> x - b;
+            case 3 -> x - ((a + b) >> 1);
+            default -> x - paeth(a, b, c);
+          };
       out[i] = (byte) v;
       sum += Math.abs((byte) v);
     }

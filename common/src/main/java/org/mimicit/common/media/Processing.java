@@ -19,20 +19,28 @@ import java.util.Locale;
  * @param keepOriginal store image files' bytes untouched (no decode, no resize); video frames,
  *     which have no file of their own, are then stored at their full size in {@code format}
  */
-public record Processing(int width, int height, boolean keepAspect, String format, int quality,
-    boolean keepOriginal) implements Serializable {
+public record Processing(
+    int width, int height, boolean keepAspect, String format, int quality, boolean keepOriginal)
+    implements Serializable {
   public static final String PNG = "png";
   public static final String JPEG = "jpeg";
   public static final List<String> FORMATS = List.of(PNG, JPEG);
 
   public Processing {
-    checkArgument(width > 0 && height > 0 && width <= 16384 && height <= 16384,
-        "Cannot set --resize to %sx%s: width and height must be between 1 and 16384.", width,
+    checkArgument(
+        width > 0 && height > 0 && width <= 16384 && height <= 16384,
+        "Cannot set --resize to %sx%s: width and height must be between 1 and 16384.",
+        width,
         height);
-    checkArgument(FORMATS.contains(format),
-        "Cannot set --format to %s: the value must be one of %s.", format, FORMATS);
-    checkArgument(quality >= 1 && quality <= 100,
-        "Cannot set --quality to %s: the value must be between 1 and 100.", quality);
+    checkArgument(
+        FORMATS.contains(format),
+        "Cannot set --format to %s: the value must be one of %s.",
+        format,
+        FORMATS);
+    checkArgument(
+        quality >= 1 && quality <= 100,
+        "Cannot set --quality to %s: the value must be between 1 and 100.",
+        quality);
   }
 
   /** The release's processing: 224x224 Lanczos, RGB, PNG. */
@@ -43,8 +51,10 @@ public record Processing(int width, int height, boolean keepAspect, String forma
   /** Parses {@code WxH}, e.g. {@code 224x224}. */
   public static int[] parseSize(String size) {
     String[] parts = size == null ? new String[0] : size.toLowerCase(Locale.ROOT).split("x", -1);
-    checkArgument(parts.length == 2 && parts[0].matches("\\d{1,5}") && parts[1].matches("\\d{1,5}"),
-        "Cannot set --resize to %s: the value must be WIDTHxHEIGHT, e.g. 224x224.", size);
+    checkArgument(
+        parts.length == 2 && parts[0].matches("\\d{1,5}") && parts[1].matches("\\d{1,5}"),
+        "Cannot set --resize to %s: the value must be WIDTHxHEIGHT, e.g. 224x224.",
+        size);
     return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
   }
 
@@ -55,7 +65,8 @@ public record Processing(int width, int height, boolean keepAspect, String forma
     }
     double scale = Math.min((double) width / srcWidth, (double) height / srcHeight);
     return new int[] {
-        Math.max(1, (int) Math.round(srcWidth * scale)),
-        Math.max(1, (int) Math.round(srcHeight * scale))};
+      Math.max(1, (int) Math.round(srcWidth * scale)),
+      Math.max(1, (int) Math.round(srcHeight * scale))
+    };
   }
 }

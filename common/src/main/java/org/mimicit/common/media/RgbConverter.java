@@ -27,8 +27,19 @@ final class RgbConverter implements AutoCloseable {
   RgbImage convert(AVFrame frame) {
     int w = frame.width();
     int h = frame.height();
-    sws = sws_getCachedContext(sws, w, h, frame.format(), w, h, avutil.AV_PIX_FMT_RGB24,
-        SWS_BILINEAR, null, null, (DoublePointer) null);
+    sws =
+        sws_getCachedContext(
+            sws,
+            w,
+            h,
+            frame.format(),
+            w,
+            h,
+            avutil.AV_PIX_FMT_RGB24,
+            SWS_BILINEAR,
+            null,
+            null,
+            (DoublePointer) null);
     // swscale's SIMD paths write whole blocks of pixels, past the end of a row whose width is
     // not a multiple of the block: rows are padded and the buffer has slack after the last.
     int stride = (3 * w + 63) & ~63;

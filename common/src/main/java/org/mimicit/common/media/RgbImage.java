@@ -11,10 +11,17 @@ import static org.mimicit.common.error.Preconditions.checkArgument;
  */
 public record RgbImage(int width, int height, byte[] rgb) {
   public RgbImage {
-    checkArgument(width > 0 && height > 0,
-        "Invalid image size %sx%s: width and height must be positive", width, height);
-    checkArgument(rgb != null && rgb.length == 3 * width * height,
-        "Invalid RGB buffer for %sx%s: %s bytes, expected %s", width, height,
-        rgb == null ? null : rgb.length, 3 * width * height);
+    checkArgument(
+        width > 0 && height > 0,
+        "Invalid image size %sx%s: width and height must be positive",
+        width,
+        height);
+    checkArgument(
+        rgb != null && rgb.length == 3 * width * height,
+        "Invalid RGB buffer for %sx%s: %s bytes, expected %s",
+        width,
+        height,
+        rgb == null ? null : rgb.length,
+        3 * width * height);
   }
 }

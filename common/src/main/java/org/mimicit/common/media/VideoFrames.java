@@ -11,9 +11,9 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 
 /**
- * The sampled frames of one video file, decoded one at a time with FFmpeg (MP4/H.264, WebM/VP9,
- * MKV and whatever else FFmpeg reads), so memory is one frame however long the video. Frames that
- * are not kept are decoded but not converted to RGB. Not thread-safe; close it.
+ * The sampled frames of one video file, decoded one at a time with FFmpeg (MP4/H.264, WebM/VP9, MKV
+ * and whatever else FFmpeg reads), so memory is one frame however long the video. Frames that are
+ * not kept are decoded but not converted to RGB. Not thread-safe; close it.
  */
 public final class VideoFrames implements AutoCloseable {
   /** A kept frame: its index for the id, its time from the first frame, its pixels. */

@@ -18,14 +18,15 @@ public final class ImageSchema {
   public static final String BYTES = "bytes";
 
   /** Columns as written to Parquet (the partition column {@code task} is in the path). */
-  public static final StructType SCHEMA = new StructType()
-      .add(IMAGE_ID, StringType, false)
-      .add(FORMAT, StringType, false)
-      .add(WIDTH, IntegerType, false)
-      .add(HEIGHT, IntegerType, false)
-      .add(SHA256, StringType, false)
-      .add(SOURCE, StringType, false)
-      .add(BYTES, BinaryType, false);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add(IMAGE_ID, StringType, false)
+          .add(FORMAT, StringType, false)
+          .add(WIDTH, IntegerType, false)
+          .add(HEIGHT, IntegerType, false)
+          .add(SHA256, StringType, false)
+          .add(SOURCE, StringType, false)
+          .add(BYTES, BinaryType, false);
 
   private ImageSchema() {}
 }

@@ -12,15 +12,17 @@ public final class RejectedSchema {
   public static final String REASON = "reason";
   public static final String DETAIL = "detail";
   public static final String SOURCE = "source";
+
   /** Byte offset of the record in {@code source}, where known. */
   public static final String SOURCE_OFFSET = "source_offset";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(ID, StringType, true)
-      .add(REASON, StringType, false)
-      .add(DETAIL, StringType, true)
-      .add(SOURCE, StringType, false)
-      .add(SOURCE_OFFSET, LongType, true);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add(ID, StringType, true)
+          .add(REASON, StringType, false)
+          .add(DETAIL, StringType, true)
+          .add(SOURCE, StringType, false)
+          .add(SOURCE_OFFSET, LongType, true);
 
   private RejectedSchema() {}
 

@@ -13,20 +13,24 @@ public final class TranslationSchema {
   public static final String INS_ID = "ins_id";
   public static final String INSTRUCTION = "instruction";
   public static final String ANSWER = "answer";
+
   /** The model that answered (as the server named it, else as asked). */
   public static final String MODEL = "model";
+
   /** Lower-case hex SHA-256 of the request whose accepted answer this row comes from. */
   public static final String REQUEST_SHA256 = "request_sha256";
+
   /** Partition column below {@code task}: the language code ({@code zh}, {@code ja}, ...). */
   public static final String LANG = "lang";
 
   /** The columns of each {@code task=/lang=} partition's files. */
-  public static final StructType SCHEMA = new StructType()
-      .add(INS_ID, StringType, false)
-      .add(INSTRUCTION, StringType, false)
-      .add(ANSWER, StringType, false)
-      .add(MODEL, StringType, false)
-      .add(REQUEST_SHA256, StringType, false);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add(INS_ID, StringType, false)
+          .add(INSTRUCTION, StringType, false)
+          .add(ANSWER, StringType, false)
+          .add(MODEL, StringType, false)
+          .add(REQUEST_SHA256, StringType, false);
 
   private TranslationSchema() {}
 

@@ -1,7 +1,6 @@
 package org.mimicit.common.source;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -16,10 +15,10 @@ import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.mimicit.common.error.MimicitException;
-import org.mimicit.common.io.DataFiles;
 import org.mimicit.common.image.ImageHeaders;
 import org.mimicit.common.image.ImageInfo;
 import org.mimicit.common.image.UnreadableImageException;
+import org.mimicit.common.io.DataFiles;
 import org.mimicit.common.json.ImagesJsonParser;
 import org.mimicit.common.json.KeySync;
 import org.mimicit.common.schema.RejectReason;
@@ -56,10 +55,15 @@ final class ImagesPartitionReader implements PartitionReader<InternalRow> {
     this.mode = mode;
     this.projection = new RowProjection(FULL, readSchema);
     // Only ids and offsets wanted (the duplicate check): skip values without decoding them.
-    this.decode = mode != ReadMode.PERMISSIVE || projection.wants(FULL, "bytes")
-        || projection.wants(FULL, "sha256") || projection.wants(FULL, "format")
-        || projection.wants(FULL, "width") || projection.wants(FULL, "height")
-        || projection.wants(FULL, "reason") || projection.wants(FULL, "detail");
+    this.decode =
+        mode != ReadMode.PERMISSIVE
+            || projection.wants(FULL, "bytes")
+            || projection.wants(FULL, "sha256")
+            || projection.wants(FULL, "format")
+            || projection.wants(FULL, "width")
+            || projection.wants(FULL, "height")
+            || projection.wants(FULL, "reason")
+            || projection.wants(FULL, "detail");
     Path path = new Path(range.path());
     FileSystem fs = DataFiles.fileSystem(path, conf);
     long syncEnd = Long.MAX_VALUE;
@@ -92,8 +96,8 @@ final class ImagesPartitionReader implements PartitionReader<InternalRow> {
           return false;
         }
       } catch (ImagesJsonParser.NotAnObjectException e) {
-        throw new MimicitException(e, "Cannot read images from %s: %s", range.path(),
-            e.getMessage());
+        throw new MimicitException(
+            e, "Cannot read images from %s: %s", range.path(), e.getMessage());
       }
       Arrays.fill(row, null);
       row[TASK] = task;
@@ -101,8 +105,9 @@ final class ImagesPartitionReader implements PartitionReader<InternalRow> {
       row[SOURCE] = source;
       row[OFFSET] = parser.offset();
       String reason = fill(row);
-      if (reason != null && !mode.keepBadRecord("image", parser.id(), parser.offset(),
-          range.path(), reason, row[DETAIL])) {
+      if (reason != null
+          && !mode.keepBadRecord(
+              "image", parser.id(), parser.offset(), range.path(), reason, row[DETAIL])) {
         continue;
       }
       current = new GenericInternalRow(projection.project(row));

@@ -43,8 +43,9 @@ final class InstructionsPartitionReader implements PartitionReader<InternalRow> 
   private final UTF8String source;
   private InternalRow current;
 
-  InstructionsPartitionReader(FileRange range, StructType readSchema, ReadMode mode,
-      Configuration conf) throws IOException {
+  InstructionsPartitionReader(
+      FileRange range, StructType readSchema, ReadMode mode, Configuration conf)
+      throws IOException {
     this.range = range;
     this.mode = mode;
     this.projection = new RowProjection(FULL, readSchema);
@@ -52,8 +53,11 @@ final class InstructionsPartitionReader implements PartitionReader<InternalRow> 
     FSDataInputStream in = DataFiles.fileSystem(path, conf).open(path, 1 << 20);
     in.seek(range.start());
     // Only ids and offsets wanted (the duplicate check): skip record values without reading them.
-    this.idsOnly = mode == ReadMode.PERMISSIVE && readSchema.fields().length > 0
-        && java.util.Arrays.stream(readSchema.fieldNames()).allMatch(IDS_ONLY_COLUMNS::contains);
+    this.idsOnly =
+        mode == ReadMode.PERMISSIVE
+            && readSchema.fields().length > 0
+            && java.util.Arrays.stream(readSchema.fieldNames())
+                .allMatch(IDS_ONLY_COLUMNS::contains);
     this.parser = new InstructionsJsonParser(in, range.start(), range.end(), idsOnly);
     this.task = UTF8String.fromString(range.task());
     this.source = UTF8String.fromString(range.path());
@@ -68,23 +72,24 @@ final class InstructionsPartitionReader implements PartitionReader<InternalRow> 
       row[ID] = parser.id() == null ? null : UTF8String.fromString(parser.id());
       row[SOURCE] = source;
       row[OFFSET] = parser.offset();
-      String reason = switch (parser.status()) {
-        case RECORD -> null;
-        case MISSING_FIELD -> RejectReason.MISSING_FIELD.code();
-        case INVALID_FIELD -> RejectReason.INVALID_FIELD.code();
-        case MALFORMED -> RejectReason.MALFORMED_JSON.code();
-      };
+      String reason =
+          switch (parser.status()) {
+            case RECORD -> null;
+            case MISSING_FIELD -> RejectReason.MISSING_FIELD.code();
+            case INVALID_FIELD -> RejectReason.INVALID_FIELD.code();
+            case MALFORMED -> RejectReason.MALFORMED_JSON.code();
+          };
       if (reason == null) {
         if (!idsOnly) {
           row[INSTRUCTION] = UTF8String.fromString(parser.instruction());
           row[ANSWER] = UTF8String.fromString(parser.answer());
           row[IMAGE_IDS] = strings(parser.imageIds());
           row[REL_INS_IDS] = strings(parser.relInsIds());
-          row[EXTRA] = parser.extraJson() == null ? null : UTF8String.fromString(parser.extraJson());
+          row[EXTRA] =
+              parser.extraJson() == null ? null : UTF8String.fromString(parser.extraJson());
         }
-      } else if (!mode.keepBadRecord("instruction", parser.id(), parser.offset(), range.path(),
-          reason,
-          parser.detail())) {
+      } else if (!mode.keepBadRecord(
+          "instruction", parser.id(), parser.offset(), range.path(), reason, parser.detail())) {
         continue;
       } else {
         row[REASON] = UTF8String.fromString(reason);

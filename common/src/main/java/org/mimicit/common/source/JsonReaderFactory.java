@@ -17,8 +17,8 @@ final class JsonReaderFactory implements PartitionReaderFactory {
   private final ReadMode mode;
   private final SerializableConf conf;
 
-  JsonReaderFactory(SourceFormat format, StructType readSchema, ReadMode mode,
-      SerializableConf conf) {
+  JsonReaderFactory(
+      SourceFormat format, StructType readSchema, ReadMode mode, SerializableConf conf) {
     this.format = format;
     this.readSchema = readSchema;
     this.mode = mode;

@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plans the read: lists the files, cuts each into byte ranges of Spark's file split size
- * (the formula of Spark's {@code FilePartition.maxSplitBytes}), and for instructions files moves
- * each cut onto the exact start of a record.
+ * Plans the read: lists the files, cuts each into byte ranges of Spark's file split size (the
+ * formula of Spark's {@code FilePartition.maxSplitBytes}), and for instructions files moves each
+ * cut onto the exact start of a record.
  */
 final class JsonScan implements ScanBuilder, SupportsPushDownRequiredColumns, Scan, Batch {
   private static final Logger LOG = LoggerFactory.getLogger(JsonScan.class);
@@ -73,8 +73,10 @@ final class JsonScan implements ScanBuilder, SupportsPushDownRequiredColumns, Sc
     List<InputPartition> ranges = new ArrayList<>();
     for (TaskFile file : files) {
       // train files are read whole, one task each (they are a fraction of the instructions' size)
-      long[] cuts = format == SourceFormat.TRAIN ? new long[] {0, file.length()}
-          : cuts(file.length(), splitSize);
+      long[] cuts =
+          format == SourceFormat.TRAIN
+              ? new long[] {0, file.length()}
+              : cuts(file.length(), splitSize);
       if (format == SourceFormat.INSTRUCTIONS) {
         cuts = RecordIndexes.recordStarts(conf, file, cuts);
       }
@@ -84,16 +86,19 @@ final class JsonScan implements ScanBuilder, SupportsPushDownRequiredColumns, Sc
         }
       }
     }
-    LOG.debug("Reading {} file(s) as {} partition(s) of at most {} bytes", files.size(),
-        ranges.size(), splitSize);
+    LOG.debug(
+        "Reading {} file(s) as {} partition(s) of at most {} bytes",
+        files.size(),
+        ranges.size(),
+        splitSize);
     return ranges.toArray(new InputPartition[0]);
   }
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
     Configuration conf = SparkSession.active().sessionState().newHadoopConf();
-    return new JsonReaderFactory(format, readSchema, SourceOptions.mode(options),
-        new SerializableConf(conf));
+    return new JsonReaderFactory(
+        format, readSchema, SourceOptions.mode(options), new SerializableConf(conf));
   }
 
   /** Spark's {@code FilePartition.maxSplitBytes}: small inputs still spread over every core. */
@@ -119,5 +124,4 @@ final class JsonScan implements ScanBuilder, SupportsPushDownRequiredColumns, Sc
     cuts[n] = length;
     return cuts;
   }
-
 }

@@ -27,7 +27,8 @@ abstract class MimicitJsonSource implements TableProvider, DataSourceRegister {
   }
 
   @Override
-  public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
+  public Table getTable(
+      StructType schema, Transform[] partitioning, Map<String, String> properties) {
     return new JsonFileTable(format, schema, new CaseInsensitiveStringMap(properties));
   }
 }

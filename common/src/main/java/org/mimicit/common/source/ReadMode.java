@@ -15,8 +15,8 @@ public enum ReadMode {
    * What a reader does with a bad record: true to return it (PERMISSIVE), false to skip it
    * (DROPMALFORMED); FAILFAST throws, naming the record ({@code what} is e.g. "image").
    */
-  boolean keepBadRecord(String what, String id, long offset, String path, String reason,
-      Object detail) {
+  boolean keepBadRecord(
+      String what, String id, long offset, String path, String reason, Object detail) {
     if (this == FAILFAST) {
       throw new org.mimicit.common.error.MimicitException(
           "Cannot read %s %s at byte %d of %s: %s (%s)", what, id, offset, path, reason, detail);
@@ -28,9 +28,12 @@ public enum ReadMode {
     try {
       return valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(String.format(
-          "Cannot set mode to %s, the value must be one of PERMISSIVE, DROPMALFORMED, FAILFAST.",
-          value), e);
+      throw new IllegalArgumentException(
+          String.format(
+              "Cannot set mode to %s, the value must be one of PERMISSIVE, DROPMALFORMED,"
+                  + " FAILFAST.",
+              value),
+          e);
     }
   }
 }

@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Record indexes of instructions files, made once per file version on the driver and shared by
- * every read of it. The index keeps the first record start at or after every MiB, so any split
- * size that is a whole number of MiB (Spark's default 128 MB among them) is served by one pass,
- * which can run in the background while Spark starts ({@link #prefetch}). Other split sizes get a
- * pass of their own.
+ * every read of it. The index keeps the first record start at or after every MiB, so any split size
+ * that is a whole number of MiB (Spark's default 128 MB among them) is served by one pass, which
+ * can run in the background while Spark starts ({@link #prefetch}). Other split sizes get a pass of
+ * their own.
  */
 final class RecordIndexes {
   private static final Logger LOG = LoggerFactory.getLogger(RecordIndexes.class);
@@ -70,32 +70,45 @@ final class RecordIndexes {
     return grid;
   }
 
-  private static CompletableFuture<long[]> future(Configuration conf, TaskFile file,
-      long[] boundaries, boolean background) {
-    String key = file.path() + "|" + file.length() + "|" + file.modified() + "|"
-        + (boundaries.length > 1 && boundaries[1] == GRID ? "grid" : Arrays.toString(boundaries));
-    return CACHE.computeIfAbsent(key, k -> {
-      if (!background) {
-        CompletableFuture<long[]> done = new CompletableFuture<>();
-        try {
-          done.complete(index(conf, file, boundaries));
-        } catch (RuntimeException e) {
-          done.completeExceptionally(e);
-        }
-        return done;
-      }
-      CompletableFuture<long[]> async = new CompletableFuture<>();
-      Thread t = new Thread(() -> {
-        try {
-          async.complete(index(conf, file, boundaries));
-        } catch (RuntimeException e) {
-          async.completeExceptionally(e);
-        }
-      }, "mimicit-record-index");
-      t.setDaemon(true);
-      t.start();
-      return async;
-    });
+  private static CompletableFuture<long[]> future(
+      Configuration conf, TaskFile file, long[] boundaries, boolean background) {
+    String key =
+        file.path()
+            + "|"
+            + file.length()
+            + "|"
+            + file.modified()
+            + "|"
+            + (boundaries.length > 1 && boundaries[1] == GRID
+                ? "grid"
+                : Arrays.toString(boundaries));
+    return CACHE.computeIfAbsent(
+        key,
+        k -> {
+          if (!background) {
+            CompletableFuture<long[]> done = new CompletableFuture<>();
+            try {
+              done.complete(index(conf, file, boundaries));
+            } catch (RuntimeException e) {
+              done.completeExceptionally(e);
+            }
+            return done;
+          }
+          CompletableFuture<long[]> async = new CompletableFuture<>();
+          Thread t =
+              new Thread(
+                  () -> {
+                    try {
+                      async.complete(index(conf, file, boundaries));
+                    } catch (RuntimeException e) {
+                      async.completeExceptionally(e);
+                    }
+                  },
+                  "mimicit-record-index");
+          t.setDaemon(true);
+          t.start();
+          return async;
+        });
   }
 
   private static long[] index(Configuration conf, TaskFile file, long[] boundaries) {
@@ -105,15 +118,19 @@ final class RecordIndexes {
     try (InputStream in = DataFiles.fileSystem(path, conf).open(path, 1 << 20)) {
       index = RecordIndex.scan(in, boundaries);
     } catch (IOException e) {
-      throw new MimicitException(e, "Cannot read instructions from %s: %s", file.path(),
-          e.getMessage());
+      throw new MimicitException(
+          e, "Cannot read instructions from %s: %s", file.path(), e.getMessage());
     }
     if (!index.dataFound()) {
       throw new MimicitException(
           "Cannot read instructions from %s: missing field 'data' (the file must be "
-              + "{\"meta\": {...}, \"data\": {ins_id: {...}}})", file.path());
+              + "{\"meta\": {...}, \"data\": {ins_id: {...}}})",
+          file.path());
     }
-    LOG.info("Indexed {} records of {} in {} ms", index.records(), file.path(),
+    LOG.info(
+        "Indexed {} records of {} in {} ms",
+        index.records(),
+        file.path(),
         (System.nanoTime() - started) / 1_000_000);
     return index.starts();
   }

@@ -14,32 +14,41 @@ import org.mimicit.common.schema.RejectedSchema;
 
 /** The two MIMIC-IT JSON formats this source reads, with their row schemas. */
 enum SourceFormat {
-  IMAGES("mimicit-images", InputLayout.Kind.IMAGES, new StructType()
-      .add(SourceColumns.TASK, StringType, false)
-      .add(ImageSchema.IMAGE_ID, StringType, true)
-      .add(ImageSchema.FORMAT, StringType, true)
-      .add(ImageSchema.WIDTH, IntegerType, true)
-      .add(ImageSchema.HEIGHT, IntegerType, true)
-      .add(ImageSchema.SHA256, StringType, true)
-      .add(ImageSchema.SOURCE, StringType, false)
-      .add(RejectedSchema.SOURCE_OFFSET, LongType, false)
-      .add(ImageSchema.BYTES, BinaryType, true)),
-  INSTRUCTIONS("mimicit-instructions", InputLayout.Kind.INSTRUCTIONS, new StructType()
-      .add(SourceColumns.TASK, StringType, false)
-      .add(InstructionSchema.INS_ID, StringType, true)
-      .add(InstructionSchema.INSTRUCTION, StringType, true)
-      .add(InstructionSchema.ANSWER, StringType, true)
-      .add(InstructionSchema.IMAGE_IDS, new ArrayType(StringType, false), true)
-      .add(InstructionSchema.REL_INS_IDS, new ArrayType(StringType, false), true)
-      .add(InstructionSchema.EXTRA_JSON, StringType, true)
-      .add(InstructionSchema.SOURCE, StringType, false)
-      .add(RejectedSchema.SOURCE_OFFSET, LongType, false)),
-  TRAIN("mimicit-train", InputLayout.Kind.TRAIN, new StructType()
-      .add(SourceColumns.TASK, StringType, false)
-      .add(InstructionSchema.INS_ID, StringType, true)
-      .add(InstructionSchema.REL_INS_IDS, new ArrayType(StringType, false), true)
-      .add(InstructionSchema.SOURCE, StringType, false)
-      .add(RejectedSchema.SOURCE_OFFSET, LongType, false));
+  IMAGES(
+      "mimicit-images",
+      InputLayout.Kind.IMAGES,
+      new StructType()
+          .add(SourceColumns.TASK, StringType, false)
+          .add(ImageSchema.IMAGE_ID, StringType, true)
+          .add(ImageSchema.FORMAT, StringType, true)
+          .add(ImageSchema.WIDTH, IntegerType, true)
+          .add(ImageSchema.HEIGHT, IntegerType, true)
+          .add(ImageSchema.SHA256, StringType, true)
+          .add(ImageSchema.SOURCE, StringType, false)
+          .add(RejectedSchema.SOURCE_OFFSET, LongType, false)
+          .add(ImageSchema.BYTES, BinaryType, true)),
+  INSTRUCTIONS(
+      "mimicit-instructions",
+      InputLayout.Kind.INSTRUCTIONS,
+      new StructType()
+          .add(SourceColumns.TASK, StringType, false)
+          .add(InstructionSchema.INS_ID, StringType, true)
+          .add(InstructionSchema.INSTRUCTION, StringType, true)
+          .add(InstructionSchema.ANSWER, StringType, true)
+          .add(InstructionSchema.IMAGE_IDS, new ArrayType(StringType, false), true)
+          .add(InstructionSchema.REL_INS_IDS, new ArrayType(StringType, false), true)
+          .add(InstructionSchema.EXTRA_JSON, StringType, true)
+          .add(InstructionSchema.SOURCE, StringType, false)
+          .add(RejectedSchema.SOURCE_OFFSET, LongType, false)),
+  TRAIN(
+      "mimicit-train",
+      InputLayout.Kind.TRAIN,
+      new StructType()
+          .add(SourceColumns.TASK, StringType, false)
+          .add(InstructionSchema.INS_ID, StringType, true)
+          .add(InstructionSchema.REL_INS_IDS, new ArrayType(StringType, false), true)
+          .add(InstructionSchema.SOURCE, StringType, false)
+          .add(RejectedSchema.SOURCE_OFFSET, LongType, false));
 
   final String shortName;
   final InputLayout.Kind kind;

@@ -40,12 +40,14 @@ final class SourceOptions {
     }
     if (options.containsKey("paths")) {
       try {
-        paths.addAll(Arrays.asList(new ObjectMapper().readValue(options.get("paths"), String[].class)));
+        paths.addAll(
+            Arrays.asList(new ObjectMapper().readValue(options.get("paths"), String[].class)));
       } catch (Exception e) {
         throw new IllegalArgumentException("Cannot read option paths: " + options.get("paths"), e);
       }
     }
-    Preconditions.checkArgument(!paths.isEmpty(),
+    Preconditions.checkArgument(
+        !paths.isEmpty(),
         "Cannot read MIMIC-IT JSON without a path: use load(\"<input folder>\").");
     return paths;
   }

@@ -42,8 +42,8 @@ final class TrainPartitionReader implements PartitionReader<InternalRow> {
     try {
       this.parser = new TrainJsonParser(DataFiles.fileSystem(path, conf).open(path, 1 << 20));
     } catch (ImagesJsonParser.NotAnObjectException e) {
-      throw new MimicitException(e, "Cannot read train relations from %s: %s", range.path(),
-          e.getMessage());
+      throw new MimicitException(
+          e, "Cannot read train relations from %s: %s", range.path(), e.getMessage());
     }
   }
 
@@ -56,16 +56,21 @@ final class TrainPartitionReader implements PartitionReader<InternalRow> {
       row[ID] = parser.id() == null ? null : UTF8String.fromString(parser.id());
       row[SOURCE] = UTF8String.fromString(range.path());
       row[OFFSET] = parser.offset();
-      String reason = switch (parser.status()) {
-        case RECORD -> null;
-        case INVALID_FIELD -> RejectReason.INVALID_FIELD.code();
-        case MALFORMED -> RejectReason.MALFORMED_JSON.code();
-      };
+      String reason =
+          switch (parser.status()) {
+            case RECORD -> null;
+            case INVALID_FIELD -> RejectReason.INVALID_FIELD.code();
+            case MALFORMED -> RejectReason.MALFORMED_JSON.code();
+          };
       if (reason == null) {
-        row[RELATED] = new GenericArrayData(
-            parser.related().stream().map(UTF8String::fromString).toArray());
-      } else if (!mode.keepBadRecord("train relations of", parser.id(), parser.offset(),
-          range.path(), reason,
+        row[RELATED] =
+            new GenericArrayData(parser.related().stream().map(UTF8String::fromString).toArray());
+      } else if (!mode.keepBadRecord(
+          "train relations of",
+          parser.id(),
+          parser.offset(),
+          range.path(),
+          reason,
           parser.detail())) {
         continue;
       } else {

@@ -20,13 +20,17 @@ import org.mimicit.common.ingest.TaskCounts;
  * finished.
  */
 public final class JobStats {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private JobStats() {}
 
   /** The stats document of an ingest job. */
-  public static ObjectNode of(String job, Instant started, long durationMs, Map<String, String> paths,
+  public static ObjectNode of(
+      String job,
+      Instant started,
+      long durationMs,
+      Map<String, String> paths,
       IngestResult result) {
     ObjectNode root = JSON.createObjectNode();
     root.put("job", job);

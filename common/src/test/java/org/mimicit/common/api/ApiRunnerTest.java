@@ -13,10 +13,25 @@ import org.junit.jupiter.api.Test;
 import org.mimicit.common.api.ApiCallException.Kind;
 import org.mimicit.common.error.MimicitException;
 
-/** The runner's retry rules, with a scripted client (a stand-in for the HTTP client, not for Spark). */
+/**
+ * The runner's retry rules, with a scripted client (a stand-in for the HTTP client, not for Spark).
+ */
 class ApiRunnerTest {
-  private static final ApiSettings SETTINGS = new ApiSettings(ApiSettings.OPENAI, "http://127.0.0.1:1/v1", null,
-      null, null, "m", 0, true, 100, Duration.ofSeconds(1), 4, Duration.ofMillis(1), Duration.ofMillis(4));
+  private static final ApiSettings SETTINGS =
+      new ApiSettings(
+          ApiSettings.OPENAI,
+          "http://127.0.0.1:1/v1",
+          null,
+          null,
+          null,
+          "m",
+          0,
+          true,
+          100,
+          Duration.ofSeconds(1),
+          4,
+          Duration.ofMillis(1),
+          Duration.ofMillis(4));
 
   /** Batches are lists of letters; a letter is accepted when the reply names it. */
   static final class Letters implements ApiRunner.Work<List<String>> {
@@ -87,11 +102,13 @@ class ApiRunnerTest {
     return new ChatReply(content, "m", "stop", 1, 1, Duration.ZERO);
   }
 
-  private static Letters run(Function<String, ChatReply> server, Counts counts, List<String> batch) throws Exception {
+  private static Letters run(Function<String, ChatReply> server, Counts counts, List<String> batch)
+      throws Exception {
     Letters work = new Letters();
     ChatClient client = request -> server.apply(request.messages().get(0).content());
-    try (ApiRunner<List<String>> runner = new ApiRunner<>(client, SETTINGS,
-        new RateLimiter(0, 0, RateLimiter.Clock.SYSTEM), 2, counts, work)) {
+    try (ApiRunner<List<String>> runner =
+        new ApiRunner<>(
+            client, SETTINGS, new RateLimiter(0, 0, RateLimiter.Clock.SYSTEM), 2, counts, work)) {
       runner.submit(batch);
       runner.finish();
     }
@@ -102,12 +119,19 @@ class ApiRunnerTest {
   void retriesTransientFailuresAndAsksOnlyForWhatIsMissing() throws Exception {
     AtomicInteger n = new AtomicInteger();
     Counts counts = new Counts();
-    Letters work = run(q -> switch (n.incrementAndGet()) {
-      case 1 -> throw new ApiCallException(Kind.RATE_LIMITED, 429, Duration.ofMillis(5), "HTTP 429", null);
-      case 2 -> throw new ApiCallException(Kind.SERVER, 503, null, "HTTP 503", null);
-      case 3 -> reply("a"); // b and c left
-      default -> reply(q);
-    }, counts, List.of("a", "b", "c"));
+    Letters work =
+        run(
+            q ->
+                switch (n.incrementAndGet()) {
+                  case 1 ->
+                      throw new ApiCallException(
+                          Kind.RATE_LIMITED, 429, Duration.ofMillis(5), "HTTP 429", null);
+                  case 2 -> throw new ApiCallException(Kind.SERVER, 503, null, "HTTP 503", null);
+                  case 3 -> reply("a"); // b and c left
+                  default -> reply(q);
+                },
+            counts,
+            List.of("a", "b", "c"));
     assertThat(work.accepted).containsExactlyInAnyOrder("a", "b", "c");
     assertThat(work.givenUp).isEmpty();
     assertThat(counts.sent.get()).isEqualTo(5); // 429, 503, a, then b and c each on its own
@@ -119,12 +143,17 @@ class ApiRunnerTest {
   void rateLimitsDoNotUseUpAttempts() throws Exception {
     AtomicInteger n = new AtomicInteger();
     Counts counts = new Counts();
-    Letters work = run(q -> {
-      if (n.incrementAndGet() <= 6) { // more 429s than the 4 attempts allowed
-        throw new ApiCallException(Kind.RATE_LIMITED, 429, Duration.ofMillis(1), "HTTP 429", null);
-      }
-      return reply(q);
-    }, counts, List.of("a"));
+    Letters work =
+        run(
+            q -> {
+              if (n.incrementAndGet() <= 6) { // more 429s than the 4 attempts allowed
+                throw new ApiCallException(
+                    Kind.RATE_LIMITED, 429, Duration.ofMillis(1), "HTTP 429", null);
+              }
+              return reply(q);
+            },
+            counts,
+            List.of("a"));
     assertThat(work.accepted).containsExactly("a");
     assertThat(work.givenUp).isEmpty();
     assertThat(counts.limited.get()).isEqualTo(6);
@@ -133,26 +162,41 @@ class ApiRunnerTest {
 
   @Test
   void givesUpAfterTheLastAttemptWithTheLastReason() throws Exception {
-    Letters work = run(q -> q.contains("b") ? reply(q.replace("b", "")) : reply(q), new Counts(), List.of("a", "b"));
+    Letters work =
+        run(
+            q -> q.contains("b") ? reply(q.replace("b", "")) : reply(q),
+            new Counts(),
+            List.of("a", "b"));
     assertThat(work.accepted).containsExactly("a");
     assertThat(work.givenUp).containsExactly("b: no [b] (after 4 attempts)");
   }
 
   @Test
   void splitsARefusedBatchAndFailsFastOnAFatalError() throws Exception {
-    Letters work = run(q -> {
-      if (q.length() > 1) {
-        throw new ApiCallException(Kind.REFUSED, 400, null, "HTTP 400: too long", null);
-      }
-      return reply(q);
-    }, new Counts(), List.of("a", "b"));
+    Letters work =
+        run(
+            q -> {
+              if (q.length() > 1) {
+                throw new ApiCallException(Kind.REFUSED, 400, null, "HTTP 400: too long", null);
+              }
+              return reply(q);
+            },
+            new Counts(),
+            List.of("a", "b"));
     assertThat(work.accepted).containsExactlyInAnyOrder("a", "b");
 
     Counts counts = new Counts();
-    assertThatThrownBy(() -> run(q -> {
-      throw new ApiCallException(Kind.FATAL, 401, null, "HTTP 401: bad key", null);
-    }, counts, List.of("a"))).isInstanceOf(MimicitException.class)
-        .hasMessageStartingWith("The API refused the requests: HTTP 401: bad key. Check the API base");
+    assertThatThrownBy(
+            () ->
+                run(
+                    q -> {
+                      throw new ApiCallException(Kind.FATAL, 401, null, "HTTP 401: bad key", null);
+                    },
+                    counts,
+                    List.of("a")))
+        .isInstanceOf(MimicitException.class)
+        .hasMessageStartingWith(
+            "The API refused the requests: HTTP 401: bad key. Check the API base");
     assertThat(counts.sent.get()).isEqualTo(1);
   }
 }

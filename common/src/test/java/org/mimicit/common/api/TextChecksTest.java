@@ -9,15 +9,18 @@ class TextChecksTest {
   void acceptsATranslationKeepingTagsAndNumbers() {
     assertThat(TextChecks.problem("zh", "<image> There are 3 dogs.", "<image> 有3只狗。")).isNull();
     assertThat(TextChecks.problem("de", "It costs 2.5 dollars.", "Es kostet 2,5 Dollar.")).isNull();
-    assertThat(TextChecks.problem("ar", "The room has 12 chairs.", "في الغرفة 12 كرسيًا.")).isNull();
+    assertThat(TextChecks.problem("ar", "The room has 12 chairs.", "في الغرفة 12 كرسيًا."))
+        .isNull();
   }
 
   @Test
   void rejectsALostTagOrNumber() {
-    assertThat(TextChecks.problem("zh", "<image> What is this?", "这是什么？")).isEqualTo("lost tag <image>");
+    assertThat(TextChecks.problem("zh", "<image> What is this?", "这是什么？"))
+        .isEqualTo("lost tag <image>");
     assertThat(TextChecks.problem("ja", "<image><image> Compare.", "<image> 比べてください。"))
         .isEqualTo("lost tag <image>");
-    assertThat(TextChecks.problem("fr", "There are 3 cats.", "Il y a trois chats.")).isEqualTo("lost number 3");
+    assertThat(TextChecks.problem("fr", "There are 3 cats.", "Il y a trois chats."))
+        .isEqualTo("lost number 3");
   }
 
   @Test
@@ -26,7 +29,8 @@ class TextChecksTest {
         .isEqualTo("not in zh script (0 of 19 letters)");
     assertThat(TextChecks.problem("ko", "A cat.", "고양이 한 마리입니다.")).isNull();
     assertThat(TextChecks.problem("ja", "A cat.", "猫です。")).isNull();
-    assertThat(TextChecks.problem("ar", "A red bus.", "A red bus: حافلة")).startsWith("not in ar script");
+    assertThat(TextChecks.problem("ar", "A red bus.", "A red bus: حافلة"))
+        .startsWith("not in ar script");
   }
 
   @Test

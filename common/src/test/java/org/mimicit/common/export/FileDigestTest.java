@@ -13,9 +13,12 @@ class FileDigestTest {
   void hashesKnownBytes() throws Exception {
     FileDigest d = FileDigest.of(new ByteArrayInputStream("abc".getBytes(StandardCharsets.UTF_8)));
 
-    assertThat(d).isEqualTo(new FileDigest(3,
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-        "900150983cd24fb0d6963f7d28e17f72"));
+    assertThat(d)
+        .isEqualTo(
+            new FileDigest(
+                3,
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+                "900150983cd24fb0d6963f7d28e17f72"));
   }
 
   @Test

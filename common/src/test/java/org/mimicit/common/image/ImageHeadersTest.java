@@ -80,8 +80,7 @@ class ImageHeadersTest {
         .isInstanceOf(UnreadableImageException.class)
         .hasMessage(
             "truncated JPEG: SOF0 segment at offset %d cut off at end of data (%d bytes)",
-            sofEnd - 9,
-            sofEnd - 1);
+            sofEnd - 9, sofEnd - 1);
   }
 
   // ---- JPEG marker walking ----------------------------------------------------------------
@@ -152,8 +151,7 @@ class ImageHeadersTest {
   void readsLosslessWebp() throws Exception {
     assertThat(ImageHeaders.read(webpVp8l(WIDTH, HEIGHT)))
         .isEqualTo(new ImageInfo("webp", WIDTH, HEIGHT));
-    assertThat(ImageHeaders.read(webpVp8l(16384, 1)))
-        .isEqualTo(new ImageInfo("webp", 16384, 1));
+    assertThat(ImageHeaders.read(webpVp8l(16384, 1))).isEqualTo(new ImageInfo("webp", 16384, 1));
   }
 
   @Test
@@ -221,8 +219,7 @@ class ImageHeadersTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("samples")
-  void rejectsTruncationAfterTheMagicAsRecognised(
-      String name, byte[] data, int magic, int header) {
+  void rejectsTruncationAfterTheMagicAsRecognised(String name, byte[] data, int magic, int header) {
     for (int length : new int[] {magic, (magic + header) / 2, header - 1}) {
       byte[] truncated = Arrays.copyOf(data, length);
       assertThatThrownBy(() -> ImageHeaders.read(truncated))
@@ -246,8 +243,7 @@ class ImageHeadersTest {
             sofStart + 2,
             String.format(
                 "truncated JPEG: SOF0 segment at offset %d cut off at end of data (%d bytes)",
-                sofStart,
-                sofStart + 2)),
+                sofStart, sofStart + 2)),
         Arguments.of(png, 8, "truncated PNG: header needs 24 bytes, got 8"),
         Arguments.of(png, 23, "truncated PNG: header needs 24 bytes, got 23"),
         Arguments.of(
@@ -526,8 +522,8 @@ class ImageHeadersTest {
   }
 
   private static byte[] app0() {
-    return segment(0xE0, new Bytes().ascii("JFIF").u8(0, 1, 1, 0).u16be(1).u16be(1).u8(0, 0)
-        .toArray());
+    return segment(
+        0xE0, new Bytes().ascii("JFIF").u8(0, 1, 1, 0).u16be(1).u16be(1).u8(0, 0).toArray());
   }
 
   private static byte[] sof(int marker, int width, int height) {
@@ -575,8 +571,7 @@ class ImageHeadersTest {
 
   /** Flags (alpha), 3 reserved bytes, 24-bit canvas width-1 and height-1. */
   private static byte[] webpVp8x(int width, int height) {
-    return webp(
-        "VP8X", new Bytes().u8(0x10, 0, 0, 0).u24le(width - 1).u24le(height - 1).toArray());
+    return webp("VP8X", new Bytes().u8(0x10, 0, 0, 0).u24le(width - 1).u24le(height - 1).toArray());
   }
 
   /** File header and BITMAPINFOHEADER of a 24-bit BMP, a negative height meaning top-down. */

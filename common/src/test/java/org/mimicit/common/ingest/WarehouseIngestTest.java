@@ -13,11 +13,9 @@ class WarehouseIngestTest {
 
   @Test
   void findsHashesRepeatedWithinAndAcrossPartitionsOnce() {
-    long[] repeated = WarehouseIngest.repeatedHashes(List.of(
-        hashes(-5, 1, 1, 1, 7),
-        hashes(2, 7, 9),
-        hashes(),
-        hashes(-5)));
+    long[] repeated =
+        WarehouseIngest.repeatedHashes(
+            List.of(hashes(-5, 1, 1, 1, 7), hashes(2, 7, 9), hashes(), hashes(-5)));
     assertThat(repeated).containsExactly(-5, 1, 7);
   }
 

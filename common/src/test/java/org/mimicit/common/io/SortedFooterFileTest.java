@@ -26,12 +26,15 @@ class SortedFooterFileTest {
   @Test
   void writesEncodingListsInCodeOrderWhateverOrderParquetGathersThemIn() throws Exception {
     Path file = tmp.resolve("t.parquet");
-    TableParquetWriter writer = TableParquetWriter.builder(new Configuration(),
-            new StructType().add("id", DataTypes.StringType, false)
-                .add("kind", DataTypes.StringType, false))
-        .plainColumns("id")
-        .files(n -> new org.apache.hadoop.fs.Path(file.toUri()))
-        .build();
+    TableParquetWriter writer =
+        TableParquetWriter.builder(
+                new Configuration(),
+                new StructType()
+                    .add("id", DataTypes.StringType, false)
+                    .add("kind", DataTypes.StringType, false))
+            .plainColumns("id")
+            .files(n -> new org.apache.hadoop.fs.Path(file.toUri()))
+            .build();
     for (int i = 0; i < 100; i++) {
       writer.write(new Object[] {"id" + i, i % 2 == 0 ? "even" : "odd"}); // kind: dictionary
     }
@@ -42,7 +45,8 @@ class SortedFooterFileTest {
     List<List<Encoding>> lists = new ArrayList<>();
     for (ColumnChunk c : footer.getRow_groups().get(0).getColumns()) {
       List<Encoding> encodings = c.getMeta_data().getEncodings();
-      assertThat(encodings).hasSizeGreaterThan(1)
+      assertThat(encodings)
+          .hasSizeGreaterThan(1)
           .isSortedAccordingTo((a, b) -> Integer.compare(a.getValue(), b.getValue()));
       lists.add(encodings);
       Collections.reverse(c.getMeta_data().getEncodings()); // as another JVM may gather them
@@ -53,8 +57,17 @@ class SortedFooterFileTest {
     int before = reversed.size();
     Util.writeFileMetaData(footer, reversed);
     int length = reversed.size() - before;
-    reversed.write(new byte[] {(byte) length, (byte) (length >> 8), (byte) (length >> 16),
-        (byte) (length >> 24), 'P', 'A', 'R', '1'});
+    reversed.write(
+        new byte[] {
+          (byte) length,
+          (byte) (length >> 8),
+          (byte) (length >> 16),
+          (byte) (length >> 24),
+          'P',
+          'A',
+          'R',
+          '1'
+        });
     assertThat(reversed.toByteArray()).isNotEqualTo(bytes);
 
     byte[] sorted = SortedFooterFile.sortEncodings(reversed.toByteArray());
@@ -66,7 +79,9 @@ class SortedFooterFileTest {
 
   private static int footerLength(byte[] b) {
     int n = b.length;
-    return (b[n - 8] & 0xff) | (b[n - 7] & 0xff) << 8 | (b[n - 6] & 0xff) << 16
+    return (b[n - 8] & 0xff)
+        | (b[n - 7] & 0xff) << 8
+        | (b[n - 6] & 0xff) << 16
         | (b[n - 5] & 0xff) << 24;
   }
 

@@ -45,26 +45,29 @@ import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.testing.SparkTestBase;
 
 class TableParquetWriterTest extends SparkTestBase {
-  private static final StructType OBJECT = new StructType()
-      .add("label", DataTypes.StringType, false)
-      .add("index", DataTypes.IntegerType, true)
-      .add("area", DataTypes.LongType, true)
-      .add("crowd", DataTypes.BooleanType, true)
-      .add("score", DataTypes.DoubleType, true)
-      .add("mask", DataTypes.BinaryType, true);
-  private static final StructType SCHEMA = new StructType()
-      .add("id", DataTypes.LongType, false)
-      .add("caption", DataTypes.StringType, true)
-      .add("width", DataTypes.IntegerType, true)
-      .add("flagged", DataTypes.BooleanType, true)
-      .add("score", DataTypes.DoubleType, true)
-      .add("thumbnail", DataTypes.BinaryType, true)
-      .add("tags", DataTypes.createArrayType(DataTypes.StringType, true), true)
-      .add("objects", DataTypes.createArrayType(OBJECT, false), true)
-      .add("bytes", DataTypes.BinaryType, false);
-  private static final StructType IMAGES = new StructType()
-      .add("id", DataTypes.LongType, false)
-      .add("bytes", DataTypes.BinaryType, false);
+  private static final StructType OBJECT =
+      new StructType()
+          .add("label", DataTypes.StringType, false)
+          .add("index", DataTypes.IntegerType, true)
+          .add("area", DataTypes.LongType, true)
+          .add("crowd", DataTypes.BooleanType, true)
+          .add("score", DataTypes.DoubleType, true)
+          .add("mask", DataTypes.BinaryType, true);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("id", DataTypes.LongType, false)
+          .add("caption", DataTypes.StringType, true)
+          .add("width", DataTypes.IntegerType, true)
+          .add("flagged", DataTypes.BooleanType, true)
+          .add("score", DataTypes.DoubleType, true)
+          .add("thumbnail", DataTypes.BinaryType, true)
+          .add("tags", DataTypes.createArrayType(DataTypes.StringType, true), true)
+          .add("objects", DataTypes.createArrayType(OBJECT, false), true)
+          .add("bytes", DataTypes.BinaryType, false);
+  private static final StructType IMAGES =
+      new StructType()
+          .add("id", DataTypes.LongType, false)
+          .add("bytes", DataTypes.BinaryType, false);
   private static final String CAPTION = "猫がソファで寝ている 🐱 قطة نائمة على الأريكة";
   private static final int FIVE_MB = 5 << 20;
   private static final Configuration CONF = new Configuration();
@@ -77,8 +80,8 @@ class TableParquetWriterTest extends SparkTestBase {
     List<TableParquetWriter.WrittenFile> files = write(allTypesWriter(dir), rows);
 
     Path file = new Path(dir.toString(), "part-00000.parquet");
-    assertThat(files).containsExactly(
-        new TableParquetWriter.WrittenFile(file, 3, Files.size(local(file))));
+    assertThat(files)
+        .containsExactly(new TableParquetWriter.WrittenFile(file, 3, Files.size(local(file))));
     assertThat(readRows(file, SCHEMA)).isEqualTo(normalizeRows(rows));
   }
 
@@ -99,16 +102,29 @@ class TableParquetWriterTest extends SparkTestBase {
       ParquetMetadata footer = reader.getFooter();
       assertThat(footer.getFileMetaData().getSchema())
           .isEqualTo(SparkParquetSchemas.toParquet(SCHEMA));
-      assertThat(footer.getFileMetaData().getKeyValueMetaData()).containsExactlyEntriesOf(
-          Map.of("org.apache.spark.sql.parquet.row.metadata", SCHEMA.json()));
+      assertThat(footer.getFileMetaData().getKeyValueMetaData())
+          .containsExactlyEntriesOf(
+              Map.of("org.apache.spark.sql.parquet.row.metadata", SCHEMA.json()));
       assertThat(footer.getFileMetaData().getCreatedBy()).isEqualTo(Version.FULL_VERSION);
       assertThat(footer.getBlocks()).hasSize(1);
       List<ColumnChunkMetaData> columns = footer.getBlocks().get(0).getColumns();
-      assertThat(columns).extracting(column -> column.getPath().toDotString()).containsExactly(
-          "id", "caption", "width", "flagged", "score", "thumbnail", "tags.list.element",
-          "objects.list.element.label", "objects.list.element.index", "objects.list.element.area",
-          "objects.list.element.crowd", "objects.list.element.score", "objects.list.element.mask",
-          "bytes");
+      assertThat(columns)
+          .extracting(column -> column.getPath().toDotString())
+          .containsExactly(
+              "id",
+              "caption",
+              "width",
+              "flagged",
+              "score",
+              "thumbnail",
+              "tags.list.element",
+              "objects.list.element.label",
+              "objects.list.element.index",
+              "objects.list.element.area",
+              "objects.list.element.crowd",
+              "objects.list.element.score",
+              "objects.list.element.mask",
+              "bytes");
 
       ColumnChunkMetaData media = columns.get(columns.size() - 1);
       assertThat(media.getCodec()).isEqualTo(CompressionCodecName.UNCOMPRESSED);
@@ -140,37 +156,44 @@ class TableParquetWriterTest extends SparkTestBase {
   @Test
   void writesFlatSchemasStraightToTheColumnsWithTheSameBytes() throws IOException {
     // every column but the array of structs: a flat schema, written without the record consumer
-    StructType flat = new StructType(Arrays.stream(SCHEMA.fields())
-        .filter(f -> !f.name().equals("objects")).toArray(StructField[]::new));
+    StructType flat =
+        new StructType(
+            Arrays.stream(SCHEMA.fields())
+                .filter(f -> !f.name().equals("objects"))
+                .toArray(StructField[]::new));
     List<Object[]> rows = new ArrayList<>();
     for (Object[] row : allTypesRows()) {
       List<Object> values = new ArrayList<>(Arrays.asList(row));
       values.remove(7);
       rows.add(values.toArray());
     }
-    rows.add(new Object[] {9L, "x", 1, true, 1.0, null, Arrays.asList(null, null, "z"), new byte[3]});
+    rows.add(
+        new Object[] {9L, "x", 1, true, 1.0, null, Arrays.asList(null, null, "z"), new byte[3]});
     java.nio.file.Path direct = dir.resolve("direct");
     java.nio.file.Path consumer = dir.resolve("consumer");
     for (java.nio.file.Path out : List.of(direct, consumer)) {
-      write(TableParquetWriter.builder(CONF, flat)
-          .mediaColumns("bytes")
-          .directColumnWrites(out == direct)
-          .files(i -> new Path(out.toString(), "part-" + i + ".parquet"))
-          .build(), rows);
+      write(
+          TableParquetWriter.builder(CONF, flat)
+              .mediaColumns("bytes")
+              .directColumnWrites(out == direct)
+              .files(i -> new Path(out.toString(), "part-" + i + ".parquet"))
+              .build(),
+          rows);
     }
     Path file = new Path(direct.toString(), "part-0.parquet");
     assertThat(readRows(file, flat)).isEqualTo(normalizeRows(rows));
-    assertThat(Files.readAllBytes(local(file))).isEqualTo(
-        Files.readAllBytes(local(new Path(consumer.toString(), "part-0.parquet"))));
+    assertThat(Files.readAllBytes(local(file)))
+        .isEqualTo(Files.readAllBytes(local(new Path(consumer.toString(), "part-0.parquet"))));
   }
 
   @Test
   void compressesNonMediaColumnsWithTheChosenCodec() throws IOException {
-    TableParquetWriter writer = TableParquetWriter.builder(CONF, IMAGES)
-        .mediaColumns("bytes")
-        .compression(CompressionCodecName.ZSTD)
-        .files(i -> new Path(dir.toString(), "part-" + i + ".parquet"))
-        .build();
+    TableParquetWriter writer =
+        TableParquetWriter.builder(CONF, IMAGES)
+            .mediaColumns("bytes")
+            .compression(CompressionCodecName.ZSTD)
+            .files(i -> new Path(dir.toString(), "part-" + i + ".parquet"))
+            .build();
     Path file = write(writer, imageRows(3, 1000)).get(0).path();
 
     assertThat(footer(file).getBlocks().get(0).getColumns())
@@ -200,41 +223,54 @@ class TableParquetWriterTest extends SparkTestBase {
 
   @Test
   void boundsRowGroupsToRowGroupBytesPlusOneRow() throws IOException {
-    TableParquetWriter writer = TableParquetWriter.builder(CONF, IMAGES)
-        .mediaColumns("bytes")
-        .rowGroupBytes(1 << 20)
-        .files(i -> new Path(dir.toString(), "part-" + i + ".parquet"))
-        .build();
+    TableParquetWriter writer =
+        TableParquetWriter.builder(CONF, IMAGES)
+            .mediaColumns("bytes")
+            .rowGroupBytes(1 << 20)
+            .files(i -> new Path(dir.toString(), "part-" + i + ".parquet"))
+            .build();
     List<TableParquetWriter.WrittenFile> files = write(writer, imageRows(100, 100_000));
 
     assertThat(files).hasSize(1);
     List<BlockMetaData> blocks = footer(files.get(0).path()).getBlocks();
     // a row buffers 100,000 bytes + 4 (length) + 8 (id): 10 rows are < 1 MiB, 11 are not
-    assertThat(blocks).extracting(BlockMetaData::getRowCount)
+    assertThat(blocks)
+        .extracting(BlockMetaData::getRowCount)
         .containsExactly(11L, 11L, 11L, 11L, 11L, 11L, 11L, 11L, 11L, 1L);
     long oneRow = 100_000 + 4 + 8;
-    assertThat(blocks).allSatisfy(block -> {
-      assertThat(block.getTotalByteSize()).isLessThanOrEqualTo((1 << 20) + oneRow);
-      assertThat(block.getCompressedSize()).isLessThanOrEqualTo((1 << 20) + oneRow);
-    });
+    assertThat(blocks)
+        .allSatisfy(
+            block -> {
+              assertThat(block.getTotalByteSize()).isLessThanOrEqualTo((1 << 20) + oneRow);
+              assertThat(block.getCompressedSize()).isLessThanOrEqualTo((1 << 20) + oneRow);
+            });
     assertThat(blocks.get(0).getTotalByteSize()).isGreaterThan(1 << 20);
   }
 
   @Test
   void startsANewFileOnceMaxFileBytesIsReached() throws IOException {
-    TableParquetWriter writer = TableParquetWriter.builder(CONF, IMAGES)
-        .mediaColumns("bytes")
-        .rowGroupBytes(90_000)
-        .maxFileBytes(250_000)
-        .files(i -> new Path(dir.toString(), String.format("part-%05d.parquet", i)))
-        .build();
+    TableParquetWriter writer =
+        TableParquetWriter.builder(CONF, IMAGES)
+            .mediaColumns("bytes")
+            .rowGroupBytes(90_000)
+            .maxFileBytes(250_000)
+            .files(i -> new Path(dir.toString(), String.format("part-%05d.parquet", i)))
+            .build();
     List<TableParquetWriter.WrittenFile> files = write(writer, imageRows(100, 20_000));
 
     // rows of 20,012 bytes: 5 per row group (100,060 bytes), 3 row groups per file (> 250,000)
-    assertThat(files).extracting(file -> file.path().getName()).containsExactly(
-        "part-00000.parquet", "part-00001.parquet", "part-00002.parquet", "part-00003.parquet",
-        "part-00004.parquet", "part-00005.parquet", "part-00006.parquet");
-    assertThat(files).extracting(TableParquetWriter.WrittenFile::rows)
+    assertThat(files)
+        .extracting(file -> file.path().getName())
+        .containsExactly(
+            "part-00000.parquet",
+            "part-00001.parquet",
+            "part-00002.parquet",
+            "part-00003.parquet",
+            "part-00004.parquet",
+            "part-00005.parquet",
+            "part-00006.parquet");
+    assertThat(files)
+        .extracting(TableParquetWriter.WrittenFile::rows)
         .containsExactly(15L, 15L, 15L, 15L, 15L, 15L, 10L);
     for (TableParquetWriter.WrittenFile file : files) {
       List<BlockMetaData> blocks = footer(file.path()).getBlocks();
@@ -266,12 +302,13 @@ class TableParquetWriterTest extends SparkTestBase {
 
   @Test
   void abortDeletesFinishedAndOpenFiles() {
-    TableParquetWriter writer = TableParquetWriter.builder(CONF, IMAGES)
-        .mediaColumns("bytes")
-        .rowGroupBytes(50_000)
-        .maxFileBytes(50_000)
-        .files(i -> new Path(dir.toString(), "part-" + i + ".parquet"))
-        .build();
+    TableParquetWriter writer =
+        TableParquetWriter.builder(CONF, IMAGES)
+            .mediaColumns("bytes")
+            .rowGroupBytes(50_000)
+            .maxFileBytes(50_000)
+            .files(i -> new Path(dir.toString(), "part-" + i + ".parquet"))
+            .build();
     imageRows(7, 20_000).forEach(writer::write);
     assertThat(writer.writtenFiles()).hasSize(2);
     assertThat(dir.resolve("part-2.parquet")).exists();
@@ -324,12 +361,13 @@ class TableParquetWriterTest extends SparkTestBase {
         .hasMessage("Cannot write null to non-nullable column objects[1]");
     assertThatThrownBy(() -> writer.write(with(good, 2, 640L)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot write a java.lang.Long to column width of type int: "
-            + "expected a java.lang.Integer");
+        .hasMessage(
+            "Cannot write a java.lang.Long to column width of type int: "
+                + "expected a java.lang.Integer");
     assertThatThrownBy(() -> writer.write(Arrays.copyOf(good, 8)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot write a row of 8 values to a table of 9 columns "
-            + SCHEMA.simpleString());
+        .hasMessage(
+            "Cannot write a row of 8 values to a table of 9 columns " + SCHEMA.simpleString());
 
     writer.write(good);
     writer.close();
@@ -353,21 +391,25 @@ class TableParquetWriterTest extends SparkTestBase {
     builder.files(i -> new Path(dir.toString(), "part-" + i));
     assertThatThrownBy(() -> builder.mediaColumns("thumbnail").build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot use thumbnail as a media column: media columns must be the last "
-            + "columns, but tags follows it");
+        .hasMessage(
+            "Cannot use thumbnail as a media column: media columns must be the last "
+                + "columns, but tags follows it");
     assertThatThrownBy(() -> writerWithMedia(SCHEMA, "caption"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot use caption as a media column: its type is string, not binary");
     assertThatThrownBy(() -> writerWithMedia(SCHEMA, "image"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot use image as a media column: no such column in "
-            + "[id, caption, width, flagged, score, thumbnail, tags, objects, bytes]");
-    StructType withMap = new StructType()
-        .add("m", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+        .hasMessage(
+            "Cannot use image as a media column: no such column in "
+                + "[id, caption, width, flagged, score, thumbnail, tags, objects, bytes]");
+    StructType withMap =
+        new StructType()
+            .add("m", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
     assertThatThrownBy(() -> writerWithMedia(withMap))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot write column m of type map<string,string>: supported types are "
-            + "string, int, bigint, boolean, double, binary, array and struct of those");
+        .hasMessage(
+            "Cannot write column m of type map<string,string>: supported types are "
+                + "string, int, bigint, boolean, double, binary, array and struct of those");
   }
 
   private TableParquetWriter allTypesWriter(java.nio.file.Path directory) {
@@ -403,9 +445,7 @@ class TableParquetWriterTest extends SparkTestBase {
       Arrays.asList("猫", "😀", null, ""),
       List.of(
           object("猫"),
-          new Object[] {
-            "رجل", Integer.MIN_VALUE, Long.MAX_VALUE, false, Double.NaN, new byte[0]
-          }),
+          new Object[] {"رجل", Integer.MIN_VALUE, Long.MAX_VALUE, false, Double.NaN, new byte[0]}),
       randomBytes(1, FIVE_MB)
     };
     Object[] nulls = {Long.MIN_VALUE, null, null, null, null, null, null, null, new byte[0]};

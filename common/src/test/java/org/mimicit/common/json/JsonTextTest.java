@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class JsonTextTest {
   private static ByteCursor cursor(String text, int bufferSize) {
-    return new ByteCursor(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), 0,
-        bufferSize);
+    return new ByteCursor(
+        new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), 0, bufferSize);
   }
 
   @Test

@@ -26,8 +26,8 @@ class ImageConverterTest {
 
   /** A 4-channel (CMYK) JPEG: the JDK's own reader cannot decode it. */
   static byte[] cmykJpeg(int w, int h) throws IOException {
-    WritableRaster raster = Raster.createInterleavedRaster(
-        java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
+    WritableRaster raster =
+        Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         // cyan on the left half, magenta on the right, no black
@@ -114,9 +114,13 @@ class ImageConverterTest {
   void decodesProgressiveJpegs16BitAndPalettePngs() throws Exception {
     BufferedImage gray16 = new BufferedImage(64, 32, BufferedImage.TYPE_USHORT_GRAY);
     gray16.getRaster().setSample(10, 10, 0, 65535);
-    BufferedImage palette = new BufferedImage(50, 30, BufferedImage.TYPE_BYTE_INDEXED,
-        new IndexColorModel(8, 2, new byte[] {0, (byte) 255}, new byte[] {0, 0},
-            new byte[] {0, 0}));
+    BufferedImage palette =
+        new BufferedImage(
+            50,
+            30,
+            BufferedImage.TYPE_BYTE_INDEXED,
+            new IndexColorModel(
+                8, 2, new byte[] {0, (byte) 255}, new byte[] {0, 0}, new byte[] {0, 0}));
     palette.getRaster().setSample(0, 0, 0, 1);
     Processing keepAspect = new Processing(32, 32, true, "jpeg", 90, false);
     try (ImageConverter c = new ImageConverter(keepAspect)) {
@@ -128,7 +132,8 @@ class ImageConverterTest {
 
   private static String dims(ConvertedImage img) throws IOException {
     BufferedImage back = read(img.bytes());
-    assertThat(back.getWidth() + "x" + back.getHeight()).isEqualTo(img.width() + "x" + img.height());
+    assertThat(back.getWidth() + "x" + back.getHeight())
+        .isEqualTo(img.width() + "x" + img.height());
     return img.format() + " " + img.width() + "x" + img.height();
   }
 

@@ -32,8 +32,14 @@ class VideoFramesTest {
     List<String> out = new ArrayList<>();
     try (VideoFrames frames = new VideoFrames(video.toString(), fps, sampling)) {
       for (VideoFrames.Sampled s = frames.next(); s != null; s = frames.next()) {
-        out.add(s.index() + "@" + Math.round(s.micros() / 1000.0) + "ms:" + s.image().width() + "x"
-            + s.image().height());
+        out.add(
+            s.index()
+                + "@"
+                + Math.round(s.micros() / 1000.0)
+                + "ms:"
+                + s.image().width()
+                + "x"
+                + s.image().height());
       }
       out.add("decoded=" + frames.decodedFrames());
     }
@@ -46,8 +52,13 @@ class VideoFramesTest {
       assertThat(frames.nativeFps()).isCloseTo(29.97, org.assertj.core.data.Offset.offset(0.001));
     }
     // floor(29.97 / 1) = 29: decoded frames 0, 29, 58, 87 -> indices 0..3
-    assertThat(frames(ntsc, 1, FrameSampling.INDEX)).containsExactly(
-        "0@0ms:160x120", "1@968ms:160x120", "2@1935ms:160x120", "3@2903ms:160x120", "decoded=100");
+    assertThat(frames(ntsc, 1, FrameSampling.INDEX))
+        .containsExactly(
+            "0@0ms:160x120",
+            "1@968ms:160x120",
+            "2@1935ms:160x120",
+            "3@2903ms:160x120",
+            "decoded=100");
     // floor(29.97 / 2) = 14: frames 0, 14, ..., 98
     assertThat(frames(ntsc, 2, FrameSampling.INDEX)).hasSize(8 + 1);
   }
@@ -55,14 +66,19 @@ class VideoFramesTest {
   @Test
   void samplesByTimestamp() throws MediaException {
     // slots of 1 s: the first frame at or after 0, 1, 2, 3 s (frame 30 is at 1.001 s)
-    assertThat(frames(ntsc, 1, FrameSampling.TIMESTAMP)).containsExactly(
-        "0@0ms:160x120", "1@1001ms:160x120", "2@2002ms:160x120", "3@3003ms:160x120", "decoded=100");
+    assertThat(frames(ntsc, 1, FrameSampling.TIMESTAMP))
+        .containsExactly(
+            "0@0ms:160x120",
+            "1@1001ms:160x120",
+            "2@2002ms:160x120",
+            "3@3003ms:160x120",
+            "decoded=100");
   }
 
   @Test
   void decodesVp9WebM() throws MediaException {
-    assertThat(frames(vp9, 1, FrameSampling.INDEX)).containsExactly(
-        "0@0ms:96x64", "1@1000ms:96x64", "2@2000ms:96x64", "decoded=60");
+    assertThat(frames(vp9, 1, FrameSampling.INDEX))
+        .containsExactly("0@0ms:96x64", "1@1000ms:96x64", "2@2000ms:96x64", "decoded=60");
   }
 
   @Test
@@ -71,8 +87,9 @@ class VideoFramesTest {
     Path cut = Files.write(tmp.resolve("cut.mp4"), Arrays.copyOf(whole, whole.length / 2));
     assertThatThrownBy(() -> frames(cut, 1, FrameSampling.INDEX))
         .isInstanceOf(MediaException.class)
-        .hasMessage("cannot open: avformat_open_input: Invalid data found when processing input "
-            + "(error -1094995529)");
+        .hasMessage(
+            "cannot open: avformat_open_input: Invalid data found when processing input "
+                + "(error -1094995529)");
   }
 
   @Test
@@ -80,7 +97,8 @@ class VideoFramesTest {
     Path text = Files.writeString(tmp.resolve("notes.mp4"), "not a video");
     assertThatThrownBy(() -> frames(text, 1, FrameSampling.INDEX))
         .isInstanceOf(MediaException.class)
-        .hasMessage("cannot open: avformat_open_input: Invalid data found when processing input "
-            + "(error -1094995529)");
+        .hasMessage(
+            "cannot open: avformat_open_input: Invalid data found when processing input "
+                + "(error -1094995529)");
   }
 }

@@ -24,8 +24,12 @@ class MimicitInstructionsSourceTest extends SparkTestBase {
   }
 
   private List<Row> read() {
-    return spark.read().format("mimicit-instructions").load(dir.toString())
-        .orderBy("source_offset").collectAsList();
+    return spark
+        .read()
+        .format("mimicit-instructions")
+        .load(dir.toString())
+        .orderBy("source_offset")
+        .collectAsList();
   }
 
   private List<String> rows(long maxPartitionBytes) {
@@ -39,11 +43,13 @@ class MimicitInstructionsSourceTest extends SparkTestBase {
 
   @Test
   void readsRecordsWithUnicodeTextAndEscapesExactly() throws IOException {
-    write("DC", "{\"meta\": {\"version\": \"0.0.1\", \"time\": \"2023-06\", \"author\": \"ntu\"},"
-        + " \"data\": {\"DC_INS_00001\": {\"instruction\": \"他在做什么？ \\u00e9 \\\"quoted\\\" \\\\ \\n"
-        + " \\ud83d\\ude00\", \"answer\": \"مرحبا بالعالم — 🐴 日本語\", \"image_ids\": "
-        + "[\"DC_IMG_v_N1c3C_Npr-E_0000\", \"DC_IMG_v_N1c3C_Npr-E_0001\"], \"rel_ins_ids\": "
-        + "[\"DC_INS_00002\"]}}}");
+    write(
+        "DC",
+        "{\"meta\": {\"version\": \"0.0.1\", \"time\": \"2023-06\", \"author\": \"ntu\"}, \"data\":"
+            + " {\"DC_INS_00001\": {\"instruction\": \"他在做什么？ \\u00e9 \\\"quoted\\\" \\\\ \\n"
+            + " \\ud83d\\ude00\", \"answer\": \"مرحبا بالعالم — 🐴 日本語\", \"image_ids\":"
+            + " [\"DC_IMG_v_N1c3C_Npr-E_0000\", \"DC_IMG_v_N1c3C_Npr-E_0001\"], \"rel_ins_ids\": "
+            + "[\"DC_INS_00002\"]}}}");
     List<Row> rows = read();
     assertThat(rows).hasSize(1);
     Row r = rows.get(0);
@@ -60,25 +66,31 @@ class MimicitInstructionsSourceTest extends SparkTestBase {
 
   @Test
   void keepsUnknownFieldsAsJsonAndReadsMetaAfterData() throws IOException {
-    write("LA", "{\"data\": {\"LA_INS_1\": {\"instruction\": \"q\", \"answer\": \"a\", \"image_ids\": [],"
-        + " \"rel_ins_ids\": [], \"source\": {\"coco\": [1, 2], \"note\": \"x\"}, \"score\": 0.5}},"
-        + " \"meta\": {\"version\": \"1\"}}");
+    write(
+        "LA",
+        "{\"data\": {\"LA_INS_1\": {\"instruction\": \"q\", \"answer\": \"a\", \"image_ids\": [],"
+            + " \"rel_ins_ids\": [], \"source\": {\"coco\": [1, 2], \"note\": \"x\"}, \"score\":"
+            + " 0.5}}, \"meta\": {\"version\": \"1\"}}");
     Row r = read().get(0);
-    assertThat(r.<String>getAs("extra_json")).isEqualTo("{\"source\":{\"coco\":[1,2],\"note\":\"x\"},\"score\":0.5}");
+    assertThat(r.<String>getAs("extra_json"))
+        .isEqualTo("{\"source\":{\"coco\":[1,2],\"note\":\"x\"},\"score\":0.5}");
     assertThat(r.getList(r.fieldIndex("image_ids"))).isEmpty();
   }
 
   @Test
   void rejectsMissingAndMistypedFieldsWithReasons() throws IOException {
-    write("LA", "{\"data\": {"
-        + "\"A\": {\"instruction\": \"q\", \"image_ids\": []},"
-        + "\"B\": {\"instruction\": 3, \"answer\": \"a\", \"image_ids\": []},"
-        + "\"C\": {\"instruction\": \"q\", \"answer\": \"a\", \"image_ids\": [\"x\", 7]},"
-        + "\"D\": \"not a record\","
-        + "\"E\": {\"instruction\": \"q\", \"answer\": null, \"image_ids\": []},"
-        + "\"F\": {\"instruction\": \"q\", \"answer\": \"a\", \"image_ids\": [\"i\"]}}}");
+    write(
+        "LA",
+        "{\"data\": {"
+            + "\"A\": {\"instruction\": \"q\", \"image_ids\": []},"
+            + "\"B\": {\"instruction\": 3, \"answer\": \"a\", \"image_ids\": []},"
+            + "\"C\": {\"instruction\": \"q\", \"answer\": \"a\", \"image_ids\": [\"x\", 7]},"
+            + "\"D\": \"not a record\","
+            + "\"E\": {\"instruction\": \"q\", \"answer\": null, \"image_ids\": []},"
+            + "\"F\": {\"instruction\": \"q\", \"answer\": \"a\", \"image_ids\": [\"i\"]}}}");
     List<Row> rows = read();
-    assertThat(rows).extracting(r -> r.getAs("ins_id") + ":" + r.getAs("reason") + ":" + r.getAs("detail"))
+    assertThat(rows)
+        .extracting(r -> r.getAs("ins_id") + ":" + r.getAs("reason") + ":" + r.getAs("detail"))
         .containsExactly(
             "A:missing_field:missing field 'answer'",
             "B:invalid_field:field 'instruction' is a number, expected a string",
@@ -93,10 +105,16 @@ class MimicitInstructionsSourceTest extends SparkTestBase {
   void anySplitSizeGivesTheSameRowsEvenWithNestedObjectsAndTrickyText() throws IOException {
     StringBuilder json = new StringBuilder("{\"meta\": {\"data\": {\"x\": {}}}, \"data\": {\n");
     for (int i = 0; i < 80; i++) {
-      json.append(i == 0 ? "" : ",\n").append("\"LA_INS_").append(String.format("%05d", i))
+      json.append(i == 0 ? "" : ",\n")
+          .append("\"LA_INS_")
+          .append(String.format("%05d", i))
           .append("\": {\"instruction\": \"say \\\"LA_INS_9\\\": {\\\"instruction\\\": 1} ")
-          .append("}{ \\\\\", \"answer\": \"ans ").append(i).append(" 日本\", ")
-          .append("\"image_ids\": [\"LA_IMG_").append(i).append("\"], ")
+          .append("}{ \\\\\", \"answer\": \"ans ")
+          .append(i)
+          .append(" 日本\", ")
+          .append("\"image_ids\": [\"LA_IMG_")
+          .append(i)
+          .append("\"], ")
           .append("\"nested\": {\"LA_INS_X\": {\"instruction\": \"inner\"}}, ")
           .append("\"rel_ins_ids\": [\"LA_INS_00001\"]}");
     }
@@ -115,8 +133,13 @@ class MimicitInstructionsSourceTest extends SparkTestBase {
     StringBuilder json = new StringBuilder("{\"data\": {");
     String text = "word \\\" {\\\"LA_INS_1\\\": {}} ".repeat(20);
     for (int i = 0; i < 5000; i++) {
-      json.append(i == 0 ? "" : ",").append("\"LA_INS_").append(i).append("\": {\"instruction\": \"")
-          .append(text).append(i).append("\", \"answer\": \"a\", \"image_ids\": [\"x\"], ")
+      json.append(i == 0 ? "" : ",")
+          .append("\"LA_INS_")
+          .append(i)
+          .append("\": {\"instruction\": \"")
+          .append(text)
+          .append(i)
+          .append("\", \"answer\": \"a\", \"image_ids\": [\"x\"], ")
           .append("\"extra\": {\"LA_INS_0\": {\"n\": [1, {\"k\": \"v\"}]}}}");
     }
     write("LA", json.append("}, \"meta\": {}}").toString());
@@ -131,37 +154,68 @@ class MimicitInstructionsSourceTest extends SparkTestBase {
 
   @Test
   void reportsATruncatedFileAsMalformedAndKeepsTheRecordsBefore() throws IOException {
-    write("LA", "{\"data\": {\"A\": {\"instruction\": \"q\", \"answer\": \"a\", \"image_ids\": []},"
-        + " \"B\": {\"instruction\": \"q\", \"ans");
+    write(
+        "LA",
+        "{\"data\": {\"A\": {\"instruction\": \"q\", \"answer\": \"a\", \"image_ids\": []},"
+            + " \"B\": {\"instruction\": \"q\", \"ans");
     List<Row> rows = read();
-    assertThat(rows).extracting(r -> r.getAs("ins_id") + ":" + r.getAs("reason"))
+    assertThat(rows)
+        .extracting(r -> r.getAs("ins_id") + ":" + r.getAs("reason"))
         .containsExactly("A:null", "B:malformed_json");
     assertThat(rows.get(1).<String>getAs("detail")).contains("(in record \"B\")");
   }
 
   @Test
   void prunedReadOfIdsSkipsRecordValues() throws IOException {
-    write("LA", "{\"data\": {\"A\": {\"instruction\": \"q\", \"answer\": \"a\", \"image_ids\": []},"
-        + " \"B\": 42, \"A\": {\"instruction\": \"q2\"}}}");
-    List<Row> rows = spark.read().format("mimicit-instructions").load(dir.toString())
-        .select("task", "ins_id", "source_offset").orderBy("source_offset").collectAsList();
-    assertThat(rows).extracting(r -> r.getString(0) + "/" + r.getString(1) + "@" + r.getLong(2))
+    write(
+        "LA",
+        "{\"data\": {\"A\": {\"instruction\": \"q\", \"answer\": \"a\", \"image_ids\": []},"
+            + " \"B\": 42, \"A\": {\"instruction\": \"q2\"}}}");
+    List<Row> rows =
+        spark
+            .read()
+            .format("mimicit-instructions")
+            .load(dir.toString())
+            .select("task", "ins_id", "source_offset")
+            .orderBy("source_offset")
+            .collectAsList();
+    assertThat(rows)
+        .extracting(r -> r.getString(0) + "/" + r.getString(1) + "@" + r.getLong(2))
         .containsExactly("LA/A@10", "LA/B@69", "LA/A@78");
   }
 
   @Test
   void readsTrainFilesWithTheTaskFromTheFileName() throws IOException {
     Path folder = Files.createDirectories(dir.resolve("configs"));
-    Files.writeString(folder.resolve("LA_train.json"), "{\"A\": [\"B\", \"C\"], \"B\": [],"
-        + " \"C\": \"oops\", \"D\": [\"x\", 1]}");
+    Files.writeString(
+        folder.resolve("LA_train.json"),
+        "{\"A\": [\"B\", \"C\"], \"B\": []," + " \"C\": \"oops\", \"D\": [\"x\", 1]}");
     Files.writeString(folder.resolve("SD_train.json"), "{\"S\": [\"A\"]}");
-    List<String> rows = spark.read().format("mimicit-train").load(folder.toString())
-        .orderBy("task", "source_offset").collectAsList().stream()
-        .map(r -> r.getAs("task") + "/" + r.getAs("ins_id") + "=" + (r.isNullAt(2) ? "null"
-            : r.getList(2)) + ":" + r.getAs("reason"))
-        .collect(Collectors.toList());
-    assertThat(rows).containsExactly("LA/A=[B, C]:null", "LA/B=[]:null", "LA/C=null:invalid_field",
-        "LA/D=null:invalid_field", "SD/S=[A]:null");
+    List<String> rows =
+        spark
+            .read()
+            .format("mimicit-train")
+            .load(folder.toString())
+            .orderBy("task", "source_offset")
+            .collectAsList()
+            .stream()
+            .map(
+                r ->
+                    r.getAs("task")
+                        + "/"
+                        + r.getAs("ins_id")
+                        + "="
+                        + (r.isNullAt(2) ? "null" : r.getList(2))
+                        + ":"
+                        + r.getAs("reason"))
+            .collect(Collectors.toList());
+    assertThat(rows)
+        .containsExactly(
+            "LA/A=[B, C]:null",
+            "LA/B=[]:null",
+            "LA/C=null:invalid_field",
+            "LA/D=null:invalid_field",
+            "SD/S=[A]:null");
   }
 
   @Test

@@ -25,24 +25,43 @@ import java.util.function.BiFunction;
  * A chat-completions server on loopback that speaks the translation protocol and misbehaves on
  * request: 429 with Retry-After, 5xx, replies slower than the client's timeout, invalid JSON,
  * replies cut mid-body, a missing language, an untranslated (English) reply. It enforces a
- * requests-per-minute limit like a real API (429 beyond it) and logs every request it answers.
- * Its translations are made up but deterministic ({@link #translate}), so tests know what to
- * expect. Run {@link #main} to use it from a benchmark.
+ * requests-per-minute limit like a real API (429 beyond it) and logs every request it answers. Its
+ * translations are made up but deterministic ({@link #translate}), so tests know what to expect.
+ * Run {@link #main} to use it from a benchmark.
  */
 public final class FakeChatServer implements AutoCloseable {
   /** What to do with one request. */
   public enum Fault {
-    NONE, RATE_LIMITED, SERVER_ERROR, SLOW, INVALID_JSON, CUT_REPLY, NOT_JSON_CONTENT,
-    MISSING_LANGUAGE, UNTRANSLATED, UNAUTHORIZED
+    NONE,
+    RATE_LIMITED,
+    SERVER_ERROR,
+    SLOW,
+    INVALID_JSON,
+    CUT_REPLY,
+    NOT_JSON_CONTENT,
+    MISSING_LANGUAGE,
+    UNTRANSLATED,
+    UNAUTHORIZED
   }
 
   /** One source item of a request. */
   public record Item(String id, String instruction, String answer) {}
 
   /** One request as the server saw it, and how it answered. */
-  public record Call(int seq, long nanos, String path, String auth, List<String> languages, List<Item> items,
-      String query, int maxTokens, Fault fault, int status) {
-    /** True when the reply carried translations the client can accept for every item and language. */
+  public record Call(
+      int seq,
+      long nanos,
+      String path,
+      String auth,
+      List<String> languages,
+      List<Item> items,
+      String query,
+      int maxTokens,
+      Fault fault,
+      int status) {
+    /**
+     * True when the reply carried translations the client can accept for every item and language.
+     */
     public boolean answeredFully() {
       return status == 200 && (fault == Fault.NONE || fault == Fault.SLOW);
     }
@@ -55,7 +74,8 @@ public final class FakeChatServer implements AutoCloseable {
   private final ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
   private final Map<Integer, Fault> faultsBySeq = new ConcurrentHashMap<>();
   private volatile BiFunction<Integer, List<Item>, Fault> faultRule = (n, items) -> Fault.NONE;
-  private volatile java.util.function.Function<String, String> generationReply = FakeChatServer::questions;
+  private volatile java.util.function.Function<String, String> generationReply =
+      FakeChatServer::questions;
   private volatile int retryAfterSeconds = 1;
   private volatile long slowMillis = 3000;
   private volatile long latencyMillis;
@@ -71,17 +91,23 @@ public final class FakeChatServer implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     server.createContext("/", this::handle);
     server.createContext("/stats", this::stats);
-    server.setExecutor(Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-chat-server");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "fake-chat-server");
+              t.setDaemon(true);
+              return t;
+            }));
     server.start();
   }
 
   /** The API base to configure: {@code http://127.0.0.1:<port>/v1}. */
   public String base() {
-    return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + "/v1";
+    return "http://"
+        + server.getAddress().getAddress().getHostAddress()
+        + ":"
+        + server.getAddress().getPort()
+        + "/v1";
   }
 
   /** The fault for the n-th request (1-based), once. */
@@ -108,9 +134,13 @@ public final class FakeChatServer implements AutoCloseable {
    */
   public static String questions(String query) {
     String[] sentences = query.strip().split("(?<=[.!?])\\s+");
-    return "Here are some questions about the video.\n\n1. **Question:** What is described first?\n**Answer:** "
-        + sentences[0] + "\n\n2. **Question:** How many sentences describe it?\n**Answer:** There are "
-        + sentences.length + ".\n";
+    return "Here are some questions about the video.\n\n"
+        + "1. **Question:** What is described first?\n"
+        + "**Answer:** "
+        + sentences[0]
+        + "\n\n2. **Question:** How many sentences describe it?\n**Answer:** There are "
+        + sentences.length
+        + ".\n";
   }
 
   public FakeChatServer retryAfterSeconds(int seconds) {
@@ -160,8 +190,15 @@ public final class FakeChatServer implements AutoCloseable {
       List<String> langs = new ArrayList<>();
       query.path("languages").forEach(l -> langs.add(l.asText()));
       List<Item> items = new ArrayList<>();
-      query.path("items").forEach(i -> items.add(new Item(i.path("id").asText(),
-          i.path("instruction").asText(), i.path("answer").asText())));
+      query
+          .path("items")
+          .forEach(
+              i ->
+                  items.add(
+                      new Item(
+                          i.path("id").asText(),
+                          i.path("instruction").asText(),
+                          i.path("answer").asText())));
       String auth = exchange.getRequestHeaders().getFirst("Authorization");
       if (auth == null) {
         auth = exchange.getRequestHeaders().getFirst("api-key");
@@ -170,14 +207,25 @@ public final class FakeChatServer implements AutoCloseable {
       if (fault == null) {
         fault = overLimit() ? Fault.RATE_LIMITED : faultRule.apply(n, items);
       }
-      int status = switch (fault) {
-        case RATE_LIMITED -> 429;
-        case SERVER_ERROR -> 503;
-        case UNAUTHORIZED -> 401;
-        default -> 200;
-      };
-      calls.add(new Call(n, at, exchange.getRequestURI().toString(), auth, langs, items, text,
-          body.path("max_tokens").asInt(-1), fault, status));
+      int status =
+          switch (fault) {
+            case RATE_LIMITED -> 429;
+            case SERVER_ERROR -> 503;
+            case UNAUTHORIZED -> 401;
+            default -> 200;
+          };
+      calls.add(
+          new Call(
+              n,
+              at,
+              exchange.getRequestURI().toString(),
+              auth,
+              langs,
+              items,
+              text,
+              body.path("max_tokens").asInt(-1),
+              fault,
+              status));
       if (latencyMillis > 0) {
         sleep(latencyMillis);
       }
@@ -239,29 +287,50 @@ public final class FakeChatServer implements AutoCloseable {
     return true;
   }
 
-  /** @param generation the query of a generation request (not the translation protocol), else null */
-  private void respond(HttpExchange exchange, Fault fault, JsonNode body, List<String> langs, List<Item> items,
-      String generation) throws IOException {
-    if (generation != null && fault != Fault.RATE_LIMITED && fault != Fault.SERVER_ERROR
-        && fault != Fault.UNAUTHORIZED && fault != Fault.INVALID_JSON && fault != Fault.CUT_REPLY) {
+  /**
+   * @param generation the query of a generation request (not the translation protocol), else null
+   */
+  private void respond(
+      HttpExchange exchange,
+      Fault fault,
+      JsonNode body,
+      List<String> langs,
+      List<Item> items,
+      String generation)
+      throws IOException {
+    if (generation != null
+        && fault != Fault.RATE_LIMITED
+        && fault != Fault.SERVER_ERROR
+        && fault != Fault.UNAUTHORIZED
+        && fault != Fault.INVALID_JSON
+        && fault != Fault.CUT_REPLY) {
       if (fault == Fault.SLOW) {
         sleep(slowMillis);
       }
-      String reply = fault == Fault.NOT_JSON_CONTENT || fault == Fault.UNTRANSLATED
-          ? "I'm sorry, but I need more details about the video to write questions." : generationReply.apply(generation);
+      String reply =
+          fault == Fault.NOT_JSON_CONTENT || fault == Fault.UNTRANSLATED
+              ? "I'm sorry, but I need more details about the video to write questions."
+              : generationReply.apply(generation);
       send(exchange, 200, reply(body, reply));
       return;
     }
     switch (fault) {
       case RATE_LIMITED -> {
         exchange.getResponseHeaders().add("Retry-After", Integer.toString(retryAfterSeconds));
-        send(exchange, 429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}");
+        send(
+            exchange,
+            429,
+            "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}");
       }
-      case SERVER_ERROR -> send(exchange, 503, "{\"error\":{\"message\":\"The server is overloaded\"}}");
-      case UNAUTHORIZED -> send(exchange, 401, "{\"error\":{\"message\":\"Incorrect API key provided\"}}");
-      case INVALID_JSON -> send(exchange, 200, "{\"id\": \"chatcmpl-1\", \"choices\": [{\"message\": ");
+      case SERVER_ERROR ->
+          send(exchange, 503, "{\"error\":{\"message\":\"The server is overloaded\"}}");
+      case UNAUTHORIZED ->
+          send(exchange, 401, "{\"error\":{\"message\":\"Incorrect API key provided\"}}");
+      case INVALID_JSON ->
+          send(exchange, 200, "{\"id\": \"chatcmpl-1\", \"choices\": [{\"message\": ");
       case CUT_REPLY -> {
-        byte[] full = reply(body, content(langs, items, Fault.NONE)).getBytes(StandardCharsets.UTF_8);
+        byte[] full =
+            reply(body, content(langs, items, Fault.NONE)).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, full.length);
         OutputStream out = exchange.getResponseBody();
@@ -273,7 +342,8 @@ public final class FakeChatServer implements AutoCloseable {
         sleep(slowMillis);
         send(exchange, 200, reply(body, content(langs, items, Fault.NONE)));
       }
-      case NOT_JSON_CONTENT -> send(exchange, 200, reply(body, "I am sorry, I can only translate one item."));
+      case NOT_JSON_CONTENT ->
+          send(exchange, 200, reply(body, "I am sorry, I can only translate one item."));
       default -> send(exchange, 200, reply(body, content(langs, items, fault)));
     }
   }
@@ -288,7 +358,8 @@ public final class FakeChatServer implements AutoCloseable {
     return "{}";
   }
 
-  private static String content(List<String> langs, List<Item> items, Fault fault) throws IOException {
+  private static String content(List<String> langs, List<Item> items, Fault fault)
+      throws IOException {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode out = root.putArray("items");
     for (Item item : items) {
@@ -309,12 +380,14 @@ public final class FakeChatServer implements AutoCloseable {
 
   private static String reply(JsonNode request, String content) throws IOException {
     ObjectNode root = JSON.createObjectNode();
-    root.put("id", "chatcmpl-fake").put("object", "chat.completion")
+    root.put("id", "chatcmpl-fake")
+        .put("object", "chat.completion")
         .put("model", request.path("model").asText("fake") + "-fake");
     ObjectNode choice = root.putArray("choices").addObject();
     choice.put("index", 0).put("finish_reason", "stop");
     choice.putObject("message").put("role", "assistant").put("content", content);
-    root.putObject("usage").put("prompt_tokens", request.toString().length() / 4)
+    root.putObject("usage")
+        .put("prompt_tokens", request.toString().length() / 4)
         .put("completion_tokens", content.length() / 4)
         .put("total_tokens", request.toString().length() / 4 + content.length() / 4);
     return JSON.writeValueAsString(root);
@@ -326,13 +399,14 @@ public final class FakeChatServer implements AutoCloseable {
    * digits stay.
    */
   public static String translate(String lang, String text) {
-    String letter = switch (lang) {
-      case "zh" -> "中";
-      case "ja" -> "あ";
-      case "ko" -> "한";
-      case "ar" -> "ع";
-      default -> null;
-    };
+    String letter =
+        switch (lang) {
+          case "zh" -> "中";
+          case "ja" -> "あ";
+          case "ko" -> "한";
+          case "ar" -> "ع";
+          default -> null;
+        };
     if (letter == null) {
       return "[" + lang + "] " + text;
     }
@@ -374,8 +448,8 @@ public final class FakeChatServer implements AutoCloseable {
   }
 
   /**
-   * {@code FakeChatServer <port> <requests-per-minute> <latency-ms>}: serves until killed,
-   * printing one line per second with requests and 429s.
+   * {@code FakeChatServer <port> <requests-per-minute> <latency-ms>}: serves until killed, printing
+   * one line per second with requests and 429s.
    */
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);

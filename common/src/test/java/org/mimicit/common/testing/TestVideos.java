@@ -24,8 +24,8 @@ public final class TestVideos {
     return write(file, "webm", "libvpx-vp9", width, height, num, den, frames);
   }
 
-  private static Path write(Path file, String format, String codec, int width, int height, int num,
-      int den, int frames) {
+  private static Path write(
+      Path file, String format, String codec, int width, int height, int num, int den, int frames) {
     avutil.av_log_set_level(avutil.AV_LOG_FATAL);
     Java2DFrameConverter converter = new Java2DFrameConverter();
     try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toString(), width, height, 0)) {
@@ -50,7 +50,8 @@ public final class TestVideos {
   static BufferedImage frame(int width, int height, int i) {
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = img.createGraphics();
-    g.setPaint(new GradientPaint(0, 0, new Color(30, 60, 200), width, height, new Color(250, 200, 40)));
+    g.setPaint(
+        new GradientPaint(0, 0, new Color(30, 60, 200), width, height, new Color(250, 200, 40)));
     g.fillRect(0, 0, width, height);
     g.setColor(Color.WHITE);
     int side = Math.max(4, height / 4);

@@ -38,29 +38,40 @@ final class ExampleTable {
 
   /** The source pairs with their context ({@code incontext} may be null: no context). */
   static Dataset<Row> source(Dataset<Row> instructions, Dataset<Row> incontext) {
-    Dataset<Row> base = instructions.select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
-        col(InstructionSchema.INSTRUCTION), col(InstructionSchema.ANSWER),
-        col(InstructionSchema.IMAGE_IDS), col(InstructionSchema.REL_INS_IDS),
-        col(InstructionSchema.EXTRA_JSON));
+    Dataset<Row> base =
+        instructions.select(
+            col(SourceColumns.TASK),
+            col(InstructionSchema.INS_ID),
+            col(InstructionSchema.INSTRUCTION),
+            col(InstructionSchema.ANSWER),
+            col(InstructionSchema.IMAGE_IDS),
+            col(InstructionSchema.REL_INS_IDS),
+            col(InstructionSchema.EXTRA_JSON));
     if (incontext == null) {
       return base.withColumn(InContextSchema.CONTEXT, array().cast(CONTEXT_TYPE))
           .withColumn(InContextSchema.CONTEXT_INS_IDS, array().cast(IDS_TYPE));
     }
-    Dataset<Row> context = incontext.select(col(SourceColumns.TASK), col(InContextSchema.INS_ID),
-        col(InContextSchema.CONTEXT), col(InContextSchema.CONTEXT_INS_IDS));
+    Dataset<Row> context =
+        incontext.select(
+            col(SourceColumns.TASK),
+            col(InContextSchema.INS_ID),
+            col(InContextSchema.CONTEXT),
+            col(InContextSchema.CONTEXT_INS_IDS));
     return base.join(context, using(SourceColumns.TASK, InstructionSchema.INS_ID), "left")
-        .withColumn(InContextSchema.CONTEXT,
+        .withColumn(
+            InContextSchema.CONTEXT,
             coalesce(col(InContextSchema.CONTEXT), array().cast(CONTEXT_TYPE)))
-        .withColumn(InContextSchema.CONTEXT_INS_IDS,
+        .withColumn(
+            InContextSchema.CONTEXT_INS_IDS,
             coalesce(col(InContextSchema.CONTEXT_INS_IDS), array().cast(IDS_TYPE)));
   }
 
   /**
-   * The examples in the given languages: {@code en} from {@code source}, the others from
-   * {@code translations} (may be null when only {@code en} is asked for).
+   * The examples in the given languages: {@code en} from {@code source}, the others from {@code
+   * translations} (may be null when only {@code en} is asked for).
    */
-  static Dataset<Row> examples(Dataset<Row> source, Dataset<Row> translations,
-      List<String> languages) {
+  static Dataset<Row> examples(
+      Dataset<Row> source, Dataset<Row> translations, List<String> languages) {
     Dataset<Row> result = null;
     if (languages.contains(ExampleSchema.SOURCE_LANG)) {
       result = source.withColumn(LANG, lit(ExampleSchema.SOURCE_LANG));
@@ -68,48 +79,76 @@ final class ExampleTable {
     List<String> others =
         languages.stream().filter(l -> !l.equals(ExampleSchema.SOURCE_LANG)).toList();
     if (!others.isEmpty() && translations != null) {
-      Dataset<Row> translated = translated(source,
-          translations.where(col(LANG).isin(others.toArray())));
+      Dataset<Row> translated =
+          translated(source, translations.where(col(LANG).isin(others.toArray())));
       result = result == null ? translated : result.unionByName(translated);
     }
-    return result.select(col(SourceColumns.TASK), col(LANG), col(InstructionSchema.INS_ID),
-        col(InstructionSchema.INSTRUCTION), col(InstructionSchema.ANSWER),
-        col(InstructionSchema.IMAGE_IDS), col(InstructionSchema.REL_INS_IDS),
-        col(InstructionSchema.EXTRA_JSON), col(InContextSchema.CONTEXT),
+    return result.select(
+        col(SourceColumns.TASK),
+        col(LANG),
+        col(InstructionSchema.INS_ID),
+        col(InstructionSchema.INSTRUCTION),
+        col(InstructionSchema.ANSWER),
+        col(InstructionSchema.IMAGE_IDS),
+        col(InstructionSchema.REL_INS_IDS),
+        col(InstructionSchema.EXTRA_JSON),
+        col(InContextSchema.CONTEXT),
         col(InContextSchema.CONTEXT_INS_IDS));
   }
 
   private static Dataset<Row> translated(Dataset<Row> source, Dataset<Row> translations) {
-    Dataset<Row> texts = translations.select(col(SourceColumns.TASK), col(LANG),
-        col(TranslationSchema.INS_ID), col(TranslationSchema.INSTRUCTION).as("t_instruction"),
-        col(TranslationSchema.ANSWER).as("t_answer"));
-    Dataset<Row> pairs = source
-        .drop(InstructionSchema.INSTRUCTION, InstructionSchema.ANSWER)
-        .join(texts, using(SourceColumns.TASK, InstructionSchema.INS_ID))
-        .withColumnRenamed("t_instruction", InstructionSchema.INSTRUCTION)
-        .withColumnRenamed("t_answer", InstructionSchema.ANSWER);
+    Dataset<Row> texts =
+        translations.select(
+            col(SourceColumns.TASK),
+            col(LANG),
+            col(TranslationSchema.INS_ID),
+            col(TranslationSchema.INSTRUCTION).as("t_instruction"),
+            col(TranslationSchema.ANSWER).as("t_answer"));
+    Dataset<Row> pairs =
+        source
+            .drop(InstructionSchema.INSTRUCTION, InstructionSchema.ANSWER)
+            .join(texts, using(SourceColumns.TASK, InstructionSchema.INS_ID))
+            .withColumnRenamed("t_instruction", InstructionSchema.INSTRUCTION)
+            .withColumnRenamed("t_answer", InstructionSchema.ANSWER);
     // context examples: exploded with their position, translated where possible, gathered back
-    Dataset<Row> entries = pairs.select(col(SourceColumns.TASK), col(LANG),
-        col(InstructionSchema.INS_ID), posexplode(col(InContextSchema.CONTEXT)).as(
-            new String[] {"pos", "c"}));
-    Dataset<Row> contextTexts = texts.select(col(SourceColumns.TASK).as("c_task"),
-        col(LANG).as("c_lang"), col(TranslationSchema.INS_ID).as("c_id"),
-        col("t_instruction"), col("t_answer"));
-    Column entry = struct(col("c.ins_id").as(ExampleSchema.INS_ID),
-        coalesce(col("t_instruction"), col("c.instruction")).as(ExampleSchema.INSTRUCTION),
-        coalesce(col("t_answer"), col("c.answer")).as(ExampleSchema.ANSWER),
-        col("c.image_ids").as(ExampleSchema.IMAGE_IDS));
-    Dataset<Row> contexts = entries
-        .join(contextTexts, col(SourceColumns.TASK).equalTo(col("c_task"))
-            .and(col(LANG).equalTo(col("c_lang"))).and(col("c.ins_id").equalTo(col("c_id"))),
-            "left")
-        .groupBy(col(SourceColumns.TASK), col(LANG), col(InstructionSchema.INS_ID))
-        .agg(sort_array(collect_list(struct(col("pos"), entry.as("e")))).as("entries"))
-        .select(col(SourceColumns.TASK), col(LANG), col(InstructionSchema.INS_ID),
-            transform(col("entries"), e -> e.getField("e")).as("t_context"));
-    return pairs.join(contexts, using(SourceColumns.TASK, LANG, InstructionSchema.INS_ID), "left")
-        .withColumn(InContextSchema.CONTEXT,
-            coalesce(col("t_context"), array().cast(CONTEXT_TYPE)))
+    Dataset<Row> entries =
+        pairs.select(
+            col(SourceColumns.TASK),
+            col(LANG),
+            col(InstructionSchema.INS_ID),
+            posexplode(col(InContextSchema.CONTEXT)).as(new String[] {"pos", "c"}));
+    Dataset<Row> contextTexts =
+        texts.select(
+            col(SourceColumns.TASK).as("c_task"),
+            col(LANG).as("c_lang"),
+            col(TranslationSchema.INS_ID).as("c_id"),
+            col("t_instruction"),
+            col("t_answer"));
+    Column entry =
+        struct(
+            col("c.ins_id").as(ExampleSchema.INS_ID),
+            coalesce(col("t_instruction"), col("c.instruction")).as(ExampleSchema.INSTRUCTION),
+            coalesce(col("t_answer"), col("c.answer")).as(ExampleSchema.ANSWER),
+            col("c.image_ids").as(ExampleSchema.IMAGE_IDS));
+    Dataset<Row> contexts =
+        entries
+            .join(
+                contextTexts,
+                col(SourceColumns.TASK)
+                    .equalTo(col("c_task"))
+                    .and(col(LANG).equalTo(col("c_lang")))
+                    .and(col("c.ins_id").equalTo(col("c_id"))),
+                "left")
+            .groupBy(col(SourceColumns.TASK), col(LANG), col(InstructionSchema.INS_ID))
+            .agg(sort_array(collect_list(struct(col("pos"), entry.as("e")))).as("entries"))
+            .select(
+                col(SourceColumns.TASK),
+                col(LANG),
+                col(InstructionSchema.INS_ID),
+                transform(col("entries"), e -> e.getField("e")).as("t_context"));
+    return pairs
+        .join(contexts, using(SourceColumns.TASK, LANG, InstructionSchema.INS_ID), "left")
+        .withColumn(InContextSchema.CONTEXT, coalesce(col("t_context"), array().cast(CONTEXT_TYPE)))
         .drop("t_context");
   }
 

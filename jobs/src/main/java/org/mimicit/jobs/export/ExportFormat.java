@@ -6,7 +6,9 @@ import java.util.stream.Collectors;
 
 /** The formats of {@code export-shards --format}. */
 public enum ExportFormat {
-  /** The MIMIC-IT release layout: {@code <TASK>/<TASK>.json}, {@code _instructions}, {@code _train}. */
+  /**
+   * The MIMIC-IT release layout: {@code <TASK>/<TASK>.json}, {@code _instructions}, {@code _train}.
+   */
   MIMICIT(null),
   /** {@code parquet/<TASK>/train-00000-of-0000N.parquet}. */
   PARQUET("parquet"),
@@ -26,8 +28,8 @@ public enum ExportFormat {
 
   /** The path of shard {@code index} of {@code count}, relative to the export folder. */
   String shardPath(String task, int index, int count) {
-    return String.format(Locale.ROOT, "%s/%s/train-%05d-of-%05d.%s", label(), task, index, count,
-        extension);
+    return String.format(
+        Locale.ROOT, "%s/%s/train-%05d-of-%05d.%s", label(), task, index, count, extension);
   }
 
   static ExportFormat parse(String value) {
@@ -36,8 +38,10 @@ public enum ExportFormat {
         return f;
       }
     }
-    throw new IllegalArgumentException(String.format(
-        "Cannot export in format '%s': the formats are %s.", value,
-        Arrays.stream(values()).map(ExportFormat::label).collect(Collectors.joining(", "))));
+    throw new IllegalArgumentException(
+        String.format(
+            "Cannot export in format '%s': the formats are %s.",
+            value,
+            Arrays.stream(values()).map(ExportFormat::label).collect(Collectors.joining(", "))));
   }
 }

@@ -45,22 +45,27 @@ final class ImageLocations {
   static final String OFFSET = "offset";
   static final String LENGTH = "length";
   static final String LOCATED = "located";
-  private static final StructType SCHEMA = new StructType()
-      .add(SourceColumns.TASK, DataTypes.StringType)
-      .add(ImageSchema.IMAGE_ID, DataTypes.StringType)
-      .add(ImageSchema.FORMAT, DataTypes.StringType)
-      .add(FILE, DataTypes.StringType)
-      .add(OFFSET, DataTypes.LongType)
-      .add(LENGTH, DataTypes.IntegerType);
-  private static final String ID_AND_FORMAT = "message spark_schema { required binary "
-      + ImageSchema.IMAGE_ID + " (STRING); required binary " + ImageSchema.FORMAT + " (STRING); }";
+  private static final StructType SCHEMA =
+      new StructType()
+          .add(SourceColumns.TASK, DataTypes.StringType)
+          .add(ImageSchema.IMAGE_ID, DataTypes.StringType)
+          .add(ImageSchema.FORMAT, DataTypes.StringType)
+          .add(FILE, DataTypes.StringType)
+          .add(OFFSET, DataTypes.LongType)
+          .add(LENGTH, DataTypes.IntegerType);
+  private static final String ID_AND_FORMAT =
+      "message spark_schema { required binary "
+          + ImageSchema.IMAGE_ID
+          + " (STRING); required binary "
+          + ImageSchema.FORMAT
+          + " (STRING); }";
 
   private ImageLocations() {}
 
   /**
-   * The locations of the images of {@code tasks}, or null when some file of the images table
-   * does not store its bytes as plain ranges (e.g. written by another Parquet writer, compressed).
-   * Reads the footers, page headers, ids and formats of the files, not the bytes.
+   * The locations of the images of {@code tasks}, or null when some file of the images table does
+   * not store its bytes as plain ranges (e.g. written by another Parquet writer, compressed). Reads
+   * the footers, page headers, ids and formats of the files, not the bytes.
    */
   static Dataset<Row> locate(SparkSession spark, Dataset<Row> images, List<String> tasks) {
     List<String> files = new ArrayList<>();
@@ -74,11 +79,15 @@ final class ImageLocations {
     }
     java.util.Collections.sort(files);
     int partitions = Math.min(files.size(), spark.sparkContext().defaultParallelism() * 2);
-    Dataset<Row> located = spark.createDataset(files, Encoders.STRING())
-        .repartition(partitions)
-        .flatMap(new Locate(new SerializableConf(spark.sessionState().newHadoopConf())),
-            Encoders.row(SCHEMA))
-        .persist(StorageLevel.MEMORY_AND_DISK()); // a few numbers per image, used by several queries
+    Dataset<Row> located =
+        spark
+            .createDataset(files, Encoders.STRING())
+            .repartition(partitions)
+            .flatMap(
+                new Locate(new SerializableConf(spark.sessionState().newHadoopConf())),
+                Encoders.row(SCHEMA))
+            .persist(
+                StorageLevel.MEMORY_AND_DISK()); // a few numbers per image, used by several queries
     if (!located.where(col(LENGTH).lt(0)).isEmpty()) {
       located.unpersist();
       return null;
@@ -87,25 +96,38 @@ final class ImageLocations {
   }
 
   /**
-   * Per instruction the locations of its images found, in the order of its image ids: task,
-   * ins_id, located (a list of pos, image_id, format, file, offset, length); no row when none is
-   * found. Computed once for the shard plan and the shard writers.
+   * Per instruction the locations of its images found, in the order of its image ids: task, ins_id,
+   * located (a list of pos, image_id, format, file, offset, length); no row when none is found.
+   * Computed once for the shard plan and the shard writers.
    */
   static Dataset<Row> perInstruction(Dataset<Row> instructions, Dataset<Row> locations) {
-    return instructions.select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
+    return instructions
+        .select(
+            col(SourceColumns.TASK),
+            col(InstructionSchema.INS_ID),
             posexplode(col(InstructionSchema.IMAGE_IDS))
                 .as(new String[] {ShardPlan.POS, ImageSchema.IMAGE_ID}))
         .join(locations, ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID))
         .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID)
-        .agg(sort_array(collect_list(struct(col(ShardPlan.POS), col(ImageSchema.IMAGE_ID),
-            col(ImageSchema.FORMAT), col(FILE), col(OFFSET), col(LENGTH)))).as(LOCATED));
+        .agg(
+            sort_array(
+                    collect_list(
+                        struct(
+                            col(ShardPlan.POS),
+                            col(ImageSchema.IMAGE_ID),
+                            col(ImageSchema.FORMAT),
+                            col(FILE),
+                            col(OFFSET),
+                            col(LENGTH))))
+                .as(LOCATED));
   }
 
   /** The task of a file of the images table: its {@code task=<TASK>} folder. */
   private static String taskOf(String file) {
     String parent = new Path(URI.create(file)).getParent().getName();
     return parent.startsWith(SourceColumns.TASK + "=")
-        ? parent.substring(SourceColumns.TASK.length() + 1) : null;
+        ? parent.substring(SourceColumns.TASK.length() + 1)
+        : null;
   }
 
   /**
@@ -130,10 +152,10 @@ final class ImageLocations {
     public java.util.Iterator<Row> call(String file) {
       List<Row> rows = new ArrayList<>();
       Path path = new Path(URI.create(file));
-      String task = taskOf(file); // once per file: parsing the path per image cost more than the ids
+      String task =
+          taskOf(file); // once per file: parsing the path per image cost more than the ids
       try {
-        MediaValueRanges.Ranges r =
-            MediaValueRanges.locate(conf.get(), path, ImageSchema.BYTES);
+        MediaValueRanges.Ranges r = MediaValueRanges.locate(conf.get(), path, ImageSchema.BYTES);
         if (r == null) {
           rows.add(RowFactory.create(task, null, null, file, -1L, -1));
           return rows.iterator();
@@ -144,8 +166,14 @@ final class ImageLocations {
             new IdReader(HadoopInputFile.fromPath(path, projected)).build()) {
           int i = 0;
           for (Group g; (g = reader.read()) != null; i++) {
-            rows.add(RowFactory.create(task, g.getString(ImageSchema.IMAGE_ID, 0),
-                g.getString(ImageSchema.FORMAT, 0), file, r.offsets()[i], r.lengths()[i]));
+            rows.add(
+                RowFactory.create(
+                    task,
+                    g.getString(ImageSchema.IMAGE_ID, 0),
+                    g.getString(ImageSchema.FORMAT, 0),
+                    file,
+                    r.offsets()[i],
+                    r.lengths()[i]));
           }
         }
       } catch (IOException e) {

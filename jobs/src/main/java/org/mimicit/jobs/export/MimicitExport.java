@@ -33,10 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code mimicit} format of one task, written on the driver: rows come one partition at a
- * time ({@code toLocalIterator}) in key order and are streamed into {@code <TASK>/<TASK>.json},
- * {@code <TASK>_instructions.json} (en), {@code <TASK>_instructions_<lang>.json} and
- * {@code <TASK>_train.json} (when the warehouse has in-context relations).
+ * The {@code mimicit} format of one task, written on the driver: rows come one partition at a time
+ * ({@code toLocalIterator}) in key order and are streamed into {@code <TASK>/<TASK>.json}, {@code
+ * <TASK>_instructions.json} (en), {@code <TASK>_instructions_<lang>.json} and {@code
+ * <TASK>_train.json} (when the warehouse has in-context relations).
  */
 final class MimicitExport {
   private static final Logger LOG = LoggerFactory.getLogger(MimicitExport.class);
@@ -53,46 +53,109 @@ final class MimicitExport {
   }
 
   /** Writes the task's files; returns their manifest entries. */
-  List<ExportManifest.Entry> write(String task, Dataset<Row> images, Dataset<Row> instructions,
-      Dataset<Row> source, Dataset<Row> examples, List<String> languages, boolean withTrain)
+  List<ExportManifest.Entry> write(
+      String task,
+      Dataset<Row> images,
+      Dataset<Row> instructions,
+      Dataset<Row> source,
+      Dataset<Row> examples,
+      List<String> languages,
+      boolean withTrain)
       throws IOException {
     List<ExportManifest.Entry> entries = new ArrayList<>();
-    Iterator<Row> imageRows = images.where(col(SourceColumns.TASK).equalTo(task))
-        .select(ImageSchema.IMAGE_ID, ImageSchema.BYTES).orderBy(ImageSchema.IMAGE_ID)
-        .toLocalIterator();
-    entries.add(file(task, task + ".json", null, out -> MimicitJsonWriter.writeImages(out,
-        task + ".json", map(imageRows,
-            r -> new MimicitJsonWriter.ImageRecord(r.getString(0), r.getAs(1))))));
+    Iterator<Row> imageRows =
+        images
+            .where(col(SourceColumns.TASK).equalTo(task))
+            .select(ImageSchema.IMAGE_ID, ImageSchema.BYTES)
+            .orderBy(ImageSchema.IMAGE_ID)
+            .toLocalIterator();
+    entries.add(
+        file(
+            task,
+            task + ".json",
+            null,
+            out ->
+                MimicitJsonWriter.writeImages(
+                    out,
+                    task + ".json",
+                    map(
+                        imageRows,
+                        r -> new MimicitJsonWriter.ImageRecord(r.getString(0), r.getAs(1))))));
     JsonNode meta = meta(task, instructions);
     for (String lang : languages) {
-      String name = task + "_instructions"
-          + (lang.equals(ExampleSchema.SOURCE_LANG) ? "" : "_" + lang) + ".json";
-      Iterator<Row> rows = examples
-          .where(col(SourceColumns.TASK).equalTo(task).and(col(ExampleTable.LANG).equalTo(lang)))
-          .select(InstructionSchema.INS_ID, InstructionSchema.INSTRUCTION,
-              InstructionSchema.ANSWER, InstructionSchema.IMAGE_IDS,
-              InstructionSchema.REL_INS_IDS, InstructionSchema.EXTRA_JSON)
-          .orderBy(InstructionSchema.INS_ID).toLocalIterator();
-      entries.add(file(task, name, lang, out -> MimicitJsonWriter.writeInstructions(out, name,
-          meta, map(rows, r -> new MimicitJsonWriter.InstructionRecord(r.getString(0),
-              r.getString(1), r.getString(2), r.getList(3), r.getList(4), r.getString(5))))));
+      String name =
+          task
+              + "_instructions"
+              + (lang.equals(ExampleSchema.SOURCE_LANG) ? "" : "_" + lang)
+              + ".json";
+      Iterator<Row> rows =
+          examples
+              .where(
+                  col(SourceColumns.TASK).equalTo(task).and(col(ExampleTable.LANG).equalTo(lang)))
+              .select(
+                  InstructionSchema.INS_ID,
+                  InstructionSchema.INSTRUCTION,
+                  InstructionSchema.ANSWER,
+                  InstructionSchema.IMAGE_IDS,
+                  InstructionSchema.REL_INS_IDS,
+                  InstructionSchema.EXTRA_JSON)
+              .orderBy(InstructionSchema.INS_ID)
+              .toLocalIterator();
+      entries.add(
+          file(
+              task,
+              name,
+              lang,
+              out ->
+                  MimicitJsonWriter.writeInstructions(
+                      out,
+                      name,
+                      meta,
+                      map(
+                          rows,
+                          r ->
+                              new MimicitJsonWriter.InstructionRecord(
+                                  r.getString(0),
+                                  r.getString(1),
+                                  r.getString(2),
+                                  r.getList(3),
+                                  r.getList(4),
+                                  r.getString(5))))));
     }
     if (withTrain) {
-      Iterator<Row> rows = source.where(col(SourceColumns.TASK).equalTo(task))
-          .select(InstructionSchema.INS_ID, InContextSchema.CONTEXT_INS_IDS)
-          .orderBy(InstructionSchema.INS_ID).toLocalIterator();
+      Iterator<Row> rows =
+          source
+              .where(col(SourceColumns.TASK).equalTo(task))
+              .select(InstructionSchema.INS_ID, InContextSchema.CONTEXT_INS_IDS)
+              .orderBy(InstructionSchema.INS_ID)
+              .toLocalIterator();
       String name = task + "_train.json";
-      entries.add(file(task, name, null, out -> MimicitJsonWriter.writeTrain(out, name,
-          map(rows, r -> new MimicitJsonWriter.TrainRecord(r.getString(0), r.getList(1))))));
+      entries.add(
+          file(
+              task,
+              name,
+              null,
+              out ->
+                  MimicitJsonWriter.writeTrain(
+                      out,
+                      name,
+                      map(
+                          rows,
+                          r -> new MimicitJsonWriter.TrainRecord(r.getString(0), r.getList(1))))));
     }
     return entries;
   }
 
   /** The meta object of the file the task's instructions came from; empty if unreadable. */
   private JsonNode meta(String task, Dataset<Row> instructions) {
-    List<Row> sources = instructions.where(col(SourceColumns.TASK).equalTo(task))
-        .select(InstructionSchema.SOURCE).distinct().orderBy(InstructionSchema.SOURCE)
-        .limit(1).collectAsList();
+    List<Row> sources =
+        instructions
+            .where(col(SourceColumns.TASK).equalTo(task))
+            .select(InstructionSchema.SOURCE)
+            .distinct()
+            .orderBy(InstructionSchema.SOURCE)
+            .limit(1)
+            .collectAsList();
     if (!sources.isEmpty()) {
       Path source = new Path(sources.get(0).getString(0));
       try (InputStream in = source.getFileSystem(conf).open(source)) {
@@ -100,11 +163,14 @@ final class MimicitExport {
         if (meta != null) {
           return meta;
         }
-        LOG.warn("export-shards: task {}: {} has no meta object; writing an empty one", task,
-            source);
+        LOG.warn(
+            "export-shards: task {}: {} has no meta object; writing an empty one", task, source);
       } catch (IOException e) {
-        LOG.warn("export-shards: task {}: cannot read meta from {} ({}); writing an empty one",
-            task, source, e.getMessage());
+        LOG.warn(
+            "export-shards: task {}: cannot read meta from {} ({}); writing an empty one",
+            task,
+            source,
+            e.getMessage());
       }
     }
     return JsonNodeFactory.instance.objectNode();
@@ -125,8 +191,8 @@ final class MimicitExport {
       languages.put(lang, rows);
     }
     LOG.info("export-shards: wrote {} ({} records, {} bytes)", path, rows, d.bytes());
-    return new ExportManifest.Entry(path, FORMAT, task, rows, languages, d.bytes(), d.sha256(),
-        d.md5());
+    return new ExportManifest.Entry(
+        path, FORMAT, task, rows, languages, d.bytes(), d.sha256(), d.md5());
   }
 
   private interface Body {
@@ -148,7 +214,7 @@ final class MimicitExport {
   }
 
   static MimicitException failure(String task, IOException e) {
-    return new MimicitException(e, "Cannot export task %s in the mimicit format: %s", task,
-        e.getMessage());
+    return new MimicitException(
+        e, "Cannot export task %s in the mimicit format: %s", task, e.getMessage());
   }
 }

@@ -24,26 +24,27 @@ import org.mimicit.common.export.WebDatasetShardWriter;
 import org.mimicit.common.source.SerializableConf;
 
 /**
- * Writes the shards of one Spark partition. Input rows are sorted by task, shard, ordinal (and
- * pos) and start with task, shard, ordinal, ins_id, lang, instruction, answer, context. Then,
- * with {@code located}, one row per example ends with its images' locations (a list of
- * pos, image_id, format, file, offset, length), whose bytes are read from the images table's
- * files; otherwise an example is a text row (image_id, format, bytes null, pos -1) followed by
- * one row per image with its bytes. Each shard is written in the format and hashed (SHA-256, MD5)
- * by its writer. Output: one row per file ({@link #RESULT}).
+ * Writes the shards of one Spark partition. Input rows are sorted by task, shard, ordinal (and pos)
+ * and start with task, shard, ordinal, ins_id, lang, instruction, answer, context. Then, with
+ * {@code located}, one row per example ends with its images' locations (a list of pos, image_id,
+ * format, file, offset, length), whose bytes are read from the images table's files; otherwise an
+ * example is a text row (image_id, format, bytes null, pos -1) followed by one row per image with
+ * its bytes. Each shard is written in the format and hashed (SHA-256, MD5) by its writer. Output:
+ * one row per file ({@link #RESULT}).
  */
 final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
-  static final StructType RESULT = new StructType()
-      .add("format", DataTypes.StringType)
-      .add("path", DataTypes.StringType)
-      .add("task", DataTypes.StringType)
-      .add("rows", DataTypes.LongType)
-      .add("languages", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
-      .add("bytes", DataTypes.LongType)
-      .add("sha256", DataTypes.StringType)
-      .add("md5", DataTypes.StringType);
+  static final StructType RESULT =
+      new StructType()
+          .add("format", DataTypes.StringType)
+          .add("path", DataTypes.StringType)
+          .add("task", DataTypes.StringType)
+          .add("rows", DataTypes.LongType)
+          .add("languages", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+          .add("bytes", DataTypes.LongType)
+          .add("sha256", DataTypes.StringType)
+          .add("md5", DataTypes.StringType);
 
   private final SerializableConf conf;
   private final String staging;
@@ -52,8 +53,13 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
   private final long rowGroupBytes;
   private final boolean located;
 
-  ShardPartitionWriter(SerializableConf conf, String staging, ExportFormat format,
-      Map<String, Integer> shardsByTask, long rowGroupBytes, boolean located) {
+  ShardPartitionWriter(
+      SerializableConf conf,
+      String staging,
+      ExportFormat format,
+      Map<String, Integer> shardsByTask,
+      long rowGroupBytes,
+      boolean located) {
     this.conf = conf;
     this.staging = staging;
     this.format = format;
@@ -91,7 +97,8 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
       if (shard != null) {
         shard.abort(e);
       }
-      throw e instanceof RuntimeException r ? r
+      throw e instanceof RuntimeException r
+          ? r
           : new MimicitException(e, "Cannot write shards: %s", e.getMessage());
     }
     return written.iterator();
@@ -114,9 +121,10 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
       Configuration hadoop = conf.get();
       this.path = format.shardPath(task, index, shardsByTask.get(task));
       Path file = new Path(staging, path);
-      this.writer = format == ExportFormat.PARQUET
-          ? new ParquetShardWriter(hadoop, file, rowGroupBytes)
-          : new WebDatasetShardWriter(hadoop, file);
+      this.writer =
+          format == ExportFormat.PARQUET
+              ? new ParquetShardWriter(hadoop, file, rowGroupBytes)
+              : new WebDatasetShardWriter(hadoop, file);
     }
 
     void add(Row r) {
@@ -132,8 +140,11 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
       text = r;
       if (!r.isNullAt(8)) {
         for (Row image : r.<Row>getList(8)) {
-          images.add(new Example.Image(image.getString(1), image.getString(2),
-              ranges.read(image.getString(3), image.getLong(4), image.getInt(5))));
+          images.add(
+              new Example.Image(
+                  image.getString(1),
+                  image.getString(2),
+                  ranges.read(image.getString(3), image.getLong(4), image.getInt(5))));
         }
       }
       flushExample();
@@ -145,12 +156,19 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
       }
       List<Example.ContextEntry> context = new ArrayList<>();
       for (Row c : text.<Row>getList(7)) {
-        context.add(new Example.ContextEntry(c.getString(0), c.getString(1), c.getString(2),
-            c.getList(3)));
+        context.add(
+            new Example.ContextEntry(c.getString(0), c.getString(1), c.getString(2), c.getList(3)));
       }
-      Example example = new Example(String.format(Locale.ROOT, "%09d", text.getLong(2)),
-          text.getString(3), task, text.getString(4), text.getString(5), text.getString(6),
-          context, images);
+      Example example =
+          new Example(
+              String.format(Locale.ROOT, "%09d", text.getLong(2)),
+              text.getString(3),
+              task,
+              text.getString(4),
+              text.getString(5),
+              text.getString(6),
+              context,
+              images);
       writer.write(example);
       languages.merge(example.lang(), 1L, Long::sum);
       examples++;
@@ -161,8 +179,14 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
     Row finish() {
       flushExample();
       FileDigest d = writer.finish();
-      return RowFactory.create(format.label(), path, task, examples,
-          scala.jdk.javaapi.CollectionConverters.asScala(languages), d.bytes(), d.sha256(),
+      return RowFactory.create(
+          format.label(),
+          path,
+          task,
+          examples,
+          scala.jdk.javaapi.CollectionConverters.asScala(languages),
+          d.bytes(),
+          d.sha256(),
           d.md5());
     }
 

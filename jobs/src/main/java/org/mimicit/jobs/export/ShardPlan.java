@@ -36,8 +36,9 @@ import org.mimicit.common.source.SourceColumns;
  * (renumbered without gaps), where offset is the estimated size in the format of the examples
  * before it: for tar the exact member sizes (headers, padding) with the JSON's length estimated,
  * for Parquet the image bytes plus the text uncompressed (text compresses, so text-heavy shards
- * come out smaller). A shard thus holds about {@code --shard-size}, one example more at most. Examples with an image missing from the
- * images table cannot be self-contained: they are left out of the shards and counted.
+ * come out smaller). A shard thus holds about {@code --shard-size}, one example more at most.
+ * Examples with an image missing from the images table cannot be self-contained: they are left out
+ * of the shards and counted.
  */
 final class ShardPlan {
   static final String SHARD = "shard";
@@ -49,30 +50,41 @@ final class ShardPlan {
   private static final String FOUND = "found";
   private static final String TAR_IMAGE_BYTES = "tar_image_bytes";
   private static final long TAR_BLOCK = 512;
+
   /** An image id and its list entry; a row's fixed columns (task, lang, keys, list headers). */
   private static final long ID_BYTES = 32;
+
   private static final long ROW_BYTES = 64;
+
   /** The JSON member's keys and key; per image its image_id, format and member name. */
   private static final long JSON_BYTES = 160;
+
   private static final long JSON_IMAGE_BYTES = 96;
 
   private ShardPlan() {}
 
   /**
-   * A plan read back with what the driver needs of it, from one query: examples placed and left
-   * out per task and language, shards per task, image references of the placed examples.
+   * A plan read back with what the driver needs of it, from one query: examples placed and left out
+   * per task and language, shards per task, image references of the placed examples.
    */
-  record Summary(Dataset<Row> plan, Map<String, Map<String, Long>> exported,
-      Map<String, Map<String, Long>> skipped, Map<String, Integer> shards, long imageRefs) {
+  record Summary(
+      Dataset<Row> plan,
+      Map<String, Map<String, Long>> exported,
+      Map<String, Map<String, Long>> skipped,
+      Map<String, Integer> shards,
+      long imageRefs) {
     static Summary of(Dataset<Row> plan) {
       Map<String, Map<String, Long>> exported = new TreeMap<>();
       Map<String, Map<String, Long>> skipped = new TreeMap<>();
       Map<String, Integer> shards = new TreeMap<>();
       long refs = 0;
-      for (Row r : plan.groupBy(SourceColumns.TASK, ExampleTable.LANG, COMPLETE)
-          .agg(count("*"), max(SHARD), sum(IMAGE_REFS)).collectAsList()) {
+      for (Row r :
+          plan.groupBy(SourceColumns.TASK, ExampleTable.LANG, COMPLETE)
+              .agg(count("*"), max(SHARD), sum(IMAGE_REFS))
+              .collectAsList()) {
         boolean complete = r.getBoolean(2);
-        (complete ? exported : skipped).computeIfAbsent(r.getString(0), k -> new TreeMap<>())
+        (complete ? exported : skipped)
+            .computeIfAbsent(r.getString(0), k -> new TreeMap<>())
             .put(r.getString(1), r.getLong(3));
         if (complete) {
           shards.merge(r.getString(0), r.getInt(4) + 1, Math::max);
@@ -90,87 +102,115 @@ final class ShardPlan {
 
   /** The image ids of each example with their position: task, lang, ins_id, pos, image_id. */
   static Dataset<Row> imageRefs(Dataset<Row> examples) {
-    return examples.select(col(SourceColumns.TASK), col(ExampleTable.LANG),
+    return examples.select(
+        col(SourceColumns.TASK),
+        col(ExampleTable.LANG),
         col(InstructionSchema.INS_ID),
         posexplode(col(InstructionSchema.IMAGE_IDS)).as(new String[] {POS, ImageSchema.IMAGE_ID}));
   }
 
   /** The size of each image (task, image_id, image_bytes), read from the bytes themselves. */
   static Dataset<Row> imageSizes(Dataset<Row> images) {
-    return images.select(col(SourceColumns.TASK), col(ImageSchema.IMAGE_ID),
+    return images.select(
+        col(SourceColumns.TASK),
+        col(ImageSchema.IMAGE_ID),
         length(col(ImageSchema.BYTES)).as(IMAGE_BYTES));
   }
 
   /**
    * Per instruction the images found, their bytes and their bytes in whole tar blocks: task,
    * ins_id, found, image_bytes, tar_image_bytes; no row when none is found. A translation has the
-   * image ids of its instruction, so every language of an example shares these numbers.
-   * {@code imageSizes}: task, image_id, image_bytes.
+   * image ids of its instruction, so every language of an example shares these numbers. {@code
+   * imageSizes}: task, image_id, image_bytes.
    */
   static Dataset<Row> imageTotals(Dataset<Row> instructions, Dataset<Row> imageSizes) {
-    return instructions.select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
+    return instructions
+        .select(
+            col(SourceColumns.TASK),
+            col(InstructionSchema.INS_ID),
             explode(col(InstructionSchema.IMAGE_IDS)).as(ImageSchema.IMAGE_ID))
         .join(imageSizes, ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID))
         .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID)
-        .agg(count(col(IMAGE_BYTES)).as(FOUND), sum(col(IMAGE_BYTES)).as(IMAGE_BYTES),
+        .agg(
+            count(col(IMAGE_BYTES)).as(FOUND),
+            sum(col(IMAGE_BYTES)).as(IMAGE_BYTES),
             sum(padded(col(IMAGE_BYTES))).as(TAR_IMAGE_BYTES));
   }
 
   /** {@link #imageTotals(Dataset, Dataset)} from {@link ImageLocations#perInstruction} lists. */
   static Dataset<Row> imageTotals(Dataset<Row> locatedLists) {
     Column located = col(ImageLocations.LOCATED);
-    return locatedLists.select(col(SourceColumns.TASK), col(InstructionSchema.INS_ID),
+    return locatedLists.select(
+        col(SourceColumns.TASK),
+        col(InstructionSchema.INS_ID),
         size(located).cast(DataTypes.LongType).as(FOUND),
         aggregate(located, lit(0L), (acc, i) -> acc.plus(i.getField(ImageLocations.LENGTH)))
             .as(IMAGE_BYTES),
-        aggregate(located, lit(0L),
-            (acc, i) -> acc.plus(padded(i.getField(ImageLocations.LENGTH))))
+        aggregate(located, lit(0L), (acc, i) -> acc.plus(padded(i.getField(ImageLocations.LENGTH))))
             .as(TAR_IMAGE_BYTES));
   }
 
   /**
-   * Every example with {@code complete} (all its images exist) and, for the complete ones,
-   * {@code shard} and {@code ordinal}: task, lang, ins_id, complete, image_refs, shard, ordinal.
-   * {@code imageTotals}: from {@link #imageTotals}.
+   * Every example with {@code complete} (all its images exist) and, for the complete ones, {@code
+   * shard} and {@code ordinal}: task, lang, ins_id, complete, image_refs, shard, ordinal. {@code
+   * imageTotals}: from {@link #imageTotals}.
    */
-  static Dataset<Row> plan(Dataset<Row> examples, Dataset<Row> imageTotals, long shardBytes,
-      ExportFormat format) {
-    Column contextText = aggregate(col(InContextSchema.CONTEXT), lit(0L),
-        (acc, c) -> acc.plus(octet_length(c.getField(ExampleSchema.INSTRUCTION)))
-            .plus(octet_length(c.getField(ExampleSchema.ANSWER)))
-            .plus(size(c.getField(ExampleSchema.IMAGE_IDS)).multiply(ID_BYTES)));
-    Column text = octet_length(col(InstructionSchema.INSTRUCTION))
-        .plus(octet_length(col(InstructionSchema.ANSWER))).plus(contextText);
+  static Dataset<Row> plan(
+      Dataset<Row> examples, Dataset<Row> imageTotals, long shardBytes, ExportFormat format) {
+    Column contextText =
+        aggregate(
+            col(InContextSchema.CONTEXT),
+            lit(0L),
+            (acc, c) ->
+                acc.plus(octet_length(c.getField(ExampleSchema.INSTRUCTION)))
+                    .plus(octet_length(c.getField(ExampleSchema.ANSWER)))
+                    .plus(size(c.getField(ExampleSchema.IMAGE_IDS)).multiply(ID_BYTES)));
+    Column text =
+        octet_length(col(InstructionSchema.INSTRUCTION))
+            .plus(octet_length(col(InstructionSchema.ANSWER)))
+            .plus(contextText);
     Column imageCount = size(col(InstructionSchema.IMAGE_IDS));
     Column imageBytes = coalesce(col(IMAGE_BYTES), lit(0L));
-    Column estimate = format == ExportFormat.PARQUET
-        // values as stored: image bytes plain, text at most its length (compressed)
-        ? imageBytes.plus(text).plus(imageCount.multiply(ID_BYTES)).plus(ROW_BYTES)
-        // tar: a 512-byte header per member, content padded to 512, the JSON member
-        : coalesce(col(TAR_IMAGE_BYTES), lit(0L)).plus(imageCount.multiply(TAR_BLOCK))
-            .plus(padded(text.plus(imageCount.multiply(JSON_IMAGE_BYTES)).plus(JSON_BYTES)))
-            .plus(TAR_BLOCK);
-    Dataset<Row> estimated = examples
-        .join(imageTotals, ExampleTable.using(SourceColumns.TASK, InstructionSchema.INS_ID),
-            "left")
-        .select(col(SourceColumns.TASK), col(ExampleTable.LANG), col(InstructionSchema.INS_ID),
-            size(col(InstructionSchema.IMAGE_IDS)).as(IMAGE_REFS),
-            coalesce(col(FOUND), lit(0L)).equalTo(size(col(InstructionSchema.IMAGE_IDS)))
-                .as(COMPLETE),
-            estimate.as("estimate"));
+    Column estimate =
+        format == ExportFormat.PARQUET
+            // values as stored: image bytes plain, text at most its length (compressed)
+            ? imageBytes.plus(text).plus(imageCount.multiply(ID_BYTES)).plus(ROW_BYTES)
+            // tar: a 512-byte header per member, content padded to 512, the JSON member
+            : coalesce(col(TAR_IMAGE_BYTES), lit(0L))
+                .plus(imageCount.multiply(TAR_BLOCK))
+                .plus(padded(text.plus(imageCount.multiply(JSON_IMAGE_BYTES)).plus(JSON_BYTES)))
+                .plus(TAR_BLOCK);
+    Dataset<Row> estimated =
+        examples
+            .join(
+                imageTotals,
+                ExampleTable.using(SourceColumns.TASK, InstructionSchema.INS_ID),
+                "left")
+            .select(
+                col(SourceColumns.TASK),
+                col(ExampleTable.LANG),
+                col(InstructionSchema.INS_ID),
+                size(col(InstructionSchema.IMAGE_IDS)).as(IMAGE_REFS),
+                coalesce(col(FOUND), lit(0L))
+                    .equalTo(size(col(InstructionSchema.IMAGE_IDS)))
+                    .as(COMPLETE),
+                estimate.as("estimate"));
     // one pass over all examples: the incomplete ones count for nothing and get no place
-    WindowSpec order = Window.partitionBy(SourceColumns.TASK)
-        .orderBy(InstructionSchema.INS_ID, ExampleTable.LANG);
+    WindowSpec order =
+        Window.partitionBy(SourceColumns.TASK).orderBy(InstructionSchema.INS_ID, ExampleTable.LANG);
     Column counted = when(col(COMPLETE), col("estimate")).otherwise(lit(0L));
     return estimated
-        .withColumn("offset", coalesce(sum(counted).over(
-            order.rowsBetween(Window.unboundedPreceding(), -1)), lit(0L)))
-        .withColumn(ORDINAL, sum(when(col(COMPLETE), lit(1L)).otherwise(lit(0L))).over(order)
-            .minus(1))
+        .withColumn(
+            "offset",
+            coalesce(
+                sum(counted).over(order.rowsBetween(Window.unboundedPreceding(), -1)), lit(0L)))
+        .withColumn(
+            ORDINAL, sum(when(col(COMPLETE), lit(1L)).otherwise(lit(0L))).over(order).minus(1))
         .withColumn("raw_shard", floor(col("offset").divide(lit(shardBytes))))
         // an incomplete example shares its raw shard with the next complete one, or comes last
-        .withColumn(SHARD, dense_rank().over(
-            Window.partitionBy(SourceColumns.TASK).orderBy("raw_shard")).minus(1))
+        .withColumn(
+            SHARD,
+            dense_rank().over(Window.partitionBy(SourceColumns.TASK).orderBy("raw_shard")).minus(1))
         .withColumn(ORDINAL, when(col(COMPLETE), col(ORDINAL)))
         .withColumn(SHARD, when(col(COMPLETE), col(SHARD)))
         .drop("offset", "raw_shard", "estimate");

@@ -25,7 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The warehouse tables the export reads; incontext and translations may be absent (null). */
-record WarehouseTables(Dataset<Row> instructions, Dataset<Row> images, Dataset<Row> incontext,
+record WarehouseTables(
+    Dataset<Row> instructions,
+    Dataset<Row> images,
+    Dataset<Row> incontext,
     Dataset<Row> translations) {
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseTables.class);
 
@@ -33,19 +36,23 @@ record WarehouseTables(Dataset<Row> instructions, Dataset<Row> images, Dataset<R
     Dataset<Row> instructions = table(spark, warehouse, InstructionSchema.TABLE);
     Dataset<Row> images = table(spark, warehouse, ImageSchema.TABLE);
     if (instructions == null || images == null) {
-      throw new IllegalArgumentException(String.format(
-          "Cannot export from %s: it has no %s table. Run convert-images and "
-              + "convert-instructions (or pipeline) first.", warehouse,
-          instructions == null ? InstructionSchema.TABLE : ImageSchema.TABLE));
+      throw new IllegalArgumentException(
+          String.format(
+              "Cannot export from %s: it has no %s table. Run convert-images and "
+                  + "convert-instructions (or pipeline) first.",
+              warehouse, instructions == null ? InstructionSchema.TABLE : ImageSchema.TABLE));
     }
     Dataset<Row> incontext = table(spark, warehouse, InContextSchema.TABLE);
     if (incontext == null) {
-      LOG.warn("{}: no {} table in {}: examples get no context and no <TASK>_train.json is "
-          + "written; run join-incontext first to have them", ExportShardsJob.NAME, InContextSchema.TABLE,
+      LOG.warn(
+          "{}: no {} table in {}: examples get no context and no <TASK>_train.json is "
+              + "written; run join-incontext first to have them",
+          ExportShardsJob.NAME,
+          InContextSchema.TABLE,
           warehouse);
     }
-    return new WarehouseTables(instructions, images, incontext,
-        table(spark, warehouse, TranslationSchema.TABLE));
+    return new WarehouseTables(
+        instructions, images, incontext, table(spark, warehouse, TranslationSchema.TABLE));
   }
 
   private static Dataset<Row> table(SparkSession spark, String warehouse, String name) {
@@ -62,7 +69,8 @@ record WarehouseTables(Dataset<Row> instructions, Dataset<Row> images, Dataset<R
   }
 
   private static boolean hasDataFile(FileSystem fs, Path table) throws IOException {
-    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(table, true);
+    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files =
+        fs.listFiles(table, true);
     while (files.hasNext()) {
       String name = files.next().getPath().getName();
       if (!name.startsWith("_") && !name.startsWith(".")) {
@@ -73,13 +81,19 @@ record WarehouseTables(Dataset<Row> instructions, Dataset<Row> images, Dataset<R
   }
 
   List<String> tasks(List<String> wanted) {
-    List<String> all = instructions.select(SourceColumns.TASK).distinct()
-        .orderBy(SourceColumns.TASK).as(Encoders.STRING()).collectAsList();
+    List<String> all =
+        instructions
+            .select(SourceColumns.TASK)
+            .distinct()
+            .orderBy(SourceColumns.TASK)
+            .as(Encoders.STRING())
+            .collectAsList();
     for (String task : wanted) {
       if (!all.contains(task)) {
-        throw new IllegalArgumentException(String.format(
-            "Cannot export task %s: the warehouse has no instructions for it (tasks: %s).",
-            task, all));
+        throw new IllegalArgumentException(
+            String.format(
+                "Cannot export task %s: the warehouse has no instructions for it (tasks: %s).",
+                task, all));
       }
     }
     return wanted.isEmpty() ? all : wanted.stream().sorted().distinct().toList();
@@ -89,8 +103,12 @@ record WarehouseTables(Dataset<Row> instructions, Dataset<Row> images, Dataset<R
   List<String> languages(List<String> tasks, List<String> wanted) {
     Map<String, TreeSet<String>> byLang = new TreeMap<>();
     if (translations != null) {
-      for (Row r : translations.where(col(SourceColumns.TASK).isin(tasks.toArray()))
-          .select(ExampleTable.LANG, SourceColumns.TASK).distinct().collectAsList()) {
+      for (Row r :
+          translations
+              .where(col(SourceColumns.TASK).isin(tasks.toArray()))
+              .select(ExampleTable.LANG, SourceColumns.TASK)
+              .distinct()
+              .collectAsList()) {
         byLang.computeIfAbsent(r.getString(0), k -> new TreeSet<>()).add(r.getString(1));
       }
     }
@@ -105,16 +123,23 @@ record WarehouseTables(Dataset<Row> instructions, Dataset<Row> images, Dataset<R
       }
       TreeSet<String> have = byLang.get(lang);
       if (have == null) {
-        throw new IllegalArgumentException(String.format(
-            "Cannot export language %s: the warehouse has no translations to it for tasks %s "
-                + "(languages there: %s). Run expand-multilingual --languages %s first, or "
-                + "leave it out of --languages.", lang, tasks, byLang.keySet(), lang));
+        throw new IllegalArgumentException(
+            String.format(
+                "Cannot export language %s: the warehouse has no translations to it for tasks %s "
+                    + "(languages there: %s). Run expand-multilingual --languages %s first, or "
+                    + "leave it out of --languages.",
+                lang, tasks, byLang.keySet(), lang));
       }
       TreeSet<String> without = new TreeSet<>(tasks);
       without.removeAll(have);
       if (!without.isEmpty()) {
-        LOG.warn("{}: no {} translations for task(s) {}: their {} files and examples are "
-            + "not written", ExportShardsJob.NAME, lang, without, lang);
+        LOG.warn(
+            "{}: no {} translations for task(s) {}: their {} files and examples are "
+                + "not written",
+            ExportShardsJob.NAME,
+            lang,
+            without,
+            lang);
       }
     }
     return wanted;

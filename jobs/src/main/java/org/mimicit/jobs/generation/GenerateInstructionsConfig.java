@@ -13,22 +13,41 @@ import org.mimicit.jobs.ApiLimits;
  * @param annotations JSON lines or Parquet with {@code id} and {@code sentences}
  * @param prompts a Syphus prompt file, or a folder of them
  */
-public record GenerateInstructionsConfig(String annotations, String prompts, String task, String warehouse,
-    ApiSettings api, ApiLimits limits, List<String> cacheFrom, boolean dryRun, double pricePer1kTokens,
-    double maxRejectRatio, int cacheRollSeconds) {
+public record GenerateInstructionsConfig(
+    String annotations,
+    String prompts,
+    String task,
+    String warehouse,
+    ApiSettings api,
+    ApiLimits limits,
+    List<String> cacheFrom,
+    boolean dryRun,
+    double pricePer1kTokens,
+    double maxRejectRatio,
+    int cacheRollSeconds) {
   private static final Pattern TASK = Pattern.compile("[A-Za-z0-9]+");
 
   public GenerateInstructionsConfig {
-    checkArgument(annotations != null && !annotations.isBlank(), "Cannot generate: --annotations is empty.");
+    checkArgument(
+        annotations != null && !annotations.isBlank(), "Cannot generate: --annotations is empty.");
     checkArgument(prompts != null && !prompts.isBlank(), "Cannot generate: --prompts is empty.");
-    checkArgument(task != null && TASK.matcher(task).matches(),
-        "Cannot generate into task '%s': a task name is letters and digits, e.g. DC or SD.", task);
-    checkArgument(warehouse != null && !warehouse.isBlank(), "Cannot generate: --warehouse is empty.");
-    checkArgument(maxRejectRatio >= 0 && maxRejectRatio <= 1,
-        "Cannot set --max-reject-ratio to %s, the value must be in [0, 1].", maxRejectRatio);
-    checkArgument(pricePer1kTokens >= 0, "Cannot set --price-per-1k-tokens to %s, the value must not be negative.",
+    checkArgument(
+        task != null && TASK.matcher(task).matches(),
+        "Cannot generate into task '%s': a task name is letters and digits, e.g. DC or SD.",
+        task);
+    checkArgument(
+        warehouse != null && !warehouse.isBlank(), "Cannot generate: --warehouse is empty.");
+    checkArgument(
+        maxRejectRatio >= 0 && maxRejectRatio <= 1,
+        "Cannot set --max-reject-ratio to %s, the value must be in [0, 1].",
+        maxRejectRatio);
+    checkArgument(
+        pricePer1kTokens >= 0,
+        "Cannot set --price-per-1k-tokens to %s, the value must not be negative.",
         pricePer1kTokens);
-    checkArgument(cacheRollSeconds > 0, "Cannot set the cache roll interval to %s s, the value must be positive.",
+    checkArgument(
+        cacheRollSeconds > 0,
+        "Cannot set the cache roll interval to %s s, the value must be positive.",
         cacheRollSeconds);
     cacheFrom = List.copyOf(cacheFrom);
   }

@@ -23,14 +23,19 @@ record GeneratedIds(String task, long first, int digits) implements java.io.Seri
 
   /** True for a row of the instructions table that this command wrote. */
   static Column generated() {
-    return get_json_object(col(InstructionSchema.EXTRA_JSON), "$.generated_by").eqNullSafe(lit(GENERATED_BY));
+    return get_json_object(col(InstructionSchema.EXTRA_JSON), "$.generated_by")
+        .eqNullSafe(lit(GENERATED_BY));
   }
 
   static GeneratedIds after(Dataset<Row> existing, String task) {
     Column number = regexp_extract(col(InstructionSchema.INS_ID), "^" + task + "_INS_([0-9]+)$", 1);
-    Row r = existing.where(generated().unary_$bang())
-        .select(number.as("n")).where(col("n").notEqual(""))
-        .agg(max(col("n").cast("long")), max(length(col("n")))).first();
+    Row r =
+        existing
+            .where(generated().unary_$bang())
+            .select(number.as("n"))
+            .where(col("n").notEqual(""))
+            .agg(max(col("n").cast("long")), max(length(col("n"))))
+            .first();
     long last = r.isNullAt(0) ? 0 : r.getLong(0);
     int digits = r.isNullAt(1) ? MIN_DIGITS : Math.max(MIN_DIGITS, r.getInt(1));
     return new GeneratedIds(task, last + 1, digits);

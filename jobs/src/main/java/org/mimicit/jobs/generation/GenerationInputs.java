@@ -26,8 +26,12 @@ import org.mimicit.common.schema.RejectReason;
 
 /** Reads generation's inputs: the prompt files and the annotations, with every bad row marked. */
 final class GenerationInputs {
-  private static final org.apache.spark.sql.types.StructType JSON_SCHEMA = new org.apache.spark.sql.types.StructType()
-      .add("id", "string").add("sentences", "string").add("image_ids", "array<string>").add("prompt", "string");
+  private static final org.apache.spark.sql.types.StructType JSON_SCHEMA =
+      new org.apache.spark.sql.types.StructType()
+          .add("id", "string")
+          .add("sentences", "string")
+          .add("image_ids", "array<string>")
+          .add("prompt", "string");
 
   private GenerationInputs() {}
 
@@ -40,69 +44,110 @@ final class GenerationInputs {
       if (!fs.exists(p)) {
         throw new MimicitException("Cannot read prompts from %s: no such file or folder.", path);
       }
-      FileStatus[] files = fs.isFile(p) ? new FileStatus[] {fs.getFileStatus(p)}
-          : fs.listStatus(p, f -> f.getName().endsWith(".json"));
+      FileStatus[] files =
+          fs.isFile(p)
+              ? new FileStatus[] {fs.getFileStatus(p)}
+              : fs.listStatus(p, f -> f.getName().endsWith(".json"));
       Arrays.sort(files);
       for (FileStatus f : files) {
-        prompts.put(f.getPath().getName().replaceFirst("\\.json$", ""), Prompt.read(f.getPath().toString(), conf));
+        prompts.put(
+            f.getPath().getName().replaceFirst("\\.json$", ""),
+            Prompt.read(f.getPath().toString(), conf));
       }
     } catch (IOException e) {
       throw new MimicitException(e, "Cannot read prompts from %s: %s", path, e.getMessage());
     }
     if (prompts.isEmpty()) {
-      throw new MimicitException("Cannot read prompts from %s: the folder has no .json prompt file.", path);
+      throw new MimicitException(
+          "Cannot read prompts from %s: the folder has no .json prompt file.", path);
     }
     return prompts;
   }
 
   /**
-   * The annotations: {@code id}, {@code sentences}, {@code image_ids} (empty when absent),
-   * {@code prompt} (the prompt's name), and {@code reason}/{@code detail}, set on rows that cannot
-   * be used (missing field, repeated id, unknown prompt).
+   * The annotations: {@code id}, {@code sentences}, {@code image_ids} (empty when absent), {@code
+   * prompt} (the prompt's name), and {@code reason}/{@code detail}, set on rows that cannot be used
+   * (missing field, repeated id, unknown prompt).
    */
-  static Dataset<Row> annotations(SparkSession spark, Configuration conf, String path, Map<String, Prompt> prompts) {
+  static Dataset<Row> annotations(
+      SparkSession spark, Configuration conf, String path, Map<String, Prompt> prompts) {
     Dataset<Row> raw = read(spark, conf, path);
     java.util.List<String> columns = Arrays.asList(raw.columns());
     for (String required : new String[] {"id", "sentences"}) {
       if (!columns.contains(required)) {
-        throw new MimicitException("Cannot read annotations from %s: no '%s' field (found %s). Each annotation "
-            + "needs \"id\" and \"sentences\".", path, required, columns);
+        throw new MimicitException(
+            "Cannot read annotations from %s: no '%s' field (found %s). Each annotation "
+                + "needs \"id\" and \"sentences\".",
+            path, required, columns);
       }
     }
-    Column imageIds = columns.contains("image_ids")
-        ? when(col("image_ids").isNull(), org.apache.spark.sql.functions.array().cast(new ArrayType(DataTypes.StringType, true)))
-            .otherwise(col("image_ids").cast(new ArrayType(DataTypes.StringType, true)))
-        : org.apache.spark.sql.functions.array().cast(new ArrayType(DataTypes.StringType, true));
+    Column imageIds =
+        columns.contains("image_ids")
+            ? when(
+                    col("image_ids").isNull(),
+                    org.apache
+                        .spark
+                        .sql
+                        .functions
+                        .array()
+                        .cast(new ArrayType(DataTypes.StringType, true)))
+                .otherwise(col("image_ids").cast(new ArrayType(DataTypes.StringType, true)))
+            : org.apache
+                .spark
+                .sql
+                .functions
+                .array()
+                .cast(new ArrayType(DataTypes.StringType, true));
     Column prompt;
     if (prompts.size() == 1) {
       prompt = lit(prompts.keySet().iterator().next());
     } else if (columns.contains("prompt")) {
       prompt = col("prompt").cast(DataTypes.StringType);
     } else {
-      throw new MimicitException("Cannot choose a prompt: %s holds %d prompts (%s) and the annotations have no "
-          + "'prompt' field naming one of them. Add it, or point --prompts at one file.", path,
-          prompts.size(), String.join(", ", prompts.keySet()));
+      throw new MimicitException(
+          "Cannot choose a prompt: %s holds %d prompts (%s) and the annotations have no "
+              + "'prompt' field naming one of them. Add it, or point --prompts at one file.",
+          path, prompts.size(), String.join(", ", prompts.keySet()));
     }
     Column id = col("id").cast(DataTypes.StringType);
     Column sentences = col("sentences");
     Column repeated = count(lit(1)).over(Window.partitionBy(id));
     Column known = prompt.isin(prompts.keySet().toArray());
-    return raw.select(id.as("id"), sentences.cast(DataTypes.StringType).as("sentences"), imageIds.as("image_ids"),
-            prompt.as("prompt"), repeated.as("repeated"))
-        .withColumn("reason", when(col("id").isNull().or(col("sentences").isNull())
-                .or(org.apache.spark.sql.functions.trim(col("sentences")).equalTo("")),
-                lit(RejectReason.MISSING_FIELD.code()))
-            .when(col("repeated").gt(1), lit(RejectReason.DUPLICATE_ID.code()))
-            .when(col("prompt").isNull().or(known.unary_$bang()), lit(RejectReason.INVALID_FIELD.code())))
-        .withColumn("detail", when(col("reason").equalTo(RejectReason.MISSING_FIELD.code()),
-                lit("an annotation needs a non-empty \"id\" and \"sentences\""))
-            .when(col("reason").equalTo(RejectReason.DUPLICATE_ID.code()),
-                org.apache.spark.sql.functions.concat(lit("the annotation id occurs "), col("repeated").cast("string"),
-                    lit(" times; none of them is used")))
-            .when(col("reason").equalTo(RejectReason.INVALID_FIELD.code()),
-                org.apache.spark.sql.functions.concat(lit("unknown prompt '"),
-                    org.apache.spark.sql.functions.coalesce(col("prompt"), lit("null")),
-                    lit("' (have: " + String.join(", ", prompts.keySet()) + ")"))))
+    return raw.select(
+            id.as("id"),
+            sentences.cast(DataTypes.StringType).as("sentences"),
+            imageIds.as("image_ids"),
+            prompt.as("prompt"),
+            repeated.as("repeated"))
+        .withColumn(
+            "reason",
+            when(
+                    col("id")
+                        .isNull()
+                        .or(col("sentences").isNull())
+                        .or(org.apache.spark.sql.functions.trim(col("sentences")).equalTo("")),
+                    lit(RejectReason.MISSING_FIELD.code()))
+                .when(col("repeated").gt(1), lit(RejectReason.DUPLICATE_ID.code()))
+                .when(
+                    col("prompt").isNull().or(known.unary_$bang()),
+                    lit(RejectReason.INVALID_FIELD.code())))
+        .withColumn(
+            "detail",
+            when(
+                    col("reason").equalTo(RejectReason.MISSING_FIELD.code()),
+                    lit("an annotation needs a non-empty \"id\" and \"sentences\""))
+                .when(
+                    col("reason").equalTo(RejectReason.DUPLICATE_ID.code()),
+                    org.apache.spark.sql.functions.concat(
+                        lit("the annotation id occurs "),
+                        col("repeated").cast("string"),
+                        lit(" times; none of them is used")))
+                .when(
+                    col("reason").equalTo(RejectReason.INVALID_FIELD.code()),
+                    org.apache.spark.sql.functions.concat(
+                        lit("unknown prompt '"),
+                        org.apache.spark.sql.functions.coalesce(col("prompt"), lit("null")),
+                        lit("' (have: " + String.join(", ", prompts.keySet()) + ")"))))
         .drop("repeated");
   }
 
@@ -111,10 +156,13 @@ final class GenerationInputs {
     try {
       FileSystem fs = p.getFileSystem(conf);
       if (!fs.exists(p)) {
-        throw new MimicitException("Cannot read annotations from %s: no such file or folder.", path);
+        throw new MimicitException(
+            "Cannot read annotations from %s: no such file or folder.", path);
       }
-      boolean parquet = path.endsWith(".parquet") || (fs.isDirectory(p)
-          && fs.listStatus(p, f -> f.getName().endsWith(".parquet")).length > 0);
+      boolean parquet =
+          path.endsWith(".parquet")
+              || (fs.isDirectory(p)
+                  && fs.listStatus(p, f -> f.getName().endsWith(".parquet")).length > 0);
       // JSON lines are read with the fields we use (no inference pass over the file); a record
       // lacking id or sentences then has nulls there and is rejected as missing_field
       return parquet ? spark.read().parquet(path) : spark.read().schema(JSON_SCHEMA).json(path);

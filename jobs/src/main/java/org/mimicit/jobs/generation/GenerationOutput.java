@@ -37,87 +37,182 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns accepted replies into instruction rows with their ids, merges them with the task's own
- * rows (replacing what was generated before), writes the rejected annotations, and commits both
+ * Turns accepted replies into instruction rows with their ids, merges them with the task's own rows
+ * (replacing what was generated before), writes the rejected annotations, and commits both
  * partitions by swapping them in.
  */
 final class GenerationOutput {
   private static final Logger LOG = LoggerFactory.getLogger(GenerationOutput.class);
-  private static final StructType NUMBERED = new StructType()
-      .add("annotation_id", "string").add("pos", "int").add("image_ids", DataTypes.createArrayType(DataTypes.StringType))
-      .add("model", "string").add("instruction", "string").add("answer", "string").add(InstructionSchema.INS_ID, "string");
+  private static final StructType NUMBERED =
+      new StructType()
+          .add("annotation_id", "string")
+          .add("pos", "int")
+          .add("image_ids", DataTypes.createArrayType(DataTypes.StringType))
+          .add("model", "string")
+          .add("instruction", "string")
+          .add("answer", "string")
+          .add(InstructionSchema.INS_ID, "string");
 
   private GenerationOutput() {}
 
-  static Result write(SparkSession spark, Configuration conf, GenerateInstructionsConfig config,
-      Dataset<Row> annotations, Dataset<Row> cache, Dataset<Row> failed, Path staging, ApiAccumulators counts,
-      long startedNanos, Instant started) {
+  static Result write(
+      SparkSession spark,
+      Configuration conf,
+      GenerateInstructionsConfig config,
+      Dataset<Row> annotations,
+      Dataset<Row> cache,
+      Dataset<Row> failed,
+      Path staging,
+      ApiAccumulators counts,
+      long startedNanos,
+      Instant started) {
     String task = config.task();
     String partition = InstructionSchema.TABLE + "/task=" + task;
-    String rejectedPartition = RejectedSchema.pathOf(GenerateInstructionsJob.REJECTED_TABLE) + "/task=" + task;
+    String rejectedPartition =
+        RejectedSchema.pathOf(GenerateInstructionsJob.REJECTED_TABLE) + "/task=" + task;
     Dataset<Row> existing = existing(spark, conf, config.warehouse(), partition);
     GeneratedIds ids = GeneratedIds.after(existing, task);
     Dataset<Row> good = annotations.where(col("reason").isNull());
-    Dataset<Row> replies = cache.select(col("key").as("c_key"), col("model").as("c_model"), col("pairs"));
+    Dataset<Row> replies =
+        cache.select(col("key").as("c_key"), col("model").as("c_model"), col("pairs"));
     Dataset<Row> answered = good.join(replies, good.col("key").equalTo(replies.col("c_key")));
-    Dataset<Row> generated = number(spark, answered.select(col("id").as("annotation_id"), col("image_ids"),
-        col("c_model").as("model"), posexplode(col("pairs")).as(new String[] {"pos", "pair"}))
-        .select(col("annotation_id"), col("pos"), col("image_ids"), col("model"),
-            col("pair.instruction").as("instruction"), col("pair.answer").as("answer")), ids)
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> siblings = generated.groupBy("annotation_id").agg(collect_list(InstructionSchema.INS_ID).as("all_ids"));
-    Dataset<Row> newRows = generated.join(siblings, "annotation_id")
-        .select(col(InstructionSchema.INS_ID), col("instruction").as(InstructionSchema.INSTRUCTION),
-            col("answer").as(InstructionSchema.ANSWER), col("image_ids").as(InstructionSchema.IMAGE_IDS),
-            org.apache.spark.sql.functions.array_sort(filter(col("all_ids"),
-                x -> x.notEqual(col(InstructionSchema.INS_ID)))).as(InstructionSchema.REL_INS_IDS),
-            to_json(struct(col("annotation_id"), lit(GeneratedIds.GENERATED_BY).as("generated_by"), col("model")))
-                .as(InstructionSchema.EXTRA_JSON),
-            lit(config.annotations()).as(InstructionSchema.SOURCE));
-    Dataset<Row> rejected = annotations.where(col("reason").isNotNull())
-        .select(col("id").as(RejectedSchema.ID), col("reason").as(RejectedSchema.REASON),
-            col("detail").as(RejectedSchema.DETAIL))
-        .unionByName(good.join(failed.select(col("key").as("f_key"), col("reason").as("f_reason")),
-                good.col("key").equalTo(col("f_key")))
-            .join(replies, good.col("key").equalTo(replies.col("c_key")), "left_anti")
-            .select(col("id").as(RejectedSchema.ID), lit(RejectReason.API_FAILED.code()).as(RejectedSchema.REASON),
-                col("f_reason").as(RejectedSchema.DETAIL)))
-        .withColumn(RejectedSchema.SOURCE, lit(config.annotations()))
-        .withColumn(RejectedSchema.SOURCE_OFFSET, lit(null).cast(DataTypes.LongType));
+    Dataset<Row> generated =
+        number(
+                spark,
+                answered
+                    .select(
+                        col("id").as("annotation_id"),
+                        col("image_ids"),
+                        col("c_model").as("model"),
+                        posexplode(col("pairs")).as(new String[] {"pos", "pair"}))
+                    .select(
+                        col("annotation_id"),
+                        col("pos"),
+                        col("image_ids"),
+                        col("model"),
+                        col("pair.instruction").as("instruction"),
+                        col("pair.answer").as("answer")),
+                ids)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> siblings =
+        generated
+            .groupBy("annotation_id")
+            .agg(collect_list(InstructionSchema.INS_ID).as("all_ids"));
+    Dataset<Row> newRows =
+        generated
+            .join(siblings, "annotation_id")
+            .select(
+                col(InstructionSchema.INS_ID),
+                col("instruction").as(InstructionSchema.INSTRUCTION),
+                col("answer").as(InstructionSchema.ANSWER),
+                col("image_ids").as(InstructionSchema.IMAGE_IDS),
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .array_sort(
+                        filter(col("all_ids"), x -> x.notEqual(col(InstructionSchema.INS_ID))))
+                    .as(InstructionSchema.REL_INS_IDS),
+                to_json(
+                        struct(
+                            col("annotation_id"),
+                            lit(GeneratedIds.GENERATED_BY).as("generated_by"),
+                            col("model")))
+                    .as(InstructionSchema.EXTRA_JSON),
+                lit(config.annotations()).as(InstructionSchema.SOURCE));
+    Dataset<Row> rejected =
+        annotations
+            .where(col("reason").isNotNull())
+            .select(
+                col("id").as(RejectedSchema.ID),
+                col("reason").as(RejectedSchema.REASON),
+                col("detail").as(RejectedSchema.DETAIL))
+            .unionByName(
+                good.join(
+                        failed.select(col("key").as("f_key"), col("reason").as("f_reason")),
+                        good.col("key").equalTo(col("f_key")))
+                    .join(replies, good.col("key").equalTo(replies.col("c_key")), "left_anti")
+                    .select(
+                        col("id").as(RejectedSchema.ID),
+                        lit(RejectReason.API_FAILED.code()).as(RejectedSchema.REASON),
+                        col("f_reason").as(RejectedSchema.DETAIL)))
+            .withColumn(RejectedSchema.SOURCE, lit(config.annotations()))
+            .withColumn(RejectedSchema.SOURCE_OFFSET, lit(null).cast(DataTypes.LongType));
     try {
       spark.sparkContext().setJobDescription("write generated instructions");
-      newRows.unionByName(existing.where(GeneratedIds.generated().unary_$bang()).select(
-              InstructionSchema.INS_ID, InstructionSchema.INSTRUCTION, InstructionSchema.ANSWER,
-              InstructionSchema.IMAGE_IDS, InstructionSchema.REL_INS_IDS, InstructionSchema.EXTRA_JSON,
-              InstructionSchema.SOURCE))
+      newRows
+          .unionByName(
+              existing
+                  .where(GeneratedIds.generated().unary_$bang())
+                  .select(
+                      InstructionSchema.INS_ID,
+                      InstructionSchema.INSTRUCTION,
+                      InstructionSchema.ANSWER,
+                      InstructionSchema.IMAGE_IDS,
+                      InstructionSchema.REL_INS_IDS,
+                      InstructionSchema.EXTRA_JSON,
+                      InstructionSchema.SOURCE))
           .sortWithinPartitions(InstructionSchema.INS_ID)
-          .write().parquet(WarehouseCommitter.assembled(staging, partition).toString());
-      rejected.coalesce(1).sortWithinPartitions(RejectedSchema.ID)
-          .write().parquet(WarehouseCommitter.assembled(staging, rejectedPartition).toString());
+          .write()
+          .parquet(WarehouseCommitter.assembled(staging, partition).toString());
+      rejected
+          .coalesce(1)
+          .sortWithinPartitions(RejectedSchema.ID)
+          .write()
+          .parquet(WarehouseCommitter.assembled(staging, rejectedPartition).toString());
       long total = annotations.count();
-      long rejectedCount = spark.read()
-          .parquet(WarehouseCommitter.assembled(staging, rejectedPartition).toString()).count();
-      Row generatedCounts = generated.agg(org.apache.spark.sql.functions.count(lit(1)),
-          org.apache.spark.sql.functions.countDistinct(col("annotation_id"))).first();
+      long rejectedCount =
+          spark
+              .read()
+              .parquet(WarehouseCommitter.assembled(staging, rejectedPartition).toString())
+              .count();
+      Row generatedCounts =
+          generated
+              .agg(
+                  org.apache.spark.sql.functions.count(lit(1)),
+                  org.apache.spark.sql.functions.countDistinct(col("annotation_id")))
+              .first();
       long pairs = generatedCounts.getLong(0);
       long from = generatedCounts.getLong(1);
       if (total > 0 && rejectedCount > config.maxRejectRatio() * total) {
-        throw new MimicitException("%s: %d of %d annotations (%.1f%%) were rejected, more than --max-reject-ratio "
-            + "%s; nothing was committed (accepted replies are kept in the cache). See the log for the first reasons.",
-            GenerateInstructionsJob.NAME, rejectedCount, total, 100.0 * rejectedCount / total, config.maxRejectRatio());
+        throw new MimicitException(
+            "%s: %d of %d annotations (%.1f%%) were rejected, more than --max-reject-ratio %s;"
+                + " nothing was committed (accepted replies are kept in the cache). See the log for"
+                + " the first reasons.",
+            GenerateInstructionsJob.NAME,
+            rejectedCount,
+            total,
+            100.0 * rejectedCount / total,
+            config.maxRejectRatio());
       }
       FileSystem fs = staging.getFileSystem(conf);
-      WarehouseCommitter.swap(fs, config.warehouse(), staging, List.of(partition, rejectedPartition));
+      WarehouseCommitter.swap(
+          fs, config.warehouse(), staging, List.of(partition, rejectedPartition));
       Map<String, Long> api = counts.values();
-      Result result = new Result(total, from, pairs, rejectedCount, total - rejectedCount - from, api, null);
-      JobStats.write(conf, config.warehouse(), GenerateInstructionsJob.NAME,
+      Result result =
+          new Result(total, from, pairs, rejectedCount, total - rejectedCount - from, api, null);
+      JobStats.write(
+          conf,
+          config.warehouse(),
+          GenerateInstructionsJob.NAME,
           stats(started, (System.nanoTime() - startedNanos) / 1_000_000, config, ids, result));
-      LOG.info("{}: {} annotation(s): {} pair(s) generated from {}, numbered from {}; {} rejected; {} not generated "
-              + "offline; {} requests", GenerateInstructionsJob.NAME, total, pairs, from, ids.id(0), rejectedCount,
-          result.offline(), api.get("requests"));
+      LOG.info(
+          "{}: {} annotation(s): {} pair(s) generated from {}, numbered from {}; {} rejected; {}"
+              + " not generated offline; {} requests",
+          GenerateInstructionsJob.NAME,
+          total,
+          pairs,
+          from,
+          ids.id(0),
+          rejectedCount,
+          result.offline(),
+          api.get("requests"));
       return result;
     } catch (IOException e) {
-      throw new MimicitException(e, "Cannot commit the generated instructions in %s: %s", config.warehouse(),
+      throw new MimicitException(
+          e,
+          "Cannot commit the generated instructions in %s: %s",
+          config.warehouse(),
           e.getMessage());
     } finally {
       spark.sparkContext().setJobDescription(null);
@@ -126,7 +221,8 @@ final class GenerationOutput {
   }
 
   /** The task's current rows, or none. */
-  private static Dataset<Row> existing(SparkSession spark, Configuration conf, String warehouse, String partition) {
+  private static Dataset<Row> existing(
+      SparkSession spark, Configuration conf, String warehouse, String partition) {
     Path path = new Path(warehouse, partition);
     try {
       if (path.getFileSystem(conf).exists(path)) {
@@ -140,19 +236,37 @@ final class GenerationOutput {
 
   /** Numbers the pairs in order of annotation id, then of their place in the reply. */
   static Dataset<Row> number(SparkSession spark, Dataset<Row> pairs, GeneratedIds ids) {
-    JavaRDD<Row> numbered = pairs.orderBy("annotation_id", "pos").javaRDD().zipWithIndex()
-        .map(t -> RowFactory.create(t._1().getString(0), t._1().getInt(1), t._1().getList(2).toArray(new String[0]),
-            t._1().getString(3), t._1().getString(4), t._1().getString(5), ids.id(t._2())));
+    JavaRDD<Row> numbered =
+        pairs
+            .orderBy("annotation_id", "pos")
+            .javaRDD()
+            .zipWithIndex()
+            .map(
+                t ->
+                    RowFactory.create(
+                        t._1().getString(0),
+                        t._1().getInt(1),
+                        t._1().getList(2).toArray(new String[0]),
+                        t._1().getString(3),
+                        t._1().getString(4),
+                        t._1().getString(5),
+                        ids.id(t._2())));
     return spark.createDataFrame(numbered, NUMBERED);
   }
 
-  private static ObjectNode stats(Instant started, long ms, GenerateInstructionsConfig config, GeneratedIds ids,
+  private static ObjectNode stats(
+      Instant started,
+      long ms,
+      GenerateInstructionsConfig config,
+      GeneratedIds ids,
       Result result) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("job", GenerateInstructionsJob.NAME);
     root.put("started", started.toString());
     root.put("duration_ms", ms);
-    root.putObject("paths").put("annotations", config.annotations()).put("prompts", config.prompts())
+    root.putObject("paths")
+        .put("annotations", config.annotations())
+        .put("prompts", config.prompts())
         .put("warehouse", config.warehouse());
     root.put("task", config.task());
     root.put("model", config.api().model());

@@ -18,17 +18,26 @@ import org.mimicit.common.source.SerializableConf;
 import org.mimicit.jobs.ApiAccumulators;
 import org.mimicit.jobs.ApiTask;
 
-/** A task of the generation stage: one request per annotation, replies cached, failures returned. */
+/**
+ * A task of the generation stage: one request per annotation, replies cached, failures returned.
+ */
 final class GenerationTask extends ApiTask<Annotation, Failure> {
-  static final StructType FAILURE_SCHEMA = new StructType()
-      .add("key", "string", false)
-      .add("id", "string", false)
-      .add("reason", "string", false);
+  static final StructType FAILURE_SCHEMA =
+      new StructType()
+          .add("key", "string", false)
+          .add("id", "string", false)
+          .add("reason", "string", false);
 
   private final Map<String, Prompt> prompts;
 
-  GenerationTask(ApiSettings settings, Map<String, Prompt> prompts, String cacheDir, SerializableConf conf,
-      ApiAccumulators metrics, ApiShare share, int rollSeconds) {
+  GenerationTask(
+      ApiSettings settings,
+      Map<String, Prompt> prompts,
+      String cacheDir,
+      SerializableConf conf,
+      ApiAccumulators metrics,
+      ApiShare share,
+      int rollSeconds) {
     super(settings, cacheDir, conf, metrics, share, rollSeconds);
     this.prompts = prompts;
   }
@@ -40,7 +49,8 @@ final class GenerationTask extends ApiTask<Annotation, Failure> {
 
   /** Rows of id, sentences, prompt, key. */
   @Override
-  protected void feed(Iterator<Row> rows, Set<String> done, Sink<Annotation> sink) throws InterruptedException {
+  protected void feed(Iterator<Row> rows, Set<String> done, Sink<Annotation> sink)
+      throws InterruptedException {
     while (rows.hasNext()) {
       Row r = rows.next();
       Annotation a = new Annotation(r.getString(0), r.getString(1), r.getString(2), r.getString(3));

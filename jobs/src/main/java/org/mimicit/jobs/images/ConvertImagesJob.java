@@ -33,8 +33,11 @@ public final class ConvertImagesJob {
   }
 
   /** {@code convert-images}. */
-  @Command(name = NAME, mixinStandardHelpOptions = true,
-      description = "Base64 image JSON (<input>/<TASK>/<TASK>.json) -> images/task=<TASK>/ in the warehouse.")
+  @Command(
+      name = NAME,
+      mixinStandardHelpOptions = true,
+      description =
+          "Base64 image JSON (<input>/<TASK>/<TASK>.json) -> images/task=<TASK>/ in the warehouse.")
   public static final class Cli extends IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -33,10 +33,14 @@ final class TrainConfigWriter {
 
   static void write(SparkSession spark, Dataset<Row> incontext, String dir) {
     Configuration conf = spark.sessionState().newHadoopConf();
-    Iterator<Row> rows = incontext
-        .select(col(SourceColumns.TASK), col(InContextSchema.INS_ID), col(InContextSchema.CONTEXT_INS_IDS))
-        .orderBy(SourceColumns.TASK, InContextSchema.INS_ID)
-        .toLocalIterator();
+    Iterator<Row> rows =
+        incontext
+            .select(
+                col(SourceColumns.TASK),
+                col(InContextSchema.INS_ID),
+                col(InContextSchema.CONTEXT_INS_IDS))
+            .orderBy(SourceColumns.TASK, InContextSchema.INS_ID)
+            .toLocalIterator();
     String task = null;
     JsonGenerator out = null;
     Path temp = null;

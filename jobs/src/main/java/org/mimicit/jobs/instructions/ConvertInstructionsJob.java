@@ -21,9 +21,18 @@ import picocli.CommandLine.Command;
  */
 public final class ConvertInstructionsJob {
   public static final String NAME = "convert-instructions";
-  static final TableSpec TABLE = new TableSpec(InstructionSchema.TABLE, InstructionSchema.SCHEMA,
-      InstructionSchema.INS_ID, new String[0], new String[] {InstructionSchema.INS_ID,
-          InstructionSchema.INSTRUCTION, InstructionSchema.ANSWER, InstructionSchema.EXTRA_JSON});
+  static final TableSpec TABLE =
+      new TableSpec(
+          InstructionSchema.TABLE,
+          InstructionSchema.SCHEMA,
+          InstructionSchema.INS_ID,
+          new String[0],
+          new String[] {
+            InstructionSchema.INS_ID,
+            InstructionSchema.INSTRUCTION,
+            InstructionSchema.ANSWER,
+            InstructionSchema.EXTRA_JSON
+          });
 
   private ConvertInstructionsJob() {}
 
@@ -32,13 +41,17 @@ public final class ConvertInstructionsJob {
   }
 
   public static IngestResult run(SparkSession spark, IngestConfig config) {
-    return IngestRunner.run(spark, NAME, "mimicit-instructions", InputLayout.Kind.INSTRUCTIONS,
-        TABLE, config);
+    return IngestRunner.run(
+        spark, NAME, "mimicit-instructions", InputLayout.Kind.INSTRUCTIONS, TABLE, config);
   }
 
   /** {@code convert-instructions}. */
-  @Command(name = NAME, mixinStandardHelpOptions = true,
-      description = "Instruction JSON (<input>/<TASK>/<TASK>_instructions.json) -> instructions/task=<TASK>/.")
+  @Command(
+      name = NAME,
+      mixinStandardHelpOptions = true,
+      description =
+          "Instruction JSON (<input>/<TASK>/<TASK>_instructions.json) ->"
+              + " instructions/task=<TASK>/.")
   public static final class Cli extends IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -14,28 +14,53 @@ import org.mimicit.jobs.ApiLimits;
  * @param cacheFrom read-only cache folders or files consulted besides the warehouse's own
  * @param prompt a prompt file in Syphus's format, or null for {@code conf/prompts/translate.json}
  */
-public record ExpandMultilingualConfig(String warehouse, Set<String> tasks, List<String> languages,
-    ApiSettings api, ApiLimits limits, int batchItems, String prompt, List<String> cacheFrom, boolean dryRun,
-    double pricePer1kTokens, double maxRejectRatio, int cacheRollSeconds) {
-  public static final List<String> DEFAULT_LANGUAGES = List.of("zh", "ja", "ko", "de", "fr", "es", "ar");
+public record ExpandMultilingualConfig(
+    String warehouse,
+    Set<String> tasks,
+    List<String> languages,
+    ApiSettings api,
+    ApiLimits limits,
+    int batchItems,
+    String prompt,
+    List<String> cacheFrom,
+    boolean dryRun,
+    double pricePer1kTokens,
+    double maxRejectRatio,
+    int cacheRollSeconds) {
+  public static final List<String> DEFAULT_LANGUAGES =
+      List.of("zh", "ja", "ko", "de", "fr", "es", "ar");
   private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
 
   public ExpandMultilingualConfig {
-    checkArgument(warehouse != null && !warehouse.isBlank(), "Cannot translate: --warehouse is empty.");
-    checkArgument(languages != null && !languages.isEmpty(), "Cannot translate into no language: give --languages.");
+    checkArgument(
+        warehouse != null && !warehouse.isBlank(), "Cannot translate: --warehouse is empty.");
+    checkArgument(
+        languages != null && !languages.isEmpty(),
+        "Cannot translate into no language: give --languages.");
     for (String lang : languages) {
-      checkArgument(LANGUAGE.matcher(lang).matches(),
-          "Cannot translate into '%s': use language codes such as zh, ja, ko, de, fr, es, ar.", lang);
+      checkArgument(
+          LANGUAGE.matcher(lang).matches(),
+          "Cannot translate into '%s': use language codes such as zh, ja, ko, de, fr, es, ar.",
+          lang);
       checkArgument(!lang.equals("en"), "Cannot translate into 'en': it is the source language.");
     }
-    checkArgument(Set.copyOf(languages).size() == languages.size(), "Cannot use --languages %s: a language "
-        + "is named twice.", String.join(",", languages));
-    checkArgument(batchItems > 0, "Cannot set --batch-items to %s, the value must be positive.", batchItems);
-    checkArgument(pricePer1kTokens >= 0, "Cannot set --price-per-1k-tokens to %s, the value must not be negative.",
+    checkArgument(
+        Set.copyOf(languages).size() == languages.size(),
+        "Cannot use --languages %s: a language " + "is named twice.",
+        String.join(",", languages));
+    checkArgument(
+        batchItems > 0, "Cannot set --batch-items to %s, the value must be positive.", batchItems);
+    checkArgument(
+        pricePer1kTokens >= 0,
+        "Cannot set --price-per-1k-tokens to %s, the value must not be negative.",
         pricePer1kTokens);
-    checkArgument(maxRejectRatio >= 0 && maxRejectRatio <= 1,
-        "Cannot set --max-reject-ratio to %s, the value must be in [0, 1].", maxRejectRatio);
-    checkArgument(cacheRollSeconds > 0, "Cannot set the cache roll interval to %s s, the value must be positive.",
+    checkArgument(
+        maxRejectRatio >= 0 && maxRejectRatio <= 1,
+        "Cannot set --max-reject-ratio to %s, the value must be in [0, 1].",
+        maxRejectRatio);
+    checkArgument(
+        cacheRollSeconds > 0,
+        "Cannot set the cache roll interval to %s s, the value must be positive.",
         cacheRollSeconds);
     tasks = Set.copyOf(tasks);
     languages = List.copyOf(languages);

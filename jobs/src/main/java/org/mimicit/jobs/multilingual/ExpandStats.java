@@ -11,9 +11,15 @@ import org.mimicit.jobs.multilingual.ExpandMultilingualJob.Result;
 final class ExpandStats {
   private ExpandStats() {}
 
-  /** @param byTaskAndLang rows of task, lang, units, translated, rejected */
-  static ObjectNode document(Instant started, long durationMs, ExpandMultilingualConfig config,
-      List<Row> byTaskAndLang, Result result) {
+  /**
+   * @param byTaskAndLang rows of task, lang, units, translated, rejected
+   */
+  static ObjectNode document(
+      Instant started,
+      long durationMs,
+      ExpandMultilingualConfig config,
+      List<Row> byTaskAndLang,
+      Result result) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("job", ExpandMultilingualJob.NAME);
     root.put("started", started.toString());
@@ -31,8 +37,10 @@ final class ExpandStats {
     result.api().forEach(api::put);
     ObjectNode tasks = root.putObject("tasks");
     for (Row r : byTaskAndLang) {
-      ObjectNode task = tasks.has(r.getString(0)) ? (ObjectNode) tasks.get(r.getString(0))
-          : tasks.putObject(r.getString(0));
+      ObjectNode task =
+          tasks.has(r.getString(0))
+              ? (ObjectNode) tasks.get(r.getString(0))
+              : tasks.putObject(r.getString(0));
       task.putObject(r.getString(1))
           .put("rows_in", r.getLong(2))
           .put("rows_out", r.getLong(3))

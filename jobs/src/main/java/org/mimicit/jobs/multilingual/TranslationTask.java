@@ -22,24 +22,33 @@ import org.mimicit.jobs.ApiTask;
 
 /** A task of the translation stage: items batched by language set, sent, cached, given up. */
 final class TranslationTask extends ApiTask<List<TranslationItem>, Failure> {
-  static final StructType FAILURE_SCHEMA = new StructType()
-      .add("key", "string", false)
-      .add("lang", "string", false)
-      .add("id", "string", false)
-      .add("reason", "string", false);
+  static final StructType FAILURE_SCHEMA =
+      new StructType()
+          .add("key", "string", false)
+          .add("lang", "string", false)
+          .add("id", "string", false)
+          .add("reason", "string", false);
 
   private final Prompt prompt;
   private final int batchItems;
 
-  TranslationTask(ApiSettings settings, Prompt prompt, String cacheDir, SerializableConf conf,
-      ApiAccumulators metrics, ApiShare share, int batchItems, int rollSeconds) {
+  TranslationTask(
+      ApiSettings settings,
+      Prompt prompt,
+      String cacheDir,
+      SerializableConf conf,
+      ApiAccumulators metrics,
+      ApiShare share,
+      int batchItems,
+      int rollSeconds) {
     super(settings, cacheDir, conf, metrics, share, rollSeconds);
     this.prompt = prompt;
     this.batchItems = batchItems;
   }
 
   @Override
-  protected ApiRunner.Work<List<TranslationItem>> work(ApiCacheWriter cache, Consumer<Failure> failures) {
+  protected ApiRunner.Work<List<TranslationItem>> work(
+      ApiCacheWriter cache, Consumer<Failure> failures) {
     return new TranslationWork(prompt, settings(), cache, metrics(), failures);
   }
 

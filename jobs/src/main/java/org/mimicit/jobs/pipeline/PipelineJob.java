@@ -13,10 +13,10 @@ import org.mimicit.jobs.IngestConfig;
 import org.mimicit.jobs.JobSession;
 import org.mimicit.jobs.Main;
 import org.mimicit.jobs.SparkOptions;
-import org.mimicit.jobs.generation.GenerateInstructionsConfig;
-import org.mimicit.jobs.generation.GenerateInstructionsJob;
 import org.mimicit.jobs.export.ExportShardsConfig;
 import org.mimicit.jobs.export.ExportShardsJob;
+import org.mimicit.jobs.generation.GenerateInstructionsConfig;
+import org.mimicit.jobs.generation.GenerateInstructionsJob;
 import org.mimicit.jobs.images.ConvertImagesJob;
 import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
@@ -52,44 +52,73 @@ public final class PipelineJob {
   }
 
   /** {@code pipeline}. */
-  @Command(name = NAME, mixinStandardHelpOptions = true,
-      description = "All stages in order; with no arguments, on the bundled sample, writing under out/.")
+  @Command(
+      name = NAME,
+      mixinStandardHelpOptions = true,
+      description =
+          "All stages in order; with no arguments, on the bundled sample, writing under out/.")
   public static final class Cli implements Callable<Integer> {
-    @Option(names = "--input", paramLabel = "DIR",
+    @Option(
+        names = "--input",
+        paramLabel = "DIR",
         description = "The MIMIC-IT release folder (default: the bundled sample, sample/mimicit).")
     String input;
 
-    @Option(names = "--warehouse", paramLabel = "DIR", description = "The warehouse (default: out/warehouse).")
+    @Option(
+        names = "--warehouse",
+        paramLabel = "DIR",
+        description = "The warehouse (default: out/warehouse).")
     String warehouse;
 
-    @Option(names = "--output", paramLabel = "DIR",
+    @Option(
+        names = "--output",
+        paramLabel = "DIR",
         description = "Where the export stage writes shards in every format (default: out/export).")
     String output;
 
-    @Option(names = "--max-reject-ratio", paramLabel = "R", defaultValue = "0.05",
+    @Option(
+        names = "--max-reject-ratio",
+        paramLabel = "R",
+        defaultValue = "0.05",
         description = "Per stage, as in each command (default: ${DEFAULT-VALUE}).")
     double maxRejectRatio;
 
-    @Option(names = "--sources", paramLabel = "DIR",
-        description = "Raw sources to convert-sources: <DIR>/folder, spot-the-diff, video, as tasks "
-            + "CS_FOLDER, CS_SD, CS_DC (default: sample/sources with the bundled sample, else none).")
+    @Option(
+        names = "--sources",
+        paramLabel = "DIR",
+        description =
+            "Raw sources to convert-sources: <DIR>/folder, spot-the-diff, video, as tasks"
+                + " CS_FOLDER, CS_SD, CS_DC (default: sample/sources with the bundled sample, else"
+                + " none).")
     String sources;
 
-    @Option(names = "--cache-from", paramLabel = "DIR",
-        description = "A read-only API cache, laid out as <warehouse>/_cache/api (translate/, generate/) (default: "
-            + "with no --input, the sample's recorded answers, sample/api-cache).")
+    @Option(
+        names = "--cache-from",
+        paramLabel = "DIR",
+        description =
+            "A read-only API cache, laid out as <warehouse>/_cache/api (translate/, generate/)"
+                + " (default: with no --input, the sample's recorded answers, sample/api-cache).")
     String cacheFrom;
 
-    @Option(names = "--annotations", paramLabel = "PATH",
-        description = "Annotations to generate new pairs from (generate-instructions; default: with no --input, "
-            + "sample/annotations/DC_dense_captions.jsonl; else no generation).")
+    @Option(
+        names = "--annotations",
+        paramLabel = "PATH",
+        description =
+            "Annotations to generate new pairs from (generate-instructions; default: with no"
+                + " --input, sample/annotations/DC_dense_captions.jsonl; else no generation).")
     String annotations;
 
-    @Option(names = "--prompts", paramLabel = "PATH",
-        description = "Prompt file or folder for the generation (default: conf/prompts/dense_captions.json).")
+    @Option(
+        names = "--prompts",
+        paramLabel = "PATH",
+        description =
+            "Prompt file or folder for the generation (default: conf/prompts/dense_captions.json).")
     String prompts;
 
-    @Option(names = "--generate-task", paramLabel = "TASK", defaultValue = "DC",
+    @Option(
+        names = "--generate-task",
+        paramLabel = "TASK",
+        defaultValue = "DC",
         description = "The task generated pairs join (default: ${DEFAULT-VALUE}).")
     String generateTask;
 
@@ -106,8 +135,10 @@ public final class PipelineJob {
       SparkSession session = JobSession.start(NAME, spark.conf());
       LOG.info("pipeline: {} -> {}", in, wh);
       ConvertImagesJob.run(session, config);
-      String src = sources != null ? sources
-          : input == null ? home().resolve("sample/sources").toString() : null;
+      String src =
+          sources != null
+              ? sources
+              : input == null ? home().resolve("sample/sources").toString() : null;
       if (src != null) {
         ConvertSourcesJob.runSources(session, src, wh, maxRejectRatio);
       }
@@ -129,30 +160,62 @@ public final class PipelineJob {
      * bundled sample it answers from the sample's recorded translations.
      */
     ExpandMultilingualConfig expandConfig(String wh, boolean bundledSample) {
-      List<String> caches = cacheRoot(bundledSample).map(root -> List.of(root + "/translate")).orElse(List.of());
-      return new ExpandMultilingualConfig(wh, Set.of(), ExpandMultilingualConfig.DEFAULT_LANGUAGES,
-          api.settingsOfflineUnlessBaseGiven(System.getenv()), api.limits(), 4, null, caches, false,
-          api.pricePer1kTokens(), maxRejectRatio, 30);
+      List<String> caches =
+          cacheRoot(bundledSample).map(root -> List.of(root + "/translate")).orElse(List.of());
+      return new ExpandMultilingualConfig(
+          wh,
+          Set.of(),
+          ExpandMultilingualConfig.DEFAULT_LANGUAGES,
+          api.settingsOfflineUnlessBaseGiven(System.getenv()),
+          api.limits(),
+          4,
+          null,
+          caches,
+          false,
+          api.pricePer1kTokens(),
+          maxRejectRatio,
+          30);
     }
 
-    /** Generation of new pairs from annotations: on the bundled sample, or when --annotations is given. */
+    /**
+     * Generation of new pairs from annotations: on the bundled sample, or when --annotations is
+     * given.
+     */
     GenerateInstructionsConfig generationConfig(String wh, boolean bundledSample) {
-      String from = annotations != null ? annotations : bundledSample
-          ? home().resolve("sample/annotations/DC_dense_captions.jsonl").toString() : null;
+      String from =
+          annotations != null
+              ? annotations
+              : bundledSample
+                  ? home().resolve("sample/annotations/DC_dense_captions.jsonl").toString()
+                  : null;
       if (from == null) {
         return null;
       }
-      String prompt = prompts != null ? prompts : home().resolve("conf/prompts/dense_captions.json").toString();
-      List<String> caches = cacheRoot(bundledSample).map(root -> List.of(root + "/generate")).orElse(List.of());
-      return new GenerateInstructionsConfig(from, prompt, generateTask, wh,
-          api.settingsOfflineUnlessBaseGiven(System.getenv(), GenerateInstructionsJob.SYPHUS_TEMPERATURE)
+      String prompt =
+          prompts != null ? prompts : home().resolve("conf/prompts/dense_captions.json").toString();
+      List<String> caches =
+          cacheRoot(bundledSample).map(root -> List.of(root + "/generate")).orElse(List.of());
+      return new GenerateInstructionsConfig(
+          from,
+          prompt,
+          generateTask,
+          wh,
+          api.settingsOfflineUnlessBaseGiven(
+                  System.getenv(), GenerateInstructionsJob.SYPHUS_TEMPERATURE)
               .withJsonResponseFormat(false),
-          api.limits(), caches, false, api.pricePer1kTokens(), maxRejectRatio, 30);
+          api.limits(),
+          caches,
+          false,
+          api.pricePer1kTokens(),
+          maxRejectRatio,
+          30);
     }
 
     private Optional<String> cacheRoot(boolean bundledSample) {
-      return Optional.ofNullable(cacheFrom != null ? cacheFrom
-          : bundledSample ? home().resolve("sample/api-cache").toString() : null);
+      return Optional.ofNullable(
+          cacheFrom != null
+              ? cacheFrom
+              : bundledSample ? home().resolve("sample/api-cache").toString() : null);
     }
   }
 }

@@ -18,14 +18,28 @@ import org.mimicit.jobs.IngestConfig;
  * @param frameIndexDigits zero-padding of the frame index in video frame ids
  * @param processing resize, format, or keep the original bytes
  */
-record ConvertSourcesConfig(IngestConfig ingest, SourceLayout source, String ids, double fps,
-    FrameSampling sampling, int frameIndexDigits, Processing processing) implements Serializable {
+record ConvertSourcesConfig(
+    IngestConfig ingest,
+    SourceLayout source,
+    String ids,
+    double fps,
+    FrameSampling sampling,
+    int frameIndexDigits,
+    Processing processing)
+    implements Serializable {
   ConvertSourcesConfig {
-    checkArgument(ingest.tasks().size() == 1, "Cannot convert: give exactly one --task (got %s).",
+    checkArgument(
+        ingest.tasks().size() == 1,
+        "Cannot convert: give exactly one --task (got %s).",
         ingest.tasks());
-    checkArgument(fps > 0 && fps <= 1000, "Cannot set --fps to %s: the value must be above 0 and at most 1000.", fps);
-    checkArgument(frameIndexDigits >= 1 && frameIndexDigits <= 18,
-        "Cannot set --frame-index-digits to %s: the value must be between 1 and 18.", frameIndexDigits);
+    checkArgument(
+        fps > 0 && fps <= 1000,
+        "Cannot set --fps to %s: the value must be above 0 and at most 1000.",
+        fps);
+    checkArgument(
+        frameIndexDigits >= 1 && frameIndexDigits <= 18,
+        "Cannot set --frame-index-digits to %s: the value must be between 1 and 18.",
+        frameIndexDigits);
   }
 
   String task() {

@@ -17,15 +17,15 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
-import org.apache.spark.unsafe.types.UTF8String;
 import org.mimicit.common.io.DataFiles;
 import org.mimicit.common.media.ConvertedImage;
 import org.mimicit.common.media.FrameSampling;
-import org.mimicit.common.media.Processing;
 import org.mimicit.common.media.ImageConverter;
 import org.mimicit.common.media.MediaException;
+import org.mimicit.common.media.Processing;
 import org.mimicit.common.media.VideoFrames;
 import org.mimicit.common.schema.RejectReason;
 import org.mimicit.common.source.SerializableConf;
@@ -34,8 +34,8 @@ import org.mimicit.common.source.SourceColumns;
 /**
  * Runs on the executors: reads, decodes, resizes and encodes the items of one task, and returns
  * rows in the shape {@code WarehouseIngest} takes (table columns, then {@code source_offset},
- * {@code reason}, {@code detail}; bad files as rows with a reason). Rows are produced one at a
- * time as they are consumed, so a task holds one image or one video frame at a time.
+ * {@code reason}, {@code detail}; bad files as rows with a reason). Rows are produced one at a time
+ * as they are consumed, so a task holds one image or one video frame at a time.
  */
 final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>>, InternalRow> {
   private static final long serialVersionUID = 1L;
@@ -53,8 +53,12 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
   private final LongAccumulator imagesOut;
   private final LongAccumulator framesOut;
 
-  SourceConverter(ConvertSourcesConfig config, SerializableConf conf, LongAccumulator filesDone,
-      LongAccumulator imagesOut, LongAccumulator framesOut) {
+  SourceConverter(
+      ConvertSourcesConfig config,
+      SerializableConf conf,
+      LongAccumulator filesDone,
+      LongAccumulator imagesOut,
+      LongAccumulator framesOut) {
     this.task = config.task();
     this.processing = config.processing();
     this.fps = config.fps();
@@ -128,9 +132,13 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
         switch (item.kind()) {
           case HALF_PAIR -> {
             filesDone.add(1);
-            return reject(item, RejectReason.MISSING_PAIR, 0, String.format(
-                "the other image of pair %s is missing (expected <n>.ext and <n>_2.ext)",
-                item.id().substring(0, item.id().length() - 2)));
+            return reject(
+                item,
+                RejectReason.MISSING_PAIR,
+                0,
+                String.format(
+                    "the other image of pair %s is missing (expected <n>.ext and <n>_2.ext)",
+                    item.id().substring(0, item.id().length() - 2)));
           }
           case IMAGE -> {
             filesDone.add(1);
@@ -184,8 +192,13 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
         long decoded = frames.decodedFrames();
         long kept = videoFrames;
         endVideo();
-        return kept > 0 ? null : reject(item, RejectReason.UNDECODABLE_VIDEO, 0,
-            String.format("no frame decoded (%d decoded frames)", decoded));
+        return kept > 0
+            ? null
+            : reject(
+                item,
+                RejectReason.UNDECODABLE_VIDEO,
+                0,
+                String.format("no frame decoded (%d decoded frames)", decoded));
       } catch (MediaException e) {
         long decoded = frames.decodedFrames();
         endVideo();
@@ -239,14 +252,37 @@ final class SourceConverter implements FlatMapFunction<Iterator<List<SourceItem>
     }
 
     private InternalRow row(String id, ConvertedImage img, String source, long offset) {
-      return new GenericInternalRow(new Object[] {utf8(task), utf8(id), utf8(img.format()),
-          img.width(), img.height(), utf8(img.sha256()), utf8(source), offset, img.bytes(), null,
-          null});
+      return new GenericInternalRow(
+          new Object[] {
+            utf8(task),
+            utf8(id),
+            utf8(img.format()),
+            img.width(),
+            img.height(),
+            utf8(img.sha256()),
+            utf8(source),
+            offset,
+            img.bytes(),
+            null,
+            null
+          });
     }
 
     private InternalRow reject(SourceItem item, RejectReason reason, long offset, String detail) {
-      return new GenericInternalRow(new Object[] {utf8(task), utf8(item.id()), null, null, null,
-          null, utf8(item.path()), offset, null, utf8(reason.code()), utf8(detail)});
+      return new GenericInternalRow(
+          new Object[] {
+            utf8(task),
+            utf8(item.id()),
+            null,
+            null,
+            null,
+            null,
+            utf8(item.path()),
+            offset,
+            null,
+            utf8(reason.code()),
+            utf8(detail)
+          });
     }
 
     @Override

@@ -30,20 +30,21 @@ final class SourceFiles {
   private SourceFiles() {}
 
   /**
-   * The items of {@code source} under {@code input}, sorted by path, restricted to {@code ids}
-   * when not null (an item is kept when its id or its file stem is listed).
+   * The items of {@code source} under {@code input}, sorted by path, restricted to {@code ids} when
+   * not null (an item is kept when its id or its file stem is listed).
    *
    * @throws MimicitException when the input does not exist or holds no file of the layout
    */
-  static List<SourceItem> list(Configuration conf, SourceLayout source, String input, String task,
-      Set<String> ids) {
+  static List<SourceItem> list(
+      Configuration conf, SourceLayout source, String input, String task, Set<String> ids) {
     Path root = new Path(input);
     List<SourceLayout.Listed> files = new ArrayList<>();
     try {
       FileSystem fs = root.getFileSystem(conf);
       if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {
-        throw new MimicitException("Cannot read input %s: no such folder. Pass the folder of the "
-            + "%s dataset (%s).", input, source.optionValue(), source.layout());
+        throw new MimicitException(
+            "Cannot read input %s: no such folder. Pass the folder of the " + "%s dataset (%s).",
+            input, source.optionValue(), source.layout());
       }
       String base = fs.getFileStatus(root).getPath().toUri().getPath();
       RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
@@ -61,9 +62,14 @@ final class SourceFiles {
     files.sort((a, b) -> a.relative().compareTo(b.relative()));
     List<SourceItem> items = source.items(files, task);
     if (files.size() > items.size()) {
-      LOG.warn("{}: {} of {} files under {} do not fit the {} layout ({}) and are not read",
-          source.optionValue(), files.size() - items.size(), files.size(), input,
-          source.optionValue(), source.layout());
+      LOG.warn(
+          "{}: {} of {} files under {} do not fit the {} layout ({}) and are not read",
+          source.optionValue(),
+          files.size() - items.size(),
+          files.size(),
+          input,
+          source.optionValue(),
+          source.layout());
     }
     if (ids != null) {
       int before = items.size();
@@ -71,7 +77,8 @@ final class SourceFiles {
       LOG.info("{}: {} of {} files are in the id list", source.optionValue(), items.size(), before);
     }
     if (items.isEmpty()) {
-      throw new MimicitException("Cannot convert %s: no %s file found under %s (expected %s).",
+      throw new MimicitException(
+          "Cannot convert %s: no %s file found under %s (expected %s).",
           input, source.optionValue(), input, source.layout());
     }
     return items;
@@ -98,7 +105,8 @@ final class SourceFiles {
       if (file.endsWith(".json")) {
         try (JsonParser p = new JsonFactory().createParser(in)) {
           for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-            if (t == JsonToken.FIELD_NAME && "image_ids".equals(p.currentName())
+            if (t == JsonToken.FIELD_NAME
+                && "image_ids".equals(p.currentName())
                 && p.nextToken() == JsonToken.START_ARRAY) {
               while (p.nextToken() == JsonToken.VALUE_STRING) {
                 ids.add(p.getText());

@@ -14,13 +14,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The public datasets' own folder layouts and the MIMIC-IT id each file gets. Paths are relative
- * to {@code --input}, with {@code /} separators; the id prefix is {@code <TASK>_IMG_}.
+ * The public datasets' own folder layouts and the MIMIC-IT id each file gets. Paths are relative to
+ * {@code --input}, with {@code /} separators; the id prefix is {@code <TASK>_IMG_}.
  */
 enum SourceLayout {
   /** {@code <image_id>.jpg} (COCO train2017) -> {@code LA_IMG_<image_id>}. */
   COCO("coco", "<input>/<image_id>.jpg"),
-  /** {@code <n>.jpg} + {@code <n>_2.jpg} -> {@code SD_IMG_<n zero-padded to 5>_1} and {@code _2}. */
+  /**
+   * {@code <n>.jpg} + {@code <n>_2.jpg} -> {@code SD_IMG_<n zero-padded to 5>_1} and {@code _2}.
+   */
   SPOT_THE_DIFF("spot-the-diff", "<input>/<n>.jpg and <input>/<n>_2.jpg (jpg, jpeg or png)"),
   /** {@code <scene>/color/<frame>.jpg} -> {@code SN_IMG_<scene>_<frame>}. */
   SCANNET("scannet", "<input>/<scene>/color/<frame>.jpg"),
@@ -59,8 +61,8 @@ enum SourceLayout {
         return s;
       }
     }
-    throw new IllegalArgumentException(String.format(
-        "Cannot set --source to %s: the value must be one of %s.", value, names()));
+    throw new IllegalArgumentException(
+        String.format("Cannot set --source to %s: the value must be one of %s.", value, names()));
   }
 
   static String names() {
@@ -71,8 +73,8 @@ enum SourceLayout {
   record Listed(String relative, String path, long length) {}
 
   /**
-   * The work items of the listed files, in path order; files that do not fit the layout are
-   * left out (the caller reports them).
+   * The work items of the listed files, in path order; files that do not fit the layout are left
+   * out (the caller reports them).
    */
   List<SourceItem> items(List<Listed> files, String task) {
     checkArgument(task != null && !task.isBlank(), "Cannot convert: --task is empty.");
@@ -86,18 +88,27 @@ enum SourceLayout {
       String name = parts[parts.length - 1];
       String stem = stem(name);
       String ext = extension(name);
-      String id = switch (this) {
-        case COCO -> parts.length == 1 && IMAGE_EXTENSIONS.contains(ext) ? prefix + stem : null;
-        case SCANNET -> parts.length == 3 && parts[1].equals("color") && IMAGE_EXTENSIONS.contains(ext)
-            ? prefix + parts[0] + "_" + stem : null;
-        case TVQA_FRAMES -> parts.length == 3 && parts[0].endsWith("_frames")
-            && IMAGE_EXTENSIONS.contains(ext) ? prefix + parts[1] + "_" + stem : null;
-        case VIDEO -> VIDEO_EXTENSIONS.contains(ext) ? prefix + stem : null;
-        default -> IMAGE_EXTENSIONS.contains(ext) ? prefix + stem : null;
-      };
+      String id =
+          switch (this) {
+            case COCO -> parts.length == 1 && IMAGE_EXTENSIONS.contains(ext) ? prefix + stem : null;
+            case SCANNET ->
+                parts.length == 3 && parts[1].equals("color") && IMAGE_EXTENSIONS.contains(ext)
+                    ? prefix + parts[0] + "_" + stem
+                    : null;
+            case TVQA_FRAMES ->
+                parts.length == 3 && parts[0].endsWith("_frames") && IMAGE_EXTENSIONS.contains(ext)
+                    ? prefix + parts[1] + "_" + stem
+                    : null;
+            case VIDEO -> VIDEO_EXTENSIONS.contains(ext) ? prefix + stem : null;
+            default -> IMAGE_EXTENSIONS.contains(ext) ? prefix + stem : null;
+          };
       if (id != null) {
-        items.add(new SourceItem(this == VIDEO ? SourceItem.Kind.VIDEO : SourceItem.Kind.IMAGE,
-            f.path(), f.length(), id));
+        items.add(
+            new SourceItem(
+                this == VIDEO ? SourceItem.Kind.VIDEO : SourceItem.Kind.IMAGE,
+                f.path(),
+                f.length(),
+                id));
       }
     }
     return items;
@@ -113,20 +124,23 @@ enum SourceLayout {
       String stem = stem(f.relative());
       Matcher second = SECOND_OF_PAIR.matcher(stem);
       boolean isSecond = second.matches();
-      Listed[] pair = byNumber.computeIfAbsent(isSecond ? second.group(1) : stem, k -> new Listed[2]);
+      Listed[] pair =
+          byNumber.computeIfAbsent(isSecond ? second.group(1) : stem, k -> new Listed[2]);
       pair[isSecond ? 1 : 0] = f;
     }
     List<SourceItem> items = new ArrayList<>();
-    byNumber.forEach((n, pair) -> {
-      String id = prefix + zfill(n, 5);
-      for (int i = 0; i < 2; i++) {
-        if (pair[i] == null) {
-          continue;
-        }
-        SourceItem.Kind kind = pair[1 - i] == null ? SourceItem.Kind.HALF_PAIR : SourceItem.Kind.IMAGE;
-        items.add(new SourceItem(kind, pair[i].path(), pair[i].length(), id + "_" + (i + 1)));
-      }
-    });
+    byNumber.forEach(
+        (n, pair) -> {
+          String id = prefix + zfill(n, 5);
+          for (int i = 0; i < 2; i++) {
+            if (pair[i] == null) {
+              continue;
+            }
+            SourceItem.Kind kind =
+                pair[1 - i] == null ? SourceItem.Kind.HALF_PAIR : SourceItem.Kind.IMAGE;
+            items.add(new SourceItem(kind, pair[i].path(), pair[i].length(), id + "_" + (i + 1)));
+          }
+        });
     return items;
   }
 

@@ -13,6 +13,7 @@ import java.util.PriorityQueue;
 final class TaskBalancer {
   /** Above this many bytes of input a task is split further, however many cores there are. */
   static final long MAX_TASK_BYTES = 256L << 20;
+
   /** Tasks per core, so that a slow task does not leave cores idle and progress moves. */
   static final int TASKS_PER_CORE = 4;
 
@@ -22,14 +23,15 @@ final class TaskBalancer {
   static int taskCount(List<SourceItem> items, int cores) {
     long bytes = items.stream().mapToLong(SourceItem::length).sum();
     long byBytes = (bytes + MAX_TASK_BYTES - 1) / MAX_TASK_BYTES;
-    return (int) Math.max(1, Math.min(items.size(), Math.max(byBytes, (long) cores * TASKS_PER_CORE)));
+    return (int)
+        Math.max(1, Math.min(items.size(), Math.max(byBytes, (long) cores * TASKS_PER_CORE)));
   }
 
   static List<List<SourceItem>> balance(List<SourceItem> items, int tasks) {
     record Load(int task, long bytes) {}
     List<List<SourceItem>> out = new ArrayList<>();
-    PriorityQueue<Load> loads = new PriorityQueue<>(
-        Comparator.comparingLong(Load::bytes).thenComparingInt(Load::task));
+    PriorityQueue<Load> loads =
+        new PriorityQueue<>(Comparator.comparingLong(Load::bytes).thenComparingInt(Load::task));
     for (int i = 0; i < tasks; i++) {
       out.add(new ArrayList<>());
       loads.add(new Load(i, 0));
@@ -38,7 +40,8 @@ final class TaskBalancer {
     for (int i = 0; i < items.size(); i++) {
       order.add(i);
     }
-    order.sort(Comparator.comparingLong((Integer i) -> -items.get(i).length()).thenComparing(i -> i));
+    order.sort(
+        Comparator.comparingLong((Integer i) -> -items.get(i).length()).thenComparing(i -> i));
     List<List<Integer>> chosen = new ArrayList<>();
     for (int i = 0; i < tasks; i++) {
       chosen.add(new ArrayList<>());

@@ -19,17 +19,21 @@ class ExportShardsConfigTest {
   void rejectsBadValuesNamingThem() {
     assertThatThrownBy(() -> ExportShardsConfig.parseSize("big"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot set --shard-size to 'big': expected a size such as 256MB, 1G or 500000.");
+        .hasMessage(
+            "Cannot set --shard-size to 'big': expected a size such as 256MB, 1G or 500000.");
     assertThatThrownBy(() -> parse(List.of("parquet", "tfrecord"), List.of(), List.of(), "1MB"))
-        .hasMessage("Cannot export in format 'tfrecord': the formats are mimicit, parquet, "
-            + "webdataset.");
+        .hasMessage(
+            "Cannot export in format 'tfrecord': the formats are mimicit, parquet, "
+                + "webdataset.");
     assertThatThrownBy(() -> parse(List.of("parquet"), List.of(), List.of(), "1K"))
-        .hasMessage("Cannot set --shard-size to 1024 bytes, the value must be at least 16384 (16K).");
+        .hasMessage(
+            "Cannot set --shard-size to 1024 bytes, the value must be at least 16384 (16K).");
     assertThatThrownBy(() -> parse(List.of("parquet"), List.of(), List.of("zh_CN"), "1MB"))
         .hasMessage("Cannot use language 'zh_CN': expected a code such as en, zh, ja, pt-BR.");
     assertThatThrownBy(() -> parse(List.of("mimicit"), List.of("parquet"), List.of(), "1MB"))
-        .hasMessage("Cannot export task 'parquet' in the mimicit format: its folder would be the "
-            + "parquet shards'.");
+        .hasMessage(
+            "Cannot export task 'parquet' in the mimicit format: its folder would be the "
+                + "parquet shards'.");
   }
 
   @Test
@@ -42,8 +46,8 @@ class ExportShardsConfigTest {
         .isEqualTo("parquet/LA/train-00003-of-00012.parquet");
   }
 
-  private static ExportShardsConfig parse(List<String> formats, List<String> tasks,
-      List<String> languages, String size) {
+  private static ExportShardsConfig parse(
+      List<String> formats, List<String> tasks, List<String> languages, String size) {
     return ExportShardsConfig.parse("wh", "out", formats, tasks, languages, size);
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -70,18 +68,31 @@ class ExportShardsJobIT extends SparkTestBase {
     images.put("LA_IMG_000000000002", b64(TestImages.image("jpeg", 40, 30, 2)));
     images.put("LA_IMG_000000000003", b64(TestImages.image("gif", 16, 16, 3)));
     ObjectNode data = JSON.createObjectNode();
-    ObjectNode first = record(data, "LA_INS_00001", "这是什么？ 🐎 東京タワーの夜景",
-        "سيارة \"x\"\n\t\\ 😀 𠜎 — ok\u2028", List.of("LA_IMG_000000000001"),
-        List.of("LA_INS_00002", "LA_INS_00003"));
+    ObjectNode first =
+        record(
+            data,
+            "LA_INS_00001",
+            "这是什么？ 🐎 東京タワーの夜景",
+            "سيارة \"x\"\n\t\\ 😀 𠜎 — ok\u2028",
+            List.of("LA_IMG_000000000001"),
+            List.of("LA_INS_00002", "LA_INS_00003"));
     first.put("lang", "zh");
     first.putArray("scores").add(1).add(2.5).addNull();
     first.putObject("nested").put("ok", true).put("text", "한국어 문장입니다");
-    record(data, "LA_INS_00002", "Who is there?", "A person.",
-        List.of("LA_IMG_000000000002", "LA_IMG_000000000003"), List.of("LA_INS_00001"));
+    record(
+        data,
+        "LA_INS_00002",
+        "Who is there?",
+        "A person.",
+        List.of("LA_IMG_000000000002", "LA_IMG_000000000003"),
+        List.of("LA_INS_00001"));
     record(data, "LA_INS_00003", "Привет мир?", "γειά σου κόσμε", List.of(), List.of());
     ObjectNode instructions = JSON.createObjectNode();
     instructions.set("data", data); // meta after data, as the format allows
-    instructions.putObject("meta").put("version", "0.0.1").put("time", "2023-06")
+    instructions
+        .putObject("meta")
+        .put("version", "0.0.1")
+        .put("time", "2023-06")
         .put("author", "ntu");
     ObjectNode train = JSON.createObjectNode();
     train.putArray("LA_INS_00001").add("LA_INS_00002").add("LA_INS_00003");
@@ -89,8 +100,10 @@ class ExportShardsJobIT extends SparkTestBase {
     train.putArray("LA_INS_00003");
     // raw UTF-8 in, so the comparison is of values, not of escapes
     Files.writeString(release.resolve("LA.json"), JSON.writeValueAsString(images));
-    Files.writeString(release.resolve("LA_instructions.json"),
-        JSON.writeValueAsString(instructions), StandardCharsets.UTF_8);
+    Files.writeString(
+        release.resolve("LA_instructions.json"),
+        JSON.writeValueAsString(instructions),
+        StandardCharsets.UTF_8);
     Files.writeString(release.resolve("LA_train.json"), JSON.writeValueAsString(train));
     String wh = tmp.resolve("wh").toString();
     IngestConfig ingest = new IngestConfig(tmp.resolve("release").toString(), wh, Set.of(), 0);
@@ -99,8 +112,10 @@ class ExportShardsJobIT extends SparkTestBase {
     JoinInContextJob.run(spark, JoinInContextJob.Config.defaults(wh));
     Path out = tmp.resolve("export");
 
-    ExportShardsJob.run(spark, ExportShardsConfig.parse(wh, out.toString(),
-        List.of("mimicit"), List.of(), List.of(), "256MB"));
+    ExportShardsJob.run(
+        spark,
+        ExportShardsConfig.parse(
+            wh, out.toString(), List.of("mimicit"), List.of(), List.of(), "256MB"));
 
     assertThat(readJson(out.resolve("LA/LA.json"))).isEqualTo(images);
     assertThat(readJson(out.resolve("LA/LA_instructions.json"))).isEqualTo(instructions);
@@ -111,40 +126,67 @@ class ExportShardsJobIT extends SparkTestBase {
       assertThat(text).as(name).matches("[\\x20-\\x7e]*");
     }
     assertThat(Files.readString(out.resolve("LA/LA_instructions.json")))
-        .startsWith("{\"meta\":{\"version\":\"0.0.1\",\"time\":\"2023-06\",\"author\":\"ntu\"},"
-            + "\"data\":{\"LA_INS_00001\":{\"instruction\":\"\\u8FD9")
+        .startsWith(
+            "{\"meta\":{\"version\":\"0.0.1\",\"time\":\"2023-06\",\"author\":\"ntu\"},"
+                + "\"data\":{\"LA_INS_00001\":{\"instruction\":\"\\u8FD9")
         .contains("\\uD83D\\uDE00"); // 😀 as a surrogate pair
-    assertThat(Files.readAllLines(out.resolve("MD5SUMS"))).containsExactly(
-        md5Line(out, "LA/LA.json"), md5Line(out, "LA/LA_instructions.json"),
-        md5Line(out, "LA/LA_train.json"));
+    assertThat(Files.readAllLines(out.resolve("MD5SUMS")))
+        .containsExactly(
+            md5Line(out, "LA/LA.json"),
+            md5Line(out, "LA/LA_instructions.json"),
+            md5Line(out, "LA/LA_train.json"));
     assertThat(verify("--output", out.toString())).isZero();
 
     // shards: convert-images stores image bytes as plain ranges, which the writers copy; from an
     // images table written by Spark (compressed) the bytes go through a shuffle: same files
     Path copied = tmp.resolve("wh-spark");
-    spark.read().parquet(wh + "/images").write().partitionBy("task")
+    spark
+        .read()
+        .parquet(wh + "/images")
+        .write()
+        .partitionBy("task")
         .parquet(copied.resolve("images").toString());
     for (String table : List.of("instructions", "incontext")) {
-      spark.read().parquet(wh + "/" + table).write().partitionBy("task")
+      spark
+          .read()
+          .parquet(wh + "/" + table)
+          .write()
+          .partitionBy("task")
           .parquet(copied.resolve(table).toString());
     }
     List<String> shards = List.of("parquet", "webdataset");
-    ExportShardsJob.run(spark, ExportShardsConfig.parse(wh, tmp.resolve("direct").toString(),
-        shards, List.of(), List.of(), "16K"));
-    ExportShardsJob.run(spark, ExportShardsConfig.parse(copied.toString(),
-        tmp.resolve("shuffled").toString(), shards, List.of(), List.of(), "16K"));
+    ExportShardsJob.run(
+        spark,
+        ExportShardsConfig.parse(
+            wh, tmp.resolve("direct").toString(), shards, List.of(), List.of(), "16K"));
+    ExportShardsJob.run(
+        spark,
+        ExportShardsConfig.parse(
+            copied.toString(),
+            tmp.resolve("shuffled").toString(),
+            shards,
+            List.of(),
+            List.of(),
+            "16K"));
     List<String> files = relativeFiles(tmp.resolve("direct"));
-    assertThat(files).contains("parquet/LA/train-00000-of-00001.parquet",
-        "webdataset/LA/train-00000-of-00001.tar");
+    assertThat(files)
+        .contains(
+            "parquet/LA/train-00000-of-00001.parquet", "webdataset/LA/train-00000-of-00001.tar");
     assertThat(relativeFiles(tmp.resolve("shuffled"))).isEqualTo(files);
     for (String f : files) {
-      assertThat(tmp.resolve("shuffled").resolve(f)).as(f)
+      assertThat(tmp.resolve("shuffled").resolve(f))
+          .as(f)
           .hasSameBinaryContentAs(tmp.resolve("direct").resolve(f));
     }
   }
 
-  private static ObjectNode record(ObjectNode data, String id, String instruction, String answer,
-      List<String> imageIds, List<String> rel) {
+  private static ObjectNode record(
+      ObjectNode data,
+      String id,
+      String instruction,
+      String answer,
+      List<String> imageIds,
+      List<String> rel) {
     ObjectNode r = data.putObject(id);
     r.put("instruction", instruction);
     r.put("answer", answer);
@@ -162,8 +204,9 @@ class ExportShardsJobIT extends SparkTestBase {
   }
 
   private static String md5Line(Path dir, String path) throws Exception {
-    byte[] digest = java.security.MessageDigest.getInstance("MD5")
-        .digest(Files.readAllBytes(dir.resolve(path)));
+    byte[] digest =
+        java.security.MessageDigest.getInstance("MD5")
+            .digest(Files.readAllBytes(dir.resolve(path)));
     return java.util.HexFormat.of().formatHex(digest) + "  " + path;
   }
 
@@ -184,28 +227,53 @@ class ExportShardsJobIT extends SparkTestBase {
     for (int i = 0; i < 60; i++) {
       byte[] bytes = new byte[IMAGE_BYTES + i];
       random.nextBytes(bytes);
-      images.add(RowFactory.create(String.format("TS_IMG_%03d", i), i % 2 == 0 ? "png" : "jpeg",
-          8, 8, "sha", "src", bytes, "TS"));
+      images.add(
+          RowFactory.create(
+              String.format("TS_IMG_%03d", i),
+              i % 2 == 0 ? "png" : "jpeg",
+              8,
+              8,
+              "sha",
+              "src",
+              bytes,
+              "TS"));
     }
-    spark.createDataFrame(images, ImageSchema.SCHEMA.add("task", DataTypes.StringType))
-        .write().partitionBy("task").parquet(wh + "/images");
+    spark
+        .createDataFrame(images, ImageSchema.SCHEMA.add("task", DataTypes.StringType))
+        .write()
+        .partitionBy("task")
+        .parquet(wh + "/images");
     List<Row> instructions = new ArrayList<>();
     List<Row> translations = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
       String id = String.format("TS_INS_%03d", i);
-      String[] imageIds = i == 13 ? new String[] {"TS_IMG_999"}
-          : i % 3 == 0 ? new String[] {img(i), img(i + 1)} : new String[] {img(i)};
-      instructions.add(RowFactory.create(id, "What is in picture " + i + "?",
-          "Answer " + i + ": a sunny 东京 street 😀.", imageIds,
-          new String[] {ins(i + 1), ins(i + 2)}, null, "src", "TS"));
+      String[] imageIds =
+          i == 13
+              ? new String[] {"TS_IMG_999"}
+              : i % 3 == 0 ? new String[] {img(i), img(i + 1)} : new String[] {img(i)};
+      instructions.add(
+          RowFactory.create(
+              id,
+              "What is in picture " + i + "?",
+              "Answer " + i + ": a sunny 东京 street 😀.",
+              imageIds,
+              new String[] {ins(i + 1), ins(i + 2)},
+              null,
+              "src",
+              "TS"));
       if (i % 3 == 0) {
         translations.add(RowFactory.create(id, "图片" + i + "里有什么？", "答案 " + i, "m", "sha"));
       }
     }
-    spark.createDataFrame(instructions, InstructionSchema.SCHEMA.add("task", DataTypes.StringType))
-        .write().partitionBy("task").parquet(wh + "/instructions");
-    spark.createDataFrame(translations, TranslationSchema.SCHEMA)
-        .write().parquet(wh + "/" + TranslationSchema.pathOf("TS", "zh"));
+    spark
+        .createDataFrame(instructions, InstructionSchema.SCHEMA.add("task", DataTypes.StringType))
+        .write()
+        .partitionBy("task")
+        .parquet(wh + "/instructions");
+    spark
+        .createDataFrame(translations, TranslationSchema.SCHEMA)
+        .write()
+        .parquet(wh + "/" + TranslationSchema.pathOf("TS", "zh"));
     JoinInContextJob.run(spark, JoinInContextJob.Config.defaults(wh));
     shardWarehouse = wh;
     return wh;
@@ -224,12 +292,15 @@ class ExportShardsJobIT extends SparkTestBase {
     String wh = shardWarehouse();
     Path a = tmp.resolve("a");
     Path b = tmp.resolve("b");
-    ExportShardsConfig config = ExportShardsConfig.parse(wh, a.toString(),
-        List.of("parquet", "webdataset"), List.of(), List.of(), "200000");
+    ExportShardsConfig config =
+        ExportShardsConfig.parse(
+            wh, a.toString(), List.of("parquet", "webdataset"), List.of(), List.of(), "200000");
 
     ExportShardsJob.Result result = ExportShardsJob.run(spark, config);
-    ExportShardsJob.run(spark, ExportShardsConfig.parse(wh, b.toString(),
-        List.of("parquet", "webdataset"), List.of(), List.of(), "200000"));
+    ExportShardsJob.run(
+        spark,
+        ExportShardsConfig.parse(
+            wh, b.toString(), List.of("parquet", "webdataset"), List.of(), List.of(), "200000"));
 
     assertThat(result.examples()).isEqualTo(Map.of("TS", Map.of("en", 59L, "zh", 20L)));
     assertThat(result.skipped()).isEqualTo(Map.of("TS", Map.of("en", 1L)));
@@ -237,7 +308,9 @@ class ExportShardsJobIT extends SparkTestBase {
     List<String> files = relativeFiles(a);
     assertThat(relativeFiles(b)).isEqualTo(files);
     for (String f : files) {
-      assertThat(Files.readAllBytes(b.resolve(f))).as(f).isEqualTo(Files.readAllBytes(a.resolve(f)));
+      assertThat(Files.readAllBytes(b.resolve(f)))
+          .as(f)
+          .isEqualTo(Files.readAllBytes(a.resolve(f)));
     }
     for (String format : List.of("parquet", "webdataset")) {
       List<Path> shards;
@@ -252,7 +325,9 @@ class ExportShardsJobIT extends SparkTestBase {
         long size = Files.size(shards.get(i));
         assertThat(size).as(shards.get(i).toString()).isLessThanOrEqualTo((long) (SHARD * 1.1));
         if (i < shards.size() - 1) {
-          assertThat(size).as(shards.get(i).toString()).isGreaterThanOrEqualTo((long) (SHARD * 0.9));
+          assertThat(size)
+              .as(shards.get(i).toString())
+              .isGreaterThanOrEqualTo((long) (SHARD * 0.9));
         }
       }
     }
@@ -264,8 +339,15 @@ class ExportShardsJobIT extends SparkTestBase {
   private void checkParquet(Path export) throws IOException {
     Configuration conf = new Configuration();
     List<String> keys = new ArrayList<>();
-    Path first = export.resolve("parquet/TS").resolve(
-        Files.list(export.resolve("parquet/TS")).sorted().findFirst().orElseThrow().getFileName());
+    Path first =
+        export
+            .resolve("parquet/TS")
+            .resolve(
+                Files.list(export.resolve("parquet/TS"))
+                    .sorted()
+                    .findFirst()
+                    .orElseThrow()
+                    .getFileName());
     try (Stream<Path> s = Files.list(export.resolve("parquet/TS"))) {
       for (Path shard : s.sorted().toList()) {
         org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(shard.toUri());
@@ -290,10 +372,13 @@ class ExportShardsJobIT extends SparkTestBase {
         }
       }
     }
-    assertThat(keys).hasSize(79).startsWith("TS_INS_000/en", "TS_INS_000/zh", "TS_INS_001/en")
+    assertThat(keys)
+        .hasSize(79)
+        .startsWith("TS_INS_000/en", "TS_INS_000/zh", "TS_INS_001/en")
         .doesNotContain("TS_INS_013/en");
-    try (ParquetFileReader reader = ParquetFileReader.open(
-        HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(first.toUri()), conf))) {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(
+            HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(first.toUri()), conf))) {
       ParquetMetadata footer = reader.getFooter();
       assertThat(footer.getFileMetaData().getCreatedBy()).doesNotContainPattern("20\\d\\d-");
       assertThat(footer.getFileMetaData().getKeyValueMetaData().toString())
@@ -319,7 +404,8 @@ class ExportShardsJobIT extends SparkTestBase {
         try (InputStream in = Files.newInputStream(shard)) {
           assertThat(in.read(header)).isEqualTo(512);
         }
-        assertThat(new String(header, 257, 8, StandardCharsets.US_ASCII)).isEqualTo("ustar\u000000");
+        assertThat(new String(header, 257, 8, StandardCharsets.US_ASCII))
+            .isEqualTo("ustar\u000000");
         try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(shard))) {
           for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
             names.add(e.getName());
@@ -335,12 +421,18 @@ class ExportShardsJobIT extends SparkTestBase {
         }
       }
     }
-    assertThat(names).startsWith("000000000.0.png", "000000000.1.jpg", "000000000.json",
-        "000000001.0.png", "000000001.1.jpg", "000000001.json", "000000002.0.jpg",
-        "000000002.json");
+    assertThat(names)
+        .startsWith(
+            "000000000.0.png",
+            "000000000.1.jpg",
+            "000000000.json",
+            "000000001.0.png",
+            "000000001.1.jpg",
+            "000000001.json",
+            "000000002.0.jpg",
+            "000000002.json");
     assertThat(names.stream().filter(n -> n.endsWith(".json"))).hasSize(79);
-    assertThat(names).isSortedAccordingTo((x, y) ->
-        x.substring(0, 9).compareTo(y.substring(0, 9)));
+    assertThat(names).isSortedAccordingTo((x, y) -> x.substring(0, 9).compareTo(y.substring(0, 9)));
     assertThat(zh.get("ins_id").asText()).isEqualTo("TS_INS_000");
     assertThat(zh.get("lang").asText()).isEqualTo("zh");
     assertThat(zh.get("answer").asText()).isEqualTo("答案 0");
@@ -352,7 +444,9 @@ class ExportShardsJobIT extends SparkTestBase {
 
   private static List<String> relativeFiles(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted()
+      return s.filter(Files::isRegularFile)
+          .map(p -> dir.relativize(p).toString())
+          .sorted()
           .toList();
     }
   }
@@ -363,8 +457,10 @@ class ExportShardsJobIT extends SparkTestBase {
   void verifyReportsAFlippedByteAMissingFileAndAStrayFile() throws Exception {
     String wh = shardWarehouse();
     Path out = tmp.resolve("v");
-    ExportShardsJob.run(spark, ExportShardsConfig.parse(wh, out.toString(),
-        List.of("mimicit", "webdataset"), List.of(), List.of("en"), "1MB"));
+    ExportShardsJob.run(
+        spark,
+        ExportShardsConfig.parse(
+            wh, out.toString(), List.of("mimicit", "webdataset"), List.of(), List.of("en"), "1MB"));
     Path tar = out.resolve("webdataset/TS/train-00000-of-00001.tar");
     byte[] bytes = Files.readAllBytes(tar);
     bytes[1000] ^= 1;
@@ -373,15 +469,23 @@ class ExportShardsJobIT extends SparkTestBase {
     Files.writeString(out.resolve("TS/notes.txt"), "x");
 
     StringWriter text = new StringWriter();
-    int code = Main.execute(new PrintWriter(text), new PrintWriter(new StringWriter()), "verify",
-        "--output", out.toString());
+    int code =
+        Main.execute(
+            new PrintWriter(text),
+            new PrintWriter(new StringWriter()),
+            "verify",
+            "--output",
+            out.toString());
 
     assertThat(code).isEqualTo(1);
-    assertThat(text.toString()).contains(
-        "FAILED TS/TS_train.json: missing",
-        "FAILED webdataset/TS/train-00000-of-00001.tar: sha256 ",
-        "md5 ", "FAILED TS/notes.txt: not in the manifest", "OK TS/TS.json",
-        "3 problem(s)");
+    assertThat(text.toString())
+        .contains(
+            "FAILED TS/TS_train.json: missing",
+            "FAILED webdataset/TS/train-00000-of-00001.tar: sha256 ",
+            "md5 ",
+            "FAILED TS/notes.txt: not in the manifest",
+            "OK TS/TS.json",
+            "3 problem(s)");
     assertThat(text.toString()).doesNotContain("FAILED TS/TS.json");
   }
 
@@ -392,27 +496,47 @@ class ExportShardsJobIT extends SparkTestBase {
     Files.write(dir.resolve("DC.zip"), new byte[] {'P', 'K', 3, 4});
     StringWriter text = new StringWriter();
 
-    int code = Main.execute(new PrintWriter(text), new PrintWriter(new StringWriter()), "verify",
-        "--release-dir", dir.toString());
+    int code =
+        Main.execute(
+            new PrintWriter(text),
+            new PrintWriter(new StringWriter()),
+            "verify",
+            "--release-dir",
+            dir.toString());
 
     assertThat(code).isEqualTo(1);
-    assertThat(text.toString()).contains("FAILED DC.zip: MD5 ", "matches no published MIMIC-IT zip");
+    assertThat(text.toString())
+        .contains("FAILED DC.zip: MD5 ", "matches no published MIMIC-IT zip");
     assertThat(verify("--release-dir", tmp.resolve("nothing").toString())).isEqualTo(1);
   }
 
   @Test
   void refusesALanguageWithoutTranslationsAndAFolderThatIsNotAnExport() throws Exception {
     String wh = shardWarehouse();
-    assertThatThrownBy(() -> ExportShardsJob.run(spark, ExportShardsConfig.parse(wh,
-        tmp.resolve("x").toString(), List.of("parquet"), List.of(), List.of("en", "ja"), "1MB")))
+    assertThatThrownBy(
+            () ->
+                ExportShardsJob.run(
+                    spark,
+                    ExportShardsConfig.parse(
+                        wh,
+                        tmp.resolve("x").toString(),
+                        List.of("parquet"),
+                        List.of(),
+                        List.of("en", "ja"),
+                        "1MB")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("Cannot export language ja: the warehouse has no translations to "
-            + "it for tasks [TS] (languages there: [zh]).");
+        .hasMessageStartingWith(
+            "Cannot export language ja: the warehouse has no translations to "
+                + "it for tasks [TS] (languages there: [zh]).");
     Path home = tmp.resolve("home");
     Files.createDirectories(home);
     Files.writeString(home.resolve("thesis.tex"), "precious");
-    assertThatThrownBy(() -> ExportShardsJob.run(spark, ExportShardsConfig.parse(wh,
-        home.toString(), List.of("parquet"), List.of(), List.of(), "1MB")))
+    assertThatThrownBy(
+            () ->
+                ExportShardsJob.run(
+                    spark,
+                    ExportShardsConfig.parse(
+                        wh, home.toString(), List.of("parquet"), List.of(), List.of(), "1MB")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("it exists and is not an export (no manifest.json)");
     assertThat(home.resolve("thesis.tex")).hasContent("precious");

@@ -31,7 +31,8 @@ class ConvertImagesKillIT extends SparkTestBase {
     Path task = Files.createDirectories(input.resolve("LA"));
     String warehouse = tmp.resolve("wh").toString();
     byte[] png = TestImages.image("png", 37, 23, 1);
-    Files.writeString(task.resolve("LA.json"),
+    Files.writeString(
+        task.resolve("LA.json"),
         "{\"LA_IMG_before\": \"" + Base64.getEncoder().encodeToString(png) + "\"}");
     IngestConfig config = new IngestConfig(input.toString(), warehouse, Set.of(), 0.05);
     ConvertImagesJob.run(spark, config);
@@ -62,7 +63,8 @@ class ConvertImagesKillIT extends SparkTestBase {
   private static List<String> images(String warehouse) {
     return spark.read().parquet(warehouse + "/images").collectAsList().stream()
         .map(r -> r.getAs("task") + "/" + r.getAs("image_id") + "/" + r.getAs("sha256"))
-        .sorted().collect(Collectors.toList());
+        .sorted()
+        .collect(Collectors.toList());
   }
 
   private static void writeLargeInput(Path file, byte[] png, int records, int size)
@@ -90,7 +92,14 @@ class ConvertImagesKillIT extends SparkTestBase {
   }
 
   private static Process startJob(Path input, String warehouse) throws IOException {
-    return ChildJvm.start("local[1]", "convert-images", "--input", input.toString(), "--warehouse", warehouse,
-        "--conf", "spark.sql.files.maxPartitionBytes=8388608");
+    return ChildJvm.start(
+        "local[1]",
+        "convert-images",
+        "--input",
+        input.toString(),
+        "--warehouse",
+        warehouse,
+        "--conf",
+        "spark.sql.files.maxPartitionBytes=8388608");
   }
 }

@@ -25,37 +25,55 @@ class JoinInContextJobIT extends SparkTestBase {
   @Test
   void writesTheRelationsInUseAsTrainConfigsThatReadBackTheSame() throws Exception {
     String wh = tmp.resolve("wh").toString();
-    spark.createDataFrame(List.of(
-            ins("LA", "A", "i1", "B", "A", "C"), ins("LA", "B", "i1"), ins("LA", "C", "i2", "Z"),
-            ins("SD", "S", "i9", "A")),
-        InstructionSchema.SCHEMA.add("task", DataTypes.StringType))
-        .write().partitionBy("task").parquet(wh + "/instructions");
-    spark.createDataFrame(List.of(RowFactory.create("i1"), RowFactory.create("i2")),
+    spark
+        .createDataFrame(
+            List.of(
+                ins("LA", "A", "i1", "B", "A", "C"),
+                ins("LA", "B", "i1"),
+                ins("LA", "C", "i2", "Z"),
+                ins("SD", "S", "i9", "A")),
+            InstructionSchema.SCHEMA.add("task", DataTypes.StringType))
+        .write()
+        .partitionBy("task")
+        .parquet(wh + "/instructions");
+    spark
+        .createDataFrame(
+            List.of(RowFactory.create("i1"), RowFactory.create("i2")),
             new StructType().add("image_id", DataTypes.StringType))
-        .write().parquet(wh + "/images");
+        .write()
+        .parquet(wh + "/images");
     String configs = tmp.resolve("configs").toString();
 
-    JoinInContextJob.run(spark, new JoinInContextJob.Config(wh, Set.of(), Integer.MAX_VALUE, null,
-        Relations.REL, 0, configs));
+    JoinInContextJob.run(
+        spark,
+        new JoinInContextJob.Config(
+            wh, Set.of(), Integer.MAX_VALUE, null, Relations.REL, 0, configs));
 
     assertThat(Files.readString(Path.of(configs, "LA_train.json")))
         .isEqualTo("{\"A\":[\"B\",\"C\"],\"B\":[],\"C\":[]}");
     assertThat(Files.readString(Path.of(configs, "SD_train.json"))).isEqualTo("{\"S\":[\"A\"]}");
     assertThat(Files.readString(Path.of(wh, "_stats", "join-incontext.json")))
-        .contains("\"dangling_relations\" : 1", "\"instructions_with_missing_images\" : 1",
-            "\"self_references\" : 1", "\"unknown_train_ids\" : 0");
+        .contains(
+            "\"dangling_relations\" : 1",
+            "\"instructions_with_missing_images\" : 1",
+            "\"self_references\" : 1",
+            "\"unknown_train_ids\" : 0");
     List<Row> before = spark.read().parquet(wh + "/incontext").orderBy("ins_id").collectAsList();
 
     // the written configs, read back as --train-config, give the same contexts (only LA joined);
     // a bad record of a train config goes to rejected/train
-    Files.writeString(Path.of(configs, "LA_train.json"),
+    Files.writeString(
+        Path.of(configs, "LA_train.json"),
         Files.readString(Path.of(configs, "LA_train.json")).replace("}", ",\"D\":\"oops\"}"));
     // a bad record in the train config of a task that is not joined: its rejects are replaced,
     // its contexts stay as they were
-    Files.writeString(Path.of(configs, "SD_train.json"),
+    Files.writeString(
+        Path.of(configs, "SD_train.json"),
         Files.readString(Path.of(configs, "SD_train.json")).replace("}", ",\"T\":7}"));
-    JoinInContextJob.run(spark, new JoinInContextJob.Config(wh, Set.of("LA"), Integer.MAX_VALUE,
-        configs, Relations.REL, 0, null));
+    JoinInContextJob.run(
+        spark,
+        new JoinInContextJob.Config(
+            wh, Set.of("LA"), Integer.MAX_VALUE, configs, Relations.REL, 0, null));
     List<Row> after = spark.read().parquet(wh + "/incontext").orderBy("ins_id").collectAsList();
     assertThat(after.stream().map(r -> r.getAs("ins_id") + "=" + r.getList(1)).toList())
         .containsExactly("A=[B, C]", "B=[]", "C=[]", "S=[A]");

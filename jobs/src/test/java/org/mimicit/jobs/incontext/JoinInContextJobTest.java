@@ -17,74 +17,118 @@ import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.testing.SparkTestBase;
 
 class JoinInContextJobTest extends SparkTestBase {
-  private static final StructType INSTRUCTIONS = InstructionSchema.SCHEMA
-      .add("task", DataTypes.StringType, false);
+  private static final StructType INSTRUCTIONS =
+      InstructionSchema.SCHEMA.add("task", DataTypes.StringType, false);
 
   private static Row ins(String task, String id, List<String> images, List<String> rel) {
-    return RowFactory.create(id, "q " + id, "a " + id, images.toArray(new String[0]),
-        rel.toArray(new String[0]), null, "src", task);
+    return RowFactory.create(
+        id,
+        "q " + id,
+        "a " + id,
+        images.toArray(new String[0]),
+        rel.toArray(new String[0]),
+        null,
+        "src",
+        task);
   }
 
   private Dataset<Row> instructions() {
-    List<Row> rows = List.of(
-        ins("LA", "A", List.of("i1"), List.of("B", "A", "X", "C", "B")), // self, dangling, repeat
-        ins("LA", "B", List.of("i2"), List.of()),
-        ins("LA", "C", List.of("gone"), List.of("A")),
-        ins("SD", "S", List.of("i1"), List.of("A", "Y")));             // cross-task relation
+    List<Row> rows =
+        List.of(
+            ins(
+                "LA",
+                "A",
+                List.of("i1"),
+                List.of("B", "A", "X", "C", "B")), // self, dangling, repeat
+            ins("LA", "B", List.of("i2"), List.of()),
+            ins("LA", "C", List.of("gone"), List.of("A")),
+            ins("SD", "S", List.of("i1"), List.of("A", "Y"))); // cross-task relation
     return spark.createDataFrame(rows, INSTRUCTIONS);
   }
 
   private Dataset<Row> images() {
-    return spark.createDataFrame(List.of(RowFactory.create("i1"), RowFactory.create("i2")),
+    return spark.createDataFrame(
+        List.of(RowFactory.create("i1"), RowFactory.create("i2")),
         new StructType().add("image_id", DataTypes.StringType));
   }
 
   private Map<String, String> contexts(Set<String> tasks, int max) {
     Map<String, String> out = new TreeMap<>();
-    for (Row r : JoinInContextJob.contexts(instructions(), images(), null, tasks, max, Relations.REL, 0).collectAsList()) {
+    for (Row r :
+        JoinInContextJob.contexts(instructions(), images(), null, tasks, max, Relations.REL, 0)
+            .collectAsList()) {
       List<Row> context = r.getList(r.fieldIndex("context"));
-      out.put(r.<String>getAs("task") + "/" + r.getAs("ins_id"),
-          r.getList(r.fieldIndex("context_ins_ids")) + " missing=" + r.getList(r.fieldIndex("missing_ins_ids"))
-              + " images=" + r.getList(r.fieldIndex("missing_image_ids"))
-              + " first=" + (context.isEmpty() ? "-" : context.get(0).getString(1) + "|"
-                  + context.get(0).getString(2) + "|" + context.get(0).getList(3)));
+      out.put(
+          r.<String>getAs("task") + "/" + r.getAs("ins_id"),
+          r.getList(r.fieldIndex("context_ins_ids"))
+              + " missing="
+              + r.getList(r.fieldIndex("missing_ins_ids"))
+              + " images="
+              + r.getList(r.fieldIndex("missing_image_ids"))
+              + " first="
+              + (context.isEmpty()
+                  ? "-"
+                  : context.get(0).getString(1)
+                      + "|"
+                      + context.get(0).getString(2)
+                      + "|"
+                      + context.get(0).getList(3)));
     }
     return out;
   }
 
   @Test
   void keepsOrderDropsSelfAndRepeatsAndReportsWhatIsMissing() {
-    assertThat(contexts(Set.of(), Integer.MAX_VALUE)).containsExactly(
-        Map.entry("LA/A", "[B, C] missing=[X] images=[gone] first=q B|a B|[i2]"),
-        Map.entry("LA/B", "[] missing=[] images=[] first=-"),
-        Map.entry("LA/C", "[A] missing=[] images=[gone] first=q A|a A|[i1]"),
-        Map.entry("SD/S", "[A] missing=[Y] images=[] first=q A|a A|[i1]"));
+    assertThat(contexts(Set.of(), Integer.MAX_VALUE))
+        .containsExactly(
+            Map.entry("LA/A", "[B, C] missing=[X] images=[gone] first=q B|a B|[i2]"),
+            Map.entry("LA/B", "[] missing=[] images=[] first=-"),
+            Map.entry("LA/C", "[A] missing=[] images=[gone] first=q A|a A|[i1]"),
+            Map.entry("SD/S", "[A] missing=[Y] images=[] first=q A|a A|[i1]"));
   }
 
   @Test
   void aTrainConfigReplacesTheRelationsOfItsTasksOnly() {
-    Dataset<Row> train = spark.createDataFrame(List.of(
-            RowFactory.create("LA", "A", new String[] {"C", "S", "Z"}),   // cross-task, dangling
-            RowFactory.create("LA", "UNKNOWN", new String[] {"A"})),      // no such instruction
-        new StructType().add("task", DataTypes.StringType).add("ins_id", DataTypes.StringType)
-            .add("rel_ins_ids", DataTypes.createArrayType(DataTypes.StringType)));
+    Dataset<Row> train =
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create("LA", "A", new String[] {"C", "S", "Z"}), // cross-task, dangling
+                RowFactory.create("LA", "UNKNOWN", new String[] {"A"})), // no such instruction
+            new StructType()
+                .add("task", DataTypes.StringType)
+                .add("ins_id", DataTypes.StringType)
+                .add("rel_ins_ids", DataTypes.createArrayType(DataTypes.StringType)));
     Map<String, String> out = new TreeMap<>();
-    for (Row r : JoinInContextJob.contexts(instructions(), images(), train, Set.of(),
-        Integer.MAX_VALUE, Relations.REL, 0).collectAsList()) {
-      out.put(r.getAs("task") + "/" + r.getAs("ins_id"), r.getList(r.fieldIndex("context_ins_ids"))
-          + " missing=" + r.getList(r.fieldIndex("missing_ins_ids")));
+    for (Row r :
+        JoinInContextJob.contexts(
+                instructions(), images(), train, Set.of(), Integer.MAX_VALUE, Relations.REL, 0)
+            .collectAsList()) {
+      out.put(
+          r.getAs("task") + "/" + r.getAs("ins_id"),
+          r.getList(r.fieldIndex("context_ins_ids"))
+              + " missing="
+              + r.getList(r.fieldIndex("missing_ins_ids")));
     }
-    assertThat(out).containsExactly(
-        Map.entry("LA/A", "[C, S] missing=[Z]"),
-        Map.entry("LA/B", "[] missing=[]"),
-        Map.entry("LA/C", "[] missing=[]"),          // left out of the train config: no context
-        Map.entry("SD/S", "[A] missing=[Y]"));      // SD has no train config: rel_ins_ids
+    assertThat(out)
+        .containsExactly(
+            Map.entry("LA/A", "[C, S] missing=[Z]"),
+            Map.entry("LA/B", "[] missing=[]"),
+            Map.entry("LA/C", "[] missing=[]"), // left out of the train config: no context
+            Map.entry("SD/S", "[A] missing=[Y]")); // SD has no train config: rel_ins_ids
   }
 
   private Map<String, List<Object>> policy(List<Row> rows, Relations policy, int max, long seed) {
     Map<String, List<Object>> out = new TreeMap<>();
-    for (Row r : JoinInContextJob.contexts(spark.createDataFrame(rows, INSTRUCTIONS), images(),
-        null, Set.of(), max, policy, seed).collectAsList()) {
+    for (Row r :
+        JoinInContextJob.contexts(
+                spark.createDataFrame(rows, INSTRUCTIONS),
+                images(),
+                null,
+                Set.of(),
+                max,
+                policy,
+                seed)
+            .collectAsList()) {
       out.put(r.getAs("ins_id"), r.getList(r.fieldIndex("context_ins_ids")));
     }
     return out;
@@ -92,15 +136,20 @@ class JoinInContextJobTest extends SparkTestBase {
 
   @Test
   void sameImagesRelatesInstructionsOfTheTaskThatShareAnImage() {
-    List<Row> rows = List.of(
-        ins("LA", "P1", List.of("x", "y"), List.of("P3")),
-        ins("LA", "P2", List.of("y", "y"), List.of()),
-        ins("LA", "P3", List.of("z"), List.of()),
-        ins("LA", "P4", List.of("x"), List.of()),
-        ins("SD", "Q1", List.of("x"), List.of()));
-    assertThat(policy(rows, Relations.SAME_IMAGES, Integer.MAX_VALUE, 0)).containsExactly(
-        Map.entry("P1", List.of("P2", "P4")), Map.entry("P2", List.of("P1")),
-        Map.entry("P3", List.of()), Map.entry("P4", List.of("P1")), Map.entry("Q1", List.of()));
+    List<Row> rows =
+        List.of(
+            ins("LA", "P1", List.of("x", "y"), List.of("P3")),
+            ins("LA", "P2", List.of("y", "y"), List.of()),
+            ins("LA", "P3", List.of("z"), List.of()),
+            ins("LA", "P4", List.of("x"), List.of()),
+            ins("SD", "Q1", List.of("x"), List.of()));
+    assertThat(policy(rows, Relations.SAME_IMAGES, Integer.MAX_VALUE, 0))
+        .containsExactly(
+            Map.entry("P1", List.of("P2", "P4")),
+            Map.entry("P2", List.of("P1")),
+            Map.entry("P3", List.of()),
+            Map.entry("P4", List.of("P1")),
+            Map.entry("Q1", List.of()));
   }
 
   @Test
@@ -111,11 +160,16 @@ class JoinInContextJobTest extends SparkTestBase {
     }
     Map<String, List<Object>> first = policy(rows, Relations.RANDOM, 3, 42);
     assertThat(first).hasSize(12);
-    first.forEach((id, context) -> {
-      boolean la = Integer.parseInt(id.substring(1)) < 10;
-      assertThat(context).as(id).hasSize(la ? 3 : 1).doesNotHaveDuplicates().doesNotContain(id)
-          .allMatch(other -> (Integer.parseInt(((String) other).substring(1)) < 10) == la);
-    });
+    first.forEach(
+        (id, context) -> {
+          boolean la = Integer.parseInt(id.substring(1)) < 10;
+          assertThat(context)
+              .as(id)
+              .hasSize(la ? 3 : 1)
+              .doesNotHaveDuplicates()
+              .doesNotContain(id)
+              .allMatch(other -> (Integer.parseInt(((String) other).substring(1)) < 10) == la);
+        });
     assertThat(policy(rows, Relations.RANDOM, 3, 42)).isEqualTo(first);
     assertThat(policy(rows, Relations.RANDOM, 3, 7)).isNotEqualTo(first);
     assertThat(policy(rows, Relations.RANDOM, Integer.MAX_VALUE, 42).get("R0"))
@@ -125,18 +179,24 @@ class JoinInContextJobTest extends SparkTestBase {
   @Test
   void namesTheValidPolicies() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Relations.parse("nearest"))
-        .hasMessage("Cannot set --policy to nearest, the value must be one of rel, same-images, random.");
+        .hasMessage(
+            "Cannot set --policy to nearest, the value must be one of rel, same-images, random.");
     assertThat(Relations.parse("same-images")).isEqualTo(Relations.SAME_IMAGES);
   }
 
   @Test
   void cutsTheContextToMaxContextAndJoinsOnlyTheTasksAsked() {
-    assertThat(contexts(Set.of("LA"), 1)).containsExactly(
-        Map.entry("LA/A", "[B] missing=[X] images=[] first=q B|a B|[i2]"),
-        Map.entry("LA/B", "[] missing=[] images=[] first=-"),
-        Map.entry("LA/C", "[A] missing=[] images=[gone] first=q A|a A|[i1]"));
-    assertThat(Arrays.asList(JoinInContextJob.contexts(instructions(), images(), null, Set.of(), 0, Relations.REL, 0)
-        .columns())).containsExactly("ins_id", "context_ins_ids", "missing_ins_ids",
-            "missing_image_ids", "context", "task");
+    assertThat(contexts(Set.of("LA"), 1))
+        .containsExactly(
+            Map.entry("LA/A", "[B] missing=[X] images=[] first=q B|a B|[i2]"),
+            Map.entry("LA/B", "[] missing=[] images=[] first=-"),
+            Map.entry("LA/C", "[A] missing=[] images=[gone] first=q A|a A|[i1]"));
+    assertThat(
+            Arrays.asList(
+                JoinInContextJob.contexts(
+                        instructions(), images(), null, Set.of(), 0, Relations.REL, 0)
+                    .columns()))
+        .containsExactly(
+            "ins_id", "context_ins_ids", "missing_ins_ids", "missing_image_ids", "context", "task");
   }
 }

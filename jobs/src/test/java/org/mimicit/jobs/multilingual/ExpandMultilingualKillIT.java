@@ -34,8 +34,12 @@ class ExpandMultilingualKillIT extends SparkTestBase {
     String wh = tmp.resolve("wh").toString();
     String[][] rows = new String[ITEMS][];
     for (int i = 0; i < ITEMS; i++) {
-      rows[i] = new String[] {String.format("LA_INS_%05d", i), "What is object number " + i + "?",
-          "It is a small wooden box with " + i + " coins in it."};
+      rows[i] =
+          new String[] {
+            String.format("LA_INS_%05d", i),
+            "What is object number " + i + "?",
+            "It is a small wooden box with " + i + " coins in it."
+          };
     }
     Fixtures.writeInstructions(spark, wh, "LA", rows);
     try (FakeChatServer server = new FakeChatServer()) {
@@ -55,15 +59,26 @@ class ExpandMultilingualKillIT extends SparkTestBase {
       assertThat(tmp.resolve("wh/translations")).doesNotExist();
       server.clearCalls();
 
-      ExpandMultilingualJob.Result result = ExpandMultilingualJob.run(spark, Fixtures.config(wh,
-          List.of("zh", "de"), Fixtures.api(server.base(), 4, Duration.ofSeconds(10)), 1, 2, false, List.of()));
+      ExpandMultilingualJob.Result result =
+          ExpandMultilingualJob.run(
+              spark,
+              Fixtures.config(
+                  wh,
+                  List.of("zh", "de"),
+                  Fixtures.api(server.base(), 4, Duration.ofSeconds(10)),
+                  1,
+                  2,
+                  false,
+                  List.of()));
 
       String promptSha = Prompt.defaultTranslation().sha256();
       List<String> resent = new ArrayList<>();
       for (Call call : server.calls()) {
         for (Item item : call.items()) {
           for (String lang : call.languages()) {
-            String key = RequestKey.translation("test-model", promptSha, lang, item.instruction(), item.answer());
+            String key =
+                RequestKey.translation(
+                    "test-model", promptSha, lang, item.instruction(), item.answer());
             if (acceptedBeforeKill.contains(key)) {
               resent.add(item.id() + "/" + lang);
             }
@@ -76,8 +91,11 @@ class ExpandMultilingualKillIT extends SparkTestBase {
           .isLessThanOrEqualTo(ITEMS + 2);
       assertThat(result.translated()).isEqualTo(ITEMS * 2L);
       assertThat(cacheLines(wh)).doesNotHaveDuplicates().hasSize(ITEMS * 2);
-      assertThat(ExpandMultilingualJobIT.translations(wh)).hasSize(ITEMS * 2)
-          .containsEntry("LA_INS_00007/de", "[de] What is object number 7? | [de] It is a small wooden box with 7 coins in it.");
+      assertThat(ExpandMultilingualJobIT.translations(wh))
+          .hasSize(ITEMS * 2)
+          .containsEntry(
+              "LA_INS_00007/de",
+              "[de] What is object number 7? | [de] It is a small wooden box with 7 coins in it.");
     }
   }
 
@@ -86,8 +104,22 @@ class ExpandMultilingualKillIT extends SparkTestBase {
   }
 
   private static Process startJob(String warehouse, String base) throws IOException {
-    return ChildJvm.start("local[2]", "expand-multilingual", "--warehouse", warehouse, "--languages", "zh,de",
-        "--api-base", base, "--model", "test-model", "--batch-items", "1", "--max-concurrency", "2",
-        "--conf", "spark.sql.shuffle.partitions=2");
+    return ChildJvm.start(
+        "local[2]",
+        "expand-multilingual",
+        "--warehouse",
+        warehouse,
+        "--languages",
+        "zh,de",
+        "--api-base",
+        base,
+        "--model",
+        "test-model",
+        "--batch-items",
+        "1",
+        "--max-concurrency",
+        "2",
+        "--conf",
+        "spark.sql.shuffle.partitions=2");
   }
 }

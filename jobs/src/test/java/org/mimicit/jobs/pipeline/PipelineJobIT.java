@@ -16,35 +16,81 @@ class PipelineJobIT extends SparkTestBase {
     Path sample = Path.of(System.getProperty("user.dir")).getParent().resolve("sample/mimicit");
     String wh = tmp.resolve("wh").toString();
     String export = tmp.resolve("export").toString();
-    assertThat(Main.execute("pipeline", "--input", sample.toString(), "--warehouse", wh, "--output", export,
-        "--cache-from", sample.resolveSibling("api-cache").toString(),
-        "--annotations", sample.resolveSibling("annotations/DC_dense_captions.jsonl").toString(),
-        "--prompts", sample.getParent().resolveSibling("conf/prompts/dense_captions.json").toString())).isZero();
+    assertThat(
+            Main.execute(
+                "pipeline",
+                "--input",
+                sample.toString(),
+                "--warehouse",
+                wh,
+                "--output",
+                export,
+                "--cache-from",
+                sample.resolveSibling("api-cache").toString(),
+                "--annotations",
+                sample.resolveSibling("annotations/DC_dense_captions.jsonl").toString(),
+                "--prompts",
+                sample.getParent().resolveSibling("conf/prompts/dense_captions.json").toString()))
+        .isZero();
 
     assertThat(spark.read().parquet(wh + "/images").count()).isEqualTo(41);
     assertThat(spark.read().parquet(wh + "/instructions").count()).isEqualTo(97 + 8);
     assertThat(spark.read().parquet(wh + "/images").select("task").distinct().count()).isEqualTo(3);
-    assertThat(spark.read().parquet(wh + "/rejected/images").selectExpr("reason")
-        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+    assertThat(
+            spark
+                .read()
+                .parquet(wh + "/rejected/images")
+                .selectExpr("reason")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
         .containsExactlyInAnyOrder("invalid_base64", "not_an_image");
-    assertThat(spark.read().parquet(wh + "/rejected/instructions").selectExpr("id || ':' || reason")
-        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+    assertThat(
+            spark
+                .read()
+                .parquet(wh + "/rejected/instructions")
+                .selectExpr("id || ':' || reason")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
         .containsExactlyInAnyOrder("LA_INS_09001:missing_field", "LA_INS_00015:duplicate_id");
-    assertThat(spark.read().parquet(wh + "/images").where("task = 'DC'").selectExpr("min(image_id)")
-        .first().getString(0)).matches("DC_IMG_v_.{11}_0000");
+    assertThat(
+            spark
+                .read()
+                .parquet(wh + "/images")
+                .where("task = 'DC'")
+                .selectExpr("min(image_id)")
+                .first()
+                .getString(0))
+        .matches("DC_IMG_v_.{11}_0000");
 
     // join-incontext: LA's relations come from sample/mimicit/LA/LA_train.json (found next to
     // the input); the other tasks' from rel_ins_ids, where a rejected instruction dangles
     assertThat(spark.read().parquet(wh + "/incontext").count()).isEqualTo(97 + 8);
-    assertThat(spark.read().parquet(wh + "/incontext").where("ins_id = 'LA_INS_00001'")
-        .selectExpr("context_ins_ids").first().getList(0)).containsExactly(
+    assertThat(
+            spark
+                .read()
+                .parquet(wh + "/incontext")
+                .where("ins_id = 'LA_INS_00001'")
+                .selectExpr("context_ins_ids")
+                .first()
+                .getList(0))
+        .containsExactly(
             "LA_INS_00005", "LA_INS_00008", "LA_INS_00011", "LA_INS_00014", "LA_INS_00017");
     assertThat(tmp.resolve("wh/_stats/join-incontext.json")).exists();
 
-    // generate-instructions, offline: the recorded replies for the two sample videos, after DC_INS_00030
-    assertThat(spark.read().parquet(wh + "/instructions").where("task = 'DC' and ins_id > 'DC_INS_00030'")
-        .orderBy("ins_id").selectExpr("ins_id || ' ' || instruction || ' ' || size(image_ids) || ' ' || size(rel_ins_ids)")
-        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly(
+    // generate-instructions, offline: the recorded replies for the two sample videos, after
+    // DC_INS_00030
+    assertThat(
+            spark
+                .read()
+                .parquet(wh + "/instructions")
+                .where("task = 'DC' and ins_id > 'DC_INS_00030'")
+                .orderBy("ins_id")
+                .selectExpr(
+                    "ins_id || ' ' || instruction || ' ' || size(image_ids) || ' ' ||"
+                        + " size(rel_ins_ids)")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
+        .containsExactly(
             "DC_INS_00031 What lies on the shore at the start of the video? 8 3",
             "DC_INS_00032 Which way does the camera move, and what does it pass? 8 3",
             "DC_INS_00033 What can be seen in the lake near the end of the video? 8 3",
@@ -57,9 +103,17 @@ class PipelineJobIT extends SparkTestBase {
 
     // expand-multilingual, offline: the sample's recorded human translations of 24 LA pairs
     assertThat(spark.read().parquet(wh + "/translations").count()).isEqualTo(24 * 7);
-    assertThat(spark.read().parquet(wh + "/translations").where("task = 'LA' and lang = 'zh' and ins_id = 'LA_INS_00001'")
-        .selectExpr("instruction").first().getString(0)).isEqualTo("图中的女士穿着什么？");
-    assertThat(spark.read().parquet(wh + "/translations").select("lang").distinct().count()).isEqualTo(7);
+    assertThat(
+            spark
+                .read()
+                .parquet(wh + "/translations")
+                .where("task = 'LA' and lang = 'zh' and ins_id = 'LA_INS_00001'")
+                .selectExpr("instruction")
+                .first()
+                .getString(0))
+        .isEqualTo("图中的女士穿着什么？");
+    assertThat(spark.read().parquet(wh + "/translations").select("lang").distinct().count())
+        .isEqualTo(7);
     assertThat(tmp.resolve("wh/rejected/translations/task=LA")).doesNotExist();
     assertThat(tmp.resolve("wh/_stats/expand-multilingual.json")).exists();
 
