@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.mimicit.jobs.cli.SparkOptions;
 
 class MainTest {
   private final StringWriter out = new StringWriter();
@@ -85,7 +86,7 @@ class MainTest {
   @Test
   void takesTheCauseMessageOnOneLine() {
     assertThat(
-            Main.oneLine(
+            org.mimicit.jobs.cli.Launcher.oneLine(
                 new RuntimeException(
                     "wrapper",
                     new org.mimicit.common.error.MimicitException("Cannot read x:\n  broken"))))

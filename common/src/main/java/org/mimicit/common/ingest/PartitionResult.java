@@ -3,6 +3,7 @@ package org.mimicit.common.ingest;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import org.mimicit.common.warehouse.WrittenPart;
 
 /**
  * What one successful task attempt wrote and counted, with the sorted {@link IdHash}es of the ids

@@ -31,8 +31,10 @@ import org.apache.spark.unsafe.types.UTF8String;
 import org.mimicit.common.io.TableParquetWriter;
 import org.mimicit.common.schema.RejectReason;
 import org.mimicit.common.schema.RejectedSchema;
-import org.mimicit.common.source.SerializableConf;
-import org.mimicit.common.source.SourceColumns;
+import org.mimicit.common.warehouse.CommitterOutput;
+import org.mimicit.common.warehouse.Partitions;
+import org.mimicit.common.warehouse.SerializableConf;
+import org.mimicit.common.warehouse.WrittenPart;
 
 /**
  * Runs on the executors: writes the good rows of one partition to the table and the bad ones to
@@ -96,7 +98,7 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
                 staging,
                 String.format(
                     "attempt-%d-%05d-%d", ctx.stageId(), ctx.partitionId(), ctx.attemptNumber()));
-    int taskCol = rawSchema.fieldIndex(SourceColumns.TASK);
+    int taskCol = rawSchema.fieldIndex(Partitions.TASK);
     int idCol = rawSchema.fieldIndex(spec.idColumn());
     int sourceCol = rawSchema.fieldIndex(RejectedSchema.SOURCE);
     int offsetCol = rawSchema.fieldIndex(RejectedSchema.SOURCE_OFFSET);
@@ -275,7 +277,7 @@ final class PartitionWriter implements FlatMapFunction<Iterator<InternalRow>, Pa
     return writers.computeIfAbsent(
         tablePath + '\u0000' + task,
         k -> {
-          Path dir = new Path(base, tablePath + "/task=" + task);
+          Path dir = new Path(base, Partitions.of(tablePath, task));
           int partition = TaskContext.get().partitionId();
           String tag = output == null ? "" : "-" + output.fileTag();
           return TableParquetWriter.builder(conf.get(), schema)

@@ -25,8 +25,12 @@ import org.apache.spark.sql.types.StructType;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.ingest.PartitionWriter.LastOccurrence;
 import org.mimicit.common.schema.RejectedSchema;
-import org.mimicit.common.source.SerializableConf;
-import org.mimicit.common.source.SourceColumns;
+import org.mimicit.common.warehouse.CommitterOutput;
+import org.mimicit.common.warehouse.Partitions;
+import org.mimicit.common.warehouse.RejectBudget;
+import org.mimicit.common.warehouse.SerializableConf;
+import org.mimicit.common.warehouse.WarehouseCommitter;
+import org.mimicit.common.warehouse.WrittenPart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +75,7 @@ public final class WarehouseIngest {
         raw.schema(),
         () ->
             raw.select(
-                    SourceColumns.TASK,
+                    Partitions.TASK,
                     spec.idColumn(),
                     RejectedSchema.SOURCE,
                     RejectedSchema.SOURCE_OFFSET)
@@ -99,7 +103,7 @@ public final class WarehouseIngest {
       Set<String> tasks,
       double maxRejectRatio) {
     int[] keys = {
-      schema.fieldIndex(SourceColumns.TASK),
+      schema.fieldIndex(Partitions.TASK),
       schema.fieldIndex(spec.idColumn()),
       schema.fieldIndex(RejectedSchema.SOURCE),
       schema.fieldIndex(RejectedSchema.SOURCE_OFFSET)
@@ -289,12 +293,14 @@ public final class WarehouseIngest {
   private static void checkRejectRatio(String table, IngestResult result, double maxRejectRatio) {
     long in = result.rowsIn();
     long rejected = result.rejected();
-    if (in > 0 && (double) rejected / in > maxRejectRatio) {
+    if (new RejectBudget(maxRejectRatio).exceededBy(rejected, in)) {
       throw new MimicitException(
-          "Cannot commit %s: %d of %d records (%.1f%%) were rejected %s, more than"
-              + " --max-reject-ratio %s allows. Nothing was written; fix the input or raise the"
-              + " ratio.",
-          table, rejected, in, 100.0 * rejected / in, result.rejectedByReason(), maxRejectRatio);
+          "Cannot commit %s: %s were rejected %s, more than --max-reject-ratio %s allows. Nothing"
+              + " was written; fix the input or raise the ratio.",
+          table,
+          RejectBudget.share(rejected, in, "records"),
+          result.rejectedByReason(),
+          maxRejectRatio);
     }
   }
 

@@ -3,6 +3,7 @@ package org.mimicit.common.schema;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import org.apache.spark.sql.types.StructType;
+import org.mimicit.common.warehouse.Partitions;
 
 /**
  * The {@code translations} table: {@code translations/task=<TASK>/lang=<LANG>/}, one row per
@@ -36,6 +37,6 @@ public final class TranslationSchema {
 
   /** The folder of one task and language, relative to the warehouse. */
   public static String pathOf(String task, String lang) {
-    return TABLE + "/task=" + task + "/lang=" + lang;
+    return Partitions.of(TABLE, task) + "/lang=" + lang;
   }
 }

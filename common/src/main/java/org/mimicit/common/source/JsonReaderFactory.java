@@ -7,6 +7,7 @@ import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.types.StructType;
 import org.mimicit.common.error.MimicitException;
+import org.mimicit.common.warehouse.SerializableConf;
 
 /** Creates, on the executors, the reader of one {@link FileRange}. */
 final class JsonReaderFactory implements PartitionReaderFactory {

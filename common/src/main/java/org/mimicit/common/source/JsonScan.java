@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 import org.mimicit.common.io.InputLayout;
 import org.mimicit.common.io.InputLayout.TaskFile;
+import org.mimicit.common.warehouse.SerializableConf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,8 +4,6 @@ import org.apache.spark.sql.types.StructType;
 
 /** Column names the MIMIC-IT sources add to the table columns. */
 public final class SourceColumns {
-  /** The task (the input folder name). */
-  public static final String TASK = "task";
 
   private SourceColumns() {}
 

@@ -11,6 +11,7 @@ import org.mimicit.common.io.InputLayout;
 import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.schema.RejectedSchema;
+import org.mimicit.common.warehouse.Partitions;
 
 /** The two MIMIC-IT JSON formats this source reads, with their row schemas. */
 enum SourceFormat {
@@ -18,7 +19,7 @@ enum SourceFormat {
       "mimicit-images",
       InputLayout.Kind.IMAGES,
       new StructType()
-          .add(SourceColumns.TASK, StringType, false)
+          .add(Partitions.TASK, StringType, false)
           .add(ImageSchema.IMAGE_ID, StringType, true)
           .add(ImageSchema.FORMAT, StringType, true)
           .add(ImageSchema.WIDTH, IntegerType, true)
@@ -31,7 +32,7 @@ enum SourceFormat {
       "mimicit-instructions",
       InputLayout.Kind.INSTRUCTIONS,
       new StructType()
-          .add(SourceColumns.TASK, StringType, false)
+          .add(Partitions.TASK, StringType, false)
           .add(InstructionSchema.INS_ID, StringType, true)
           .add(InstructionSchema.INSTRUCTION, StringType, true)
           .add(InstructionSchema.ANSWER, StringType, true)
@@ -44,7 +45,7 @@ enum SourceFormat {
       "mimicit-train",
       InputLayout.Kind.TRAIN,
       new StructType()
-          .add(SourceColumns.TASK, StringType, false)
+          .add(Partitions.TASK, StringType, false)
           .add(InstructionSchema.INS_ID, StringType, true)
           .add(InstructionSchema.REL_INS_IDS, new ArrayType(StringType, false), true)
           .add(InstructionSchema.SOURCE, StringType, false)

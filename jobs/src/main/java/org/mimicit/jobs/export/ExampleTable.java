@@ -20,7 +20,7 @@ import org.mimicit.common.schema.ExampleSchema;
 import org.mimicit.common.schema.InContextSchema;
 import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.schema.TranslationSchema;
-import org.mimicit.common.source.SourceColumns;
+import org.mimicit.common.warehouse.Partitions;
 
 /**
  * The examples of an export, one row per instruction and language, as pure transforms of the
@@ -40,7 +40,7 @@ final class ExampleTable {
   static Dataset<Row> source(Dataset<Row> instructions, Dataset<Row> incontext) {
     Dataset<Row> base =
         instructions.select(
-            col(SourceColumns.TASK),
+            col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
             col(InstructionSchema.INSTRUCTION),
             col(InstructionSchema.ANSWER),
@@ -53,11 +53,11 @@ final class ExampleTable {
     }
     Dataset<Row> context =
         incontext.select(
-            col(SourceColumns.TASK),
+            col(Partitions.TASK),
             col(InContextSchema.INS_ID),
             col(InContextSchema.CONTEXT),
             col(InContextSchema.CONTEXT_INS_IDS));
-    return base.join(context, using(SourceColumns.TASK, InstructionSchema.INS_ID), "left")
+    return base.join(context, using(Partitions.TASK, InstructionSchema.INS_ID), "left")
         .withColumn(
             InContextSchema.CONTEXT,
             coalesce(col(InContextSchema.CONTEXT), array().cast(CONTEXT_TYPE)))
@@ -84,7 +84,7 @@ final class ExampleTable {
       result = result == null ? translated : result.unionByName(translated);
     }
     return result.select(
-        col(SourceColumns.TASK),
+        col(Partitions.TASK),
         col(LANG),
         col(InstructionSchema.INS_ID),
         col(InstructionSchema.INSTRUCTION),
@@ -99,7 +99,7 @@ final class ExampleTable {
   private static Dataset<Row> translated(Dataset<Row> source, Dataset<Row> translations) {
     Dataset<Row> texts =
         translations.select(
-            col(SourceColumns.TASK),
+            col(Partitions.TASK),
             col(LANG),
             col(TranslationSchema.INS_ID),
             col(TranslationSchema.INSTRUCTION).as("t_instruction"),
@@ -107,19 +107,19 @@ final class ExampleTable {
     Dataset<Row> pairs =
         source
             .drop(InstructionSchema.INSTRUCTION, InstructionSchema.ANSWER)
-            .join(texts, using(SourceColumns.TASK, InstructionSchema.INS_ID))
+            .join(texts, using(Partitions.TASK, InstructionSchema.INS_ID))
             .withColumnRenamed("t_instruction", InstructionSchema.INSTRUCTION)
             .withColumnRenamed("t_answer", InstructionSchema.ANSWER);
     // context examples: exploded with their position, translated where possible, gathered back
     Dataset<Row> entries =
         pairs.select(
-            col(SourceColumns.TASK),
+            col(Partitions.TASK),
             col(LANG),
             col(InstructionSchema.INS_ID),
             posexplode(col(InContextSchema.CONTEXT)).as(new String[] {"pos", "c"}));
     Dataset<Row> contextTexts =
         texts.select(
-            col(SourceColumns.TASK).as("c_task"),
+            col(Partitions.TASK).as("c_task"),
             col(LANG).as("c_lang"),
             col(TranslationSchema.INS_ID).as("c_id"),
             col("t_instruction"),
@@ -134,20 +134,20 @@ final class ExampleTable {
         entries
             .join(
                 contextTexts,
-                col(SourceColumns.TASK)
+                col(Partitions.TASK)
                     .equalTo(col("c_task"))
                     .and(col(LANG).equalTo(col("c_lang")))
                     .and(col("c.ins_id").equalTo(col("c_id"))),
                 "left")
-            .groupBy(col(SourceColumns.TASK), col(LANG), col(InstructionSchema.INS_ID))
+            .groupBy(col(Partitions.TASK), col(LANG), col(InstructionSchema.INS_ID))
             .agg(sort_array(collect_list(struct(col("pos"), entry.as("e")))).as("entries"))
             .select(
-                col(SourceColumns.TASK),
+                col(Partitions.TASK),
                 col(LANG),
                 col(InstructionSchema.INS_ID),
                 transform(col("entries"), e -> e.getField("e")).as("t_context"));
     return pairs
-        .join(contexts, using(SourceColumns.TASK, LANG, InstructionSchema.INS_ID), "left")
+        .join(contexts, using(Partitions.TASK, LANG, InstructionSchema.INS_ID), "left")
         .withColumn(InContextSchema.CONTEXT, coalesce(col("t_context"), array().cast(CONTEXT_TYPE)))
         .drop("t_context");
   }

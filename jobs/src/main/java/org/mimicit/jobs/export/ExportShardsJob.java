@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -33,13 +31,14 @@ import org.mimicit.common.io.DataFiles;
 import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.InContextSchema;
 import org.mimicit.common.schema.InstructionSchema;
-import org.mimicit.common.source.SerializableConf;
-import org.mimicit.common.source.SourceColumns;
-import org.mimicit.common.stats.JobStats;
-import org.mimicit.jobs.JobSession;
-import org.mimicit.jobs.Main;
-import org.mimicit.jobs.ProgressReporter;
-import org.mimicit.jobs.SparkOptions;
+import org.mimicit.common.warehouse.JobStats;
+import org.mimicit.common.warehouse.Partitions;
+import org.mimicit.common.warehouse.SerializableConf;
+import org.mimicit.jobs.cli.JobCommand;
+import org.mimicit.jobs.cli.Launcher;
+import org.mimicit.jobs.cli.SparkOptions;
+import org.mimicit.jobs.session.JobSession;
+import org.mimicit.jobs.session.ProgressReporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -70,7 +69,7 @@ public final class ExportShardsJob {
   private ExportShardsJob() {}
 
   public static void main(String[] args) {
-    Main.run(args, NAME);
+    Launcher.main(NAME, args);
   }
 
   /** What was exported, for the stats and the caller. */
@@ -96,7 +95,7 @@ public final class ExportShardsJob {
         languages,
         config.shardBytes());
     Dataset<Row> instructions =
-        tables.instructions().where(col(SourceColumns.TASK).isin(tasks.toArray()));
+        tables.instructions().where(col(Partitions.TASK).isin(tasks.toArray()));
     Dataset<Row> source = ExampleTable.source(instructions, tables.incontext());
     // text only, used by every query below: computed once
     Dataset<Row> examples =
@@ -114,7 +113,7 @@ public final class ExportShardsJob {
       List<ExportManifest.Entry> entries = new ArrayList<>();
       List<ExportFormat> shardFormats =
           config.formats().stream().filter(f -> f != ExportFormat.MIMICIT).toList();
-      Dataset<Row> images = tables.images().where(col(SourceColumns.TASK).isin(tasks.toArray()));
+      Dataset<Row> images = tables.images().where(col(Partitions.TASK).isin(tasks.toArray()));
       spark.sparkContext().setJobDescription("locate images");
       Dataset<Row> locations = ImageLocations.locate(spark, tables.images(), tasks);
       Dataset<Row> lists = null; // per instruction where its images are, when plain ranges
@@ -265,7 +264,7 @@ public final class ExportShardsJob {
     }
     Dataset<Row> keys =
         placed.select(
-            SourceColumns.TASK,
+            Partitions.TASK,
             ExampleTable.LANG,
             InstructionSchema.INS_ID,
             ShardPlan.SHARD,
@@ -274,9 +273,9 @@ public final class ExportShardsJob {
         examples
             .join(
                 keys,
-                ExampleTable.using(SourceColumns.TASK, ExampleTable.LANG, InstructionSchema.INS_ID))
+                ExampleTable.using(Partitions.TASK, ExampleTable.LANG, InstructionSchema.INS_ID))
             .select(
-                col(SourceColumns.TASK),
+                col(Partitions.TASK),
                 col(ShardPlan.SHARD),
                 col(ShardPlan.ORDINAL),
                 col(InstructionSchema.INS_ID),
@@ -293,7 +292,7 @@ public final class ExportShardsJob {
                     .join(
                         keys,
                         ExampleTable.using(
-                            SourceColumns.TASK, ExampleTable.LANG, InstructionSchema.INS_ID)),
+                            Partitions.TASK, ExampleTable.LANG, InstructionSchema.INS_ID)),
                 images,
                 plan.imageRefs() <= BROADCAST_REFS);
     int total = shards.values().stream().mapToInt(Integer::intValue).sum();
@@ -303,7 +302,7 @@ public final class ExportShardsJob {
     List<Row> files =
         rows.repartitionById(partitions, writeTask(shards, partitions))
             .sortWithinPartitions(
-                SourceColumns.TASK, ShardPlan.SHARD, ShardPlan.ORDINAL, ShardPlan.POS)
+                Partitions.TASK, ShardPlan.SHARD, ShardPlan.ORDINAL, ShardPlan.POS)
             .mapPartitions(
                 new ShardPartitionWriter(
                     new SerializableConf(conf),
@@ -344,7 +343,7 @@ public final class ExportShardsJob {
       firstShards.add(lit(first));
       first += e.getValue();
     }
-    return element_at(map(firstShards.toArray(new Column[0])), col(SourceColumns.TASK))
+    return element_at(map(firstShards.toArray(new Column[0])), col(Partitions.TASK))
         .plus(col(ShardPlan.SHARD))
         .mod(lit(partitions))
         .cast(DataTypes.IntegerType);
@@ -353,9 +352,9 @@ public final class ExportShardsJob {
   /** One row per example, its images' locations in order in a list (null when it has none). */
   private static Dataset<Row> located(Dataset<Row> texts, Dataset<Row> lists) {
     return texts
-        .join(lists, ExampleTable.using(SourceColumns.TASK, InstructionSchema.INS_ID), "left")
+        .join(lists, ExampleTable.using(Partitions.TASK, InstructionSchema.INS_ID), "left")
         .select(
-            col(SourceColumns.TASK),
+            col(Partitions.TASK),
             col(ShardPlan.SHARD),
             col(ShardPlan.ORDINAL),
             col(InstructionSchema.INS_ID),
@@ -378,12 +377,12 @@ public final class ExportShardsJob {
             .withColumn(ShardPlan.POS, lit(-1));
     Dataset<Row> imageRows =
         images
-            .select(SourceColumns.TASK, ImageSchema.IMAGE_ID, ImageSchema.FORMAT, ImageSchema.BYTES)
+            .select(Partitions.TASK, ImageSchema.IMAGE_ID, ImageSchema.FORMAT, ImageSchema.BYTES)
             .join(
                 broadcastIds ? broadcast(wanted) : wanted,
-                ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID))
+                ExampleTable.using(Partitions.TASK, ImageSchema.IMAGE_ID))
             .select(
-                col(SourceColumns.TASK),
+                col(Partitions.TASK),
                 col(ShardPlan.SHARD),
                 col(ShardPlan.ORDINAL),
                 col(InstructionSchema.INS_ID),
@@ -402,11 +401,12 @@ public final class ExportShardsJob {
 
   private static ObjectNode stats(
       Instant started, long ms, ExportShardsConfig config, Result result) {
-    ObjectNode root = new ObjectMapper().createObjectNode();
-    root.put("job", NAME);
-    root.put("started", started.toString());
-    root.put("duration_ms", ms);
-    root.putObject("paths").put("warehouse", config.warehouse()).put("output", config.output());
+    ObjectNode root =
+        JobStats.header(
+            NAME,
+            started,
+            ms,
+            JobStats.paths("warehouse", config.warehouse(), "output", config.output()));
     var formats = root.putArray("formats");
     config.formats().forEach(f -> formats.add(f.label()));
     root.put("shard_bytes", config.shardBytes());
@@ -434,7 +434,7 @@ public final class ExportShardsJob {
       description =
           "Warehouse -> training shards in --output: the MIMIC-IT release layout "
               + "(<TASK>/), parquet/<TASK>/ and webdataset/<TASK>/ shards, manifest.json, MD5SUMS.")
-  public static final class Cli implements Callable<Integer> {
+  public static final class Cli implements JobCommand {
     @Option(
         names = "--warehouse",
         required = true,

@@ -31,8 +31,8 @@ import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.io.MediaValueRanges;
 import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.InstructionSchema;
-import org.mimicit.common.source.SerializableConf;
-import org.mimicit.common.source.SourceColumns;
+import org.mimicit.common.warehouse.Partitions;
+import org.mimicit.common.warehouse.SerializableConf;
 
 /**
  * Where each image's bytes lie in the images table's files ({@link MediaValueRanges}): task,
@@ -47,7 +47,7 @@ final class ImageLocations {
   static final String LOCATED = "located";
   private static final StructType SCHEMA =
       new StructType()
-          .add(SourceColumns.TASK, DataTypes.StringType)
+          .add(Partitions.TASK, DataTypes.StringType)
           .add(ImageSchema.IMAGE_ID, DataTypes.StringType)
           .add(ImageSchema.FORMAT, DataTypes.StringType)
           .add(FILE, DataTypes.StringType)
@@ -103,12 +103,12 @@ final class ImageLocations {
   static Dataset<Row> perInstruction(Dataset<Row> instructions, Dataset<Row> locations) {
     return instructions
         .select(
-            col(SourceColumns.TASK),
+            col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
             posexplode(col(InstructionSchema.IMAGE_IDS))
                 .as(new String[] {ShardPlan.POS, ImageSchema.IMAGE_ID}))
-        .join(locations, ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID))
-        .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID)
+        .join(locations, ExampleTable.using(Partitions.TASK, ImageSchema.IMAGE_ID))
+        .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
         .agg(
             sort_array(
                     collect_list(
@@ -125,8 +125,8 @@ final class ImageLocations {
   /** The task of a file of the images table: its {@code task=<TASK>} folder. */
   private static String taskOf(String file) {
     String parent = new Path(URI.create(file)).getParent().getName();
-    return parent.startsWith(SourceColumns.TASK + "=")
-        ? parent.substring(SourceColumns.TASK.length() + 1)
+    return parent.startsWith(Partitions.TASK + "=")
+        ? parent.substring(Partitions.TASK.length() + 1)
         : null;
   }
 

@@ -28,7 +28,7 @@ import org.mimicit.common.schema.ExampleSchema;
 import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.InContextSchema;
 import org.mimicit.common.schema.InstructionSchema;
-import org.mimicit.common.source.SourceColumns;
+import org.mimicit.common.warehouse.Partitions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +65,7 @@ final class MimicitExport {
     List<ExportManifest.Entry> entries = new ArrayList<>();
     Iterator<Row> imageRows =
         images
-            .where(col(SourceColumns.TASK).equalTo(task))
+            .where(col(Partitions.TASK).equalTo(task))
             .select(ImageSchema.IMAGE_ID, ImageSchema.BYTES)
             .orderBy(ImageSchema.IMAGE_ID)
             .toLocalIterator();
@@ -90,8 +90,7 @@ final class MimicitExport {
               + ".json";
       Iterator<Row> rows =
           examples
-              .where(
-                  col(SourceColumns.TASK).equalTo(task).and(col(ExampleTable.LANG).equalTo(lang)))
+              .where(col(Partitions.TASK).equalTo(task).and(col(ExampleTable.LANG).equalTo(lang)))
               .select(
                   InstructionSchema.INS_ID,
                   InstructionSchema.INSTRUCTION,
@@ -125,7 +124,7 @@ final class MimicitExport {
     if (withTrain) {
       Iterator<Row> rows =
           source
-              .where(col(SourceColumns.TASK).equalTo(task))
+              .where(col(Partitions.TASK).equalTo(task))
               .select(InstructionSchema.INS_ID, InContextSchema.CONTEXT_INS_IDS)
               .orderBy(InstructionSchema.INS_ID)
               .toLocalIterator();
@@ -150,7 +149,7 @@ final class MimicitExport {
   private JsonNode meta(String task, Dataset<Row> instructions) {
     List<Row> sources =
         instructions
-            .where(col(SourceColumns.TASK).equalTo(task))
+            .where(col(Partitions.TASK).equalTo(task))
             .select(InstructionSchema.SOURCE)
             .distinct()
             .orderBy(InstructionSchema.SOURCE)

@@ -21,7 +21,7 @@ import org.mimicit.common.export.FileDigest;
 import org.mimicit.common.export.ParquetShardWriter;
 import org.mimicit.common.export.ShardWriter;
 import org.mimicit.common.export.WebDatasetShardWriter;
-import org.mimicit.common.source.SerializableConf;
+import org.mimicit.common.warehouse.SerializableConf;
 
 /**
  * Writes the shards of one Spark partition. Input rows are sorted by task, shard, ordinal (and pos)

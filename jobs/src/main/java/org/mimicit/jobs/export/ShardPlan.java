@@ -28,7 +28,7 @@ import org.mimicit.common.schema.ExampleSchema;
 import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.InContextSchema;
 import org.mimicit.common.schema.InstructionSchema;
-import org.mimicit.common.source.SourceColumns;
+import org.mimicit.common.warehouse.Partitions;
 
 /**
  * Which shard each example goes to, from the input alone: per task, examples in (ins_id, lang)
@@ -79,7 +79,7 @@ final class ShardPlan {
       Map<String, Integer> shards = new TreeMap<>();
       long refs = 0;
       for (Row r :
-          plan.groupBy(SourceColumns.TASK, ExampleTable.LANG, COMPLETE)
+          plan.groupBy(Partitions.TASK, ExampleTable.LANG, COMPLETE)
               .agg(count("*"), max(SHARD), sum(IMAGE_REFS))
               .collectAsList()) {
         boolean complete = r.getBoolean(2);
@@ -103,7 +103,7 @@ final class ShardPlan {
   /** The image ids of each example with their position: task, lang, ins_id, pos, image_id. */
   static Dataset<Row> imageRefs(Dataset<Row> examples) {
     return examples.select(
-        col(SourceColumns.TASK),
+        col(Partitions.TASK),
         col(ExampleTable.LANG),
         col(InstructionSchema.INS_ID),
         posexplode(col(InstructionSchema.IMAGE_IDS)).as(new String[] {POS, ImageSchema.IMAGE_ID}));
@@ -112,7 +112,7 @@ final class ShardPlan {
   /** The size of each image (task, image_id, image_bytes), read from the bytes themselves. */
   static Dataset<Row> imageSizes(Dataset<Row> images) {
     return images.select(
-        col(SourceColumns.TASK),
+        col(Partitions.TASK),
         col(ImageSchema.IMAGE_ID),
         length(col(ImageSchema.BYTES)).as(IMAGE_BYTES));
   }
@@ -126,11 +126,11 @@ final class ShardPlan {
   static Dataset<Row> imageTotals(Dataset<Row> instructions, Dataset<Row> imageSizes) {
     return instructions
         .select(
-            col(SourceColumns.TASK),
+            col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
             explode(col(InstructionSchema.IMAGE_IDS)).as(ImageSchema.IMAGE_ID))
-        .join(imageSizes, ExampleTable.using(SourceColumns.TASK, ImageSchema.IMAGE_ID))
-        .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID)
+        .join(imageSizes, ExampleTable.using(Partitions.TASK, ImageSchema.IMAGE_ID))
+        .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
         .agg(
             count(col(IMAGE_BYTES)).as(FOUND),
             sum(col(IMAGE_BYTES)).as(IMAGE_BYTES),
@@ -141,7 +141,7 @@ final class ShardPlan {
   static Dataset<Row> imageTotals(Dataset<Row> locatedLists) {
     Column located = col(ImageLocations.LOCATED);
     return locatedLists.select(
-        col(SourceColumns.TASK),
+        col(Partitions.TASK),
         col(InstructionSchema.INS_ID),
         size(located).cast(DataTypes.LongType).as(FOUND),
         aggregate(located, lit(0L), (acc, i) -> acc.plus(i.getField(ImageLocations.LENGTH)))
@@ -183,11 +183,9 @@ final class ShardPlan {
     Dataset<Row> estimated =
         examples
             .join(
-                imageTotals,
-                ExampleTable.using(SourceColumns.TASK, InstructionSchema.INS_ID),
-                "left")
+                imageTotals, ExampleTable.using(Partitions.TASK, InstructionSchema.INS_ID), "left")
             .select(
-                col(SourceColumns.TASK),
+                col(Partitions.TASK),
                 col(ExampleTable.LANG),
                 col(InstructionSchema.INS_ID),
                 size(col(InstructionSchema.IMAGE_IDS)).as(IMAGE_REFS),
@@ -197,7 +195,7 @@ final class ShardPlan {
                 estimate.as("estimate"));
     // one pass over all examples: the incomplete ones count for nothing and get no place
     WindowSpec order =
-        Window.partitionBy(SourceColumns.TASK).orderBy(InstructionSchema.INS_ID, ExampleTable.LANG);
+        Window.partitionBy(Partitions.TASK).orderBy(InstructionSchema.INS_ID, ExampleTable.LANG);
     Column counted = when(col(COMPLETE), col("estimate")).otherwise(lit(0L));
     return estimated
         .withColumn(
@@ -210,7 +208,7 @@ final class ShardPlan {
         // an incomplete example shares its raw shard with the next complete one, or comes last
         .withColumn(
             SHARD,
-            dense_rank().over(Window.partitionBy(SourceColumns.TASK).orderBy("raw_shard")).minus(1))
+            dense_rank().over(Window.partitionBy(Partitions.TASK).orderBy("raw_shard")).minus(1))
         .withColumn(ORDINAL, when(col(COMPLETE), col(ORDINAL)))
         .withColumn(SHARD, when(col(COMPLETE), col(SHARD)))
         .drop("offset", "raw_shard", "estimate");

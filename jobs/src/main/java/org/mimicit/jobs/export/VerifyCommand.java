@@ -2,13 +2,13 @@ package org.mimicit.jobs.export;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.export.ExportVerifier;
-import org.mimicit.jobs.Main;
-import org.mimicit.jobs.SparkOptions;
+import org.mimicit.jobs.cli.JobCommand;
+import org.mimicit.jobs.cli.Launcher;
+import org.mimicit.jobs.cli.SparkOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         "Re-hashes an export (--output) against its manifest.json and MD5SUMS, and/or "
             + "checks the MIMIC-IT release zips in --release-dir against the published MD5s. "
             + "Exit code 1 if anything differs.")
-public final class VerifyCommand implements Callable<Integer> {
+public final class VerifyCommand implements JobCommand {
   public static final String NAME = "verify";
 
   @Spec CommandSpec spec;
@@ -50,7 +50,7 @@ public final class VerifyCommand implements Callable<Integer> {
   @Mixin SparkOptions spark;
 
   public static void main(String[] args) {
-    Main.run(args, NAME);
+    Launcher.main(NAME, args);
   }
 
   /**

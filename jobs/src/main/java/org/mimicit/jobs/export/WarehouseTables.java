@@ -20,7 +20,7 @@ import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.InContextSchema;
 import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.schema.TranslationSchema;
-import org.mimicit.common.source.SourceColumns;
+import org.mimicit.common.warehouse.Partitions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,9 +83,9 @@ record WarehouseTables(
   List<String> tasks(List<String> wanted) {
     List<String> all =
         instructions
-            .select(SourceColumns.TASK)
+            .select(Partitions.TASK)
             .distinct()
-            .orderBy(SourceColumns.TASK)
+            .orderBy(Partitions.TASK)
             .as(Encoders.STRING())
             .collectAsList();
     for (String task : wanted) {
@@ -105,8 +105,8 @@ record WarehouseTables(
     if (translations != null) {
       for (Row r :
           translations
-              .where(col(SourceColumns.TASK).isin(tasks.toArray()))
-              .select(ExampleTable.LANG, SourceColumns.TASK)
+              .where(col(Partitions.TASK).isin(tasks.toArray()))
+              .select(ExampleTable.LANG, Partitions.TASK)
               .distinct()
               .collectAsList()) {
         byLang.computeIfAbsent(r.getString(0), k -> new TreeSet<>()).add(r.getString(1));

@@ -5,7 +5,7 @@ import static org.mimicit.common.error.Preconditions.checkArgument;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.mimicit.common.api.ApiSettings;
-import org.mimicit.jobs.ApiLimits;
+import org.mimicit.jobs.apistage.ApiLimits;
 
 /**
  * What {@code generate-instructions} does; validated on construction.

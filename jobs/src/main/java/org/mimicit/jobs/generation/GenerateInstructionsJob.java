@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -23,15 +22,16 @@ import org.mimicit.common.api.ApiCacheWriter;
 import org.mimicit.common.api.GenerationWork;
 import org.mimicit.common.api.Prompt;
 import org.mimicit.common.api.RequestKey;
-import org.mimicit.common.ingest.WarehouseCommitter;
-import org.mimicit.common.source.SerializableConf;
-import org.mimicit.jobs.ApiAccumulators;
-import org.mimicit.jobs.ApiOptions;
-import org.mimicit.jobs.ApiRunOptions;
-import org.mimicit.jobs.ApiStage;
-import org.mimicit.jobs.JobSession;
-import org.mimicit.jobs.Main;
-import org.mimicit.jobs.SparkOptions;
+import org.mimicit.common.warehouse.SerializableConf;
+import org.mimicit.common.warehouse.WarehouseCommitter;
+import org.mimicit.jobs.apistage.ApiAccumulators;
+import org.mimicit.jobs.apistage.ApiStage;
+import org.mimicit.jobs.cli.ApiOptions;
+import org.mimicit.jobs.cli.ApiRunOptions;
+import org.mimicit.jobs.cli.JobCommand;
+import org.mimicit.jobs.cli.Launcher;
+import org.mimicit.jobs.cli.SparkOptions;
+import org.mimicit.jobs.session.JobSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -73,7 +73,7 @@ public final class GenerateInstructionsJob {
   private GenerateInstructionsJob() {}
 
   public static void main(String[] args) {
-    Main.run(args, NAME);
+    Launcher.main(NAME, args);
   }
 
   /** What the job did. */
@@ -246,7 +246,7 @@ public final class GenerateInstructionsJob {
             + " once (replies are kept in <warehouse>/_cache/api/generate/ and never asked again).",
         "With no API configured, replies come only from the cache (and --cache-from)."
       })
-  public static final class Cli implements Callable<Integer> {
+  public static final class Cli implements JobCommand {
     @Spec CommandSpec spec;
 
     @Option(

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
@@ -26,12 +25,14 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.mimicit.common.error.MimicitException;
-import org.mimicit.common.ingest.WarehouseCommitter;
 import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.schema.RejectReason;
 import org.mimicit.common.schema.RejectedSchema;
-import org.mimicit.common.stats.JobStats;
-import org.mimicit.jobs.ApiAccumulators;
+import org.mimicit.common.warehouse.JobStats;
+import org.mimicit.common.warehouse.Partitions;
+import org.mimicit.common.warehouse.RejectBudget;
+import org.mimicit.common.warehouse.WarehouseCommitter;
+import org.mimicit.jobs.apistage.ApiAccumulators;
 import org.mimicit.jobs.generation.GenerateInstructionsJob.Result;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,9 +68,9 @@ final class GenerationOutput {
       long startedNanos,
       Instant started) {
     String task = config.task();
-    String partition = InstructionSchema.TABLE + "/task=" + task;
+    String partition = Partitions.of(InstructionSchema.TABLE, task);
     String rejectedPartition =
-        RejectedSchema.pathOf(GenerateInstructionsJob.REJECTED_TABLE) + "/task=" + task;
+        Partitions.of(RejectedSchema.pathOf(GenerateInstructionsJob.REJECTED_TABLE), task);
     Dataset<Row> existing = existing(spark, conf, config.warehouse(), partition);
     GeneratedIds ids = GeneratedIds.after(existing, task);
     Dataset<Row> good = annotations.where(col("reason").isNull());
@@ -174,15 +175,12 @@ final class GenerationOutput {
               .first();
       long pairs = generatedCounts.getLong(0);
       long from = generatedCounts.getLong(1);
-      if (total > 0 && rejectedCount > config.maxRejectRatio() * total) {
+      if (new RejectBudget(config.maxRejectRatio()).exceededBy(rejectedCount, total)) {
         throw new MimicitException(
-            "%s: %d of %d annotations (%.1f%%) were rejected, more than --max-reject-ratio %s;"
-                + " nothing was committed (accepted replies are kept in the cache). See the log for"
-                + " the first reasons.",
+            "%s: %s were rejected, more than --max-reject-ratio %s; nothing was committed"
+                + " (accepted replies are kept in the cache). See the log for the first reasons.",
             GenerateInstructionsJob.NAME,
-            rejectedCount,
-            total,
-            100.0 * rejectedCount / total,
+            RejectBudget.share(rejectedCount, total, "annotations"),
             config.maxRejectRatio());
       }
       FileSystem fs = staging.getFileSystem(conf);
@@ -260,14 +258,15 @@ final class GenerationOutput {
       GenerateInstructionsConfig config,
       GeneratedIds ids,
       Result result) {
-    ObjectNode root = JsonNodeFactory.instance.objectNode();
-    root.put("job", GenerateInstructionsJob.NAME);
-    root.put("started", started.toString());
-    root.put("duration_ms", ms);
-    root.putObject("paths")
-        .put("annotations", config.annotations())
-        .put("prompts", config.prompts())
-        .put("warehouse", config.warehouse());
+    ObjectNode root =
+        JobStats.header(
+            GenerateInstructionsJob.NAME,
+            started,
+            ms,
+            JobStats.paths(
+                "annotations", config.annotations(),
+                "prompts", config.prompts(),
+                "warehouse", config.warehouse()));
     root.put("task", config.task());
     root.put("model", config.api().model());
     root.put("rows_in", result.annotations());

@@ -14,9 +14,9 @@ import org.mimicit.common.api.ApiSettings;
 import org.mimicit.common.api.GenerationWork;
 import org.mimicit.common.api.GenerationWork.Failure;
 import org.mimicit.common.api.Prompt;
-import org.mimicit.common.source.SerializableConf;
-import org.mimicit.jobs.ApiAccumulators;
-import org.mimicit.jobs.ApiTask;
+import org.mimicit.common.warehouse.SerializableConf;
+import org.mimicit.jobs.apistage.ApiAccumulators;
+import org.mimicit.jobs.apistage.ApiTask;
 
 /**
  * A task of the generation stage: one request per annotation, replies cached, failures returned.

@@ -1,15 +1,15 @@
 package org.mimicit.jobs.images;
 
-import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.mimicit.common.ingest.IngestResult;
 import org.mimicit.common.ingest.TableSpec;
 import org.mimicit.common.io.InputLayout;
-import org.mimicit.jobs.IngestCommand;
-import org.mimicit.jobs.IngestConfig;
-import org.mimicit.jobs.IngestRunner;
-import org.mimicit.jobs.JobSession;
-import org.mimicit.jobs.Main;
+import org.mimicit.jobs.cli.IngestCommand;
+import org.mimicit.jobs.cli.JobCommand;
+import org.mimicit.jobs.cli.Launcher;
+import org.mimicit.jobs.ingest.IngestConfig;
+import org.mimicit.jobs.ingest.IngestRunner;
+import org.mimicit.jobs.session.JobSession;
 import picocli.CommandLine.Command;
 
 /**
@@ -25,7 +25,7 @@ public final class ConvertImagesJob {
   private ConvertImagesJob() {}
 
   public static void main(String[] args) {
-    Main.run(args, NAME);
+    Launcher.main(NAME, args);
   }
 
   public static IngestResult run(SparkSession spark, IngestConfig config) {
@@ -38,7 +38,7 @@ public final class ConvertImagesJob {
       mixinStandardHelpOptions = true,
       description =
           "Base64 image JSON (<input>/<TASK>/<TASK>.json) -> images/task=<TASK>/ in the warehouse.")
-  public static final class Cli extends IngestCommand implements Callable<Integer> {
+  public static final class Cli extends IngestCommand implements JobCommand {
     @Override
     public Integer call() {
       IngestConfig config = config(); // validated before Spark starts

@@ -18,7 +18,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
@@ -27,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -37,17 +35,18 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.error.Preconditions;
-import org.mimicit.common.ingest.WarehouseCommitter;
 import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.InContextSchema;
 import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.schema.RejectedSchema;
-import org.mimicit.common.source.SourceColumns;
-import org.mimicit.common.stats.JobStats;
-import org.mimicit.jobs.JobSession;
-import org.mimicit.jobs.Main;
-import org.mimicit.jobs.ProgressReporter;
-import org.mimicit.jobs.SparkOptions;
+import org.mimicit.common.warehouse.JobStats;
+import org.mimicit.common.warehouse.Partitions;
+import org.mimicit.common.warehouse.WarehouseCommitter;
+import org.mimicit.jobs.cli.JobCommand;
+import org.mimicit.jobs.cli.Launcher;
+import org.mimicit.jobs.cli.SparkOptions;
+import org.mimicit.jobs.session.JobSession;
+import org.mimicit.jobs.session.ProgressReporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -71,12 +70,12 @@ public final class JoinInContextJob {
 
   private static final Logger LOG = LoggerFactory.getLogger(JoinInContextJob.class);
   private static final String TRAIN = "train";
-  private static final String TASK_PREFIX = SourceColumns.TASK + "=";
+  private static final String TASK_PREFIX = Partitions.TASK + "=";
 
   private JoinInContextJob() {}
 
   public static void main(String[] args) {
-    Main.run(args, NAME);
+    Launcher.main(NAME, args);
   }
 
   /** What the job joins; validated on construction. */
@@ -126,7 +125,7 @@ public final class JoinInContextJob {
       selfReferences =
           countByTask(
               declared.select(
-                  col(SourceColumns.TASK),
+                  col(Partitions.TASK),
                   size(org.apache.spark.sql.functions.filter(
                           col(InstructionSchema.REL_INS_IDS),
                           x -> x.equalTo(col(InstructionSchema.INS_ID))))
@@ -137,10 +136,10 @@ public final class JoinInContextJob {
               : countByTask(
                   train
                       .join(
-                          instructions.select(SourceColumns.TASK, InstructionSchema.INS_ID),
-                          usingColumns(SourceColumns.TASK, InstructionSchema.INS_ID),
+                          instructions.select(Partitions.TASK, InstructionSchema.INS_ID),
+                          usingColumns(Partitions.TASK, InstructionSchema.INS_ID),
                           "left_anti")
-                      .select(col(SourceColumns.TASK), lit(1).as("n")));
+                      .select(col(Partitions.TASK), lit(1).as("n")));
       unknownTrainIds.forEach(
           (task, n) ->
               LOG.warn(
@@ -154,7 +153,7 @@ public final class JoinInContextJob {
         spark.sparkContext().setJobDescription("join relations into contexts");
         joined
             .write()
-            .partitionBy(SourceColumns.TASK)
+            .partitionBy(Partitions.TASK)
             .parquet(WarehouseCommitter.assembled(staging, InContextSchema.TABLE).toString());
       } finally {
         spark.sparkContext().setJobDescription(null);
@@ -167,7 +166,7 @@ public final class JoinInContextJob {
     Dataset<Row> written =
         config.tasks().isEmpty()
             ? all
-            : all.where(col(SourceColumns.TASK).isin(config.tasks().toArray()));
+            : all.where(col(Partitions.TASK).isin(config.tasks().toArray()));
     if (config.writeTrainConfig() != null) {
       TrainConfigWriter.write(spark, written, config.writeTrainConfig());
     }
@@ -221,7 +220,7 @@ public final class JoinInContextJob {
   private static Dataset<Row> wanted(Dataset<Row> instructions, Set<String> tasks) {
     return tasks.isEmpty()
         ? instructions
-        : instructions.where(col(SourceColumns.TASK).isin(tasks.toArray()));
+        : instructions.where(col(Partitions.TASK).isin(tasks.toArray()));
   }
 
   /** The relations the policy gives: rows {@code task, ins_id, rel_ins_ids}. */
@@ -243,22 +242,22 @@ public final class JoinInContextJob {
   private static Dataset<Row> declaredRelations(Dataset<Row> wanted, Dataset<Row> train) {
     Dataset<Row> declared =
         wanted.select(
-            col(SourceColumns.TASK),
+            col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
             col(InstructionSchema.REL_INS_IDS));
     if (train != null) {
-      Dataset<Row> trainTasks = train.select(SourceColumns.TASK).distinct();
+      Dataset<Row> trainTasks = train.select(Partitions.TASK).distinct();
       declared =
           declared
-              .join(trainTasks, usingColumns(SourceColumns.TASK), "left_anti")
+              .join(trainTasks, usingColumns(Partitions.TASK), "left_anti")
               .unionByName(
                   train
                       .join(
-                          declared.select(SourceColumns.TASK, InstructionSchema.INS_ID),
-                          usingColumns(SourceColumns.TASK, InstructionSchema.INS_ID),
+                          declared.select(Partitions.TASK, InstructionSchema.INS_ID),
+                          usingColumns(Partitions.TASK, InstructionSchema.INS_ID),
                           "inner")
                       .select(
-                          SourceColumns.TASK,
+                          Partitions.TASK,
                           InstructionSchema.INS_ID,
                           InstructionSchema.REL_INS_IDS));
     }
@@ -276,11 +275,11 @@ public final class JoinInContextJob {
     Dataset<Row> relations =
         declared
             .select(
-                col(SourceColumns.TASK),
+                col(Partitions.TASK),
                 col(InstructionSchema.INS_ID),
                 posexplode(col(InstructionSchema.REL_INS_IDS)).as(new String[] {"pos", "rel_id"}))
             .where(col("rel_id").notEqual(col(InstructionSchema.INS_ID)))
-            .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID, "rel_id")
+            .groupBy(Partitions.TASK, InstructionSchema.INS_ID, "rel_id")
             .agg(min("pos").as("pos"));
     Dataset<Row> examples =
         instructions.select(
@@ -295,7 +294,7 @@ public final class JoinInContextJob {
         relations
             .join(examples, relations.col("rel_id").equalTo(examples.col("rel_id")), "left")
             .select(
-                relations.col(SourceColumns.TASK),
+                relations.col(Partitions.TASK),
                 relations.col(InstructionSchema.INS_ID),
                 relations.col("pos"),
                 relations.col("rel_id"),
@@ -303,7 +302,7 @@ public final class JoinInContextJob {
     Column found = col("example").isNotNull();
     Dataset<Row> gathered =
         resolved
-            .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID)
+            .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
             .agg(
                 sort_array(collect_list(when(found, struct(col("pos"), col("example")))))
                     .as("found"),
@@ -316,12 +315,12 @@ public final class JoinInContextJob {
     Dataset<Row> withContext =
         wanted
             .select(
-                col(SourceColumns.TASK),
+                col(Partitions.TASK),
                 col(InstructionSchema.INS_ID),
                 col(InstructionSchema.IMAGE_IDS))
-            .join(gathered, usingColumns(SourceColumns.TASK, InstructionSchema.INS_ID), "left")
+            .join(gathered, usingColumns(Partitions.TASK, InstructionSchema.INS_ID), "left")
             .select(
-                col(SourceColumns.TASK),
+                col(Partitions.TASK),
                 col(InstructionSchema.INS_ID),
                 col(InstructionSchema.IMAGE_IDS),
                 slice(
@@ -334,7 +333,7 @@ public final class JoinInContextJob {
     // image ids of the instruction and of its (cut) context that no image row has
     Dataset<Row> imageRefs =
         withContext.select(
-            col(SourceColumns.TASK),
+            col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
             explode(
                     array_distinct(
@@ -352,10 +351,10 @@ public final class JoinInContextJob {
                 imageIds.distinct(),
                 imageRefs.col("image_id").equalTo(imageIds.col(ImageSchema.IMAGE_ID)),
                 "left_anti")
-            .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID)
+            .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
             .agg(sort_array(collect_list(col("image_id"))).as(InContextSchema.MISSING_IMAGE_IDS));
     return withContext
-        .join(missingImages, usingColumns(SourceColumns.TASK, InstructionSchema.INS_ID), "left")
+        .join(missingImages, usingColumns(Partitions.TASK, InstructionSchema.INS_ID), "left")
         .select(
             col(InstructionSchema.INS_ID),
             transform(col(InContextSchema.CONTEXT), e -> e.getField(InstructionSchema.INS_ID))
@@ -364,7 +363,7 @@ public final class JoinInContextJob {
             orEmpty(InContextSchema.MISSING_IMAGE_IDS, missingImages)
                 .as(InContextSchema.MISSING_IMAGE_IDS),
             col(InContextSchema.CONTEXT),
-            col(SourceColumns.TASK));
+            col(Partitions.TASK));
   }
 
   /**
@@ -414,7 +413,7 @@ public final class JoinInContextJob {
       org.apache.hadoop.conf.Configuration conf = spark.sessionState().newHadoopConf();
       for (Row r :
           instructions
-              .select(SourceColumns.TASK, InstructionSchema.SOURCE)
+              .select(Partitions.TASK, InstructionSchema.SOURCE)
               .distinct()
               .collectAsList()) {
         org.apache.hadoop.fs.Path next =
@@ -450,7 +449,7 @@ public final class JoinInContextJob {
                 col(RejectedSchema.DETAIL),
                 col(RejectedSchema.SOURCE),
                 col(RejectedSchema.SOURCE_OFFSET),
-                col(SourceColumns.TASK))
+                col(Partitions.TASK))
             .cache();
     long rejected = bad.count();
     if (rejected > 0) {
@@ -460,12 +459,12 @@ public final class JoinInContextJob {
           rejected,
           RejectedSchema.pathOf(TRAIN));
       bad.write()
-          .partitionBy(SourceColumns.TASK)
+          .partitionBy(Partitions.TASK)
           .parquet(WarehouseCommitter.assembled(staging, RejectedSchema.pathOf(TRAIN)).toString());
     }
     bad.unpersist();
     return read.where(col("reason").isNull())
-        .select(SourceColumns.TASK, InstructionSchema.INS_ID, InstructionSchema.REL_INS_IDS);
+        .select(Partitions.TASK, InstructionSchema.INS_ID, InstructionSchema.REL_INS_IDS);
   }
 
   /** The ids of the images table; none (every image missing) when it was not converted. */
@@ -500,7 +499,7 @@ public final class JoinInContextJob {
   /** Per task: instructions, mean/max context length, dangling relations, missing images. */
   static Dataset<Row> stats(Dataset<Row> incontext) {
     return incontext
-        .groupBy(SourceColumns.TASK)
+        .groupBy(Partitions.TASK)
         .agg(
             count("*").as("instructions"),
             org.apache
@@ -519,12 +518,12 @@ public final class JoinInContextJob {
             sum(when(size(col(InContextSchema.MISSING_IMAGE_IDS)).gt(0), 1).otherwise(0))
                 .cast("long")
                 .as("with_missing_images"))
-        .orderBy(SourceColumns.TASK);
+        .orderBy(Partitions.TASK);
   }
 
   private static Map<String, Long> countByTask(Dataset<Row> taskAndN) {
     Map<String, Long> counts = new java.util.TreeMap<>();
-    for (Row r : taskAndN.groupBy(SourceColumns.TASK).agg(sum("n").cast("long")).collectAsList()) {
+    for (Row r : taskAndN.groupBy(Partitions.TASK).agg(sum("n").cast("long")).collectAsList()) {
       counts.put(r.getString(0), r.getLong(1));
     }
     return counts;
@@ -537,11 +536,8 @@ public final class JoinInContextJob {
       List<Row> rows,
       Map<String, Long> selfReferences,
       Map<String, Long> unknownTrainIds) {
-    ObjectNode root = new ObjectMapper().createObjectNode();
-    root.put("job", NAME);
-    root.put("started", started.toString());
-    root.put("duration_ms", ms);
-    root.putObject("paths").put("warehouse", config.warehouse());
+    ObjectNode root =
+        JobStats.header(NAME, started, ms, JobStats.paths("warehouse", config.warehouse()));
     root.put("max_context", config.maxContext());
     root.put("policy", config.policy().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     ObjectNode tasks = root.putObject("tasks");
@@ -565,7 +561,7 @@ public final class JoinInContextJob {
       description =
           "Related instructions (rel_ins_ids) -> incontext/task=<TASK>/ with ordered context"
               + " examples.")
-  public static final class Cli implements Callable<Integer> {
+  public static final class Cli implements JobCommand {
     @Option(
         names = "--warehouse",
         required = true,

@@ -23,7 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.mimicit.common.schema.InstructionSchema;
-import org.mimicit.common.source.SourceColumns;
+import org.mimicit.common.warehouse.Partitions;
 
 /**
  * Where an instruction's related instructions come from ({@code --policy}). Each policy gives rows
@@ -51,12 +51,12 @@ enum Relations {
   static Dataset<Row> sameImages(Dataset<Row> wanted) {
     Dataset<Row> byImage =
         wanted.select(
-            col(SourceColumns.TASK),
+            col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
             explode(array_distinct(col(InstructionSchema.IMAGE_IDS))).as("image_id"));
     Dataset<Row> other =
         byImage.select(
-            col(SourceColumns.TASK).as("o_task"),
+            col(Partitions.TASK).as("o_task"),
             col(InstructionSchema.INS_ID).as("o_id"),
             col("image_id").as("o_image"));
     return byImage
@@ -65,24 +65,24 @@ enum Relations {
             byImage
                 .col("image_id")
                 .equalTo(other.col("o_image"))
-                .and(byImage.col(SourceColumns.TASK).equalTo(other.col("o_task")))
+                .and(byImage.col(Partitions.TASK).equalTo(other.col("o_task")))
                 .and(byImage.col(InstructionSchema.INS_ID).notEqual(other.col("o_id"))))
-        .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID)
+        .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
         .agg(sort_array(collect_set(col("o_id"))).as(InstructionSchema.REL_INS_IDS));
   }
 
   static Dataset<Row> random(Dataset<Row> wanted, int k, long seed) {
-    var byTask = Window.partitionBy(SourceColumns.TASK).orderBy(InstructionSchema.INS_ID);
+    var byTask = Window.partitionBy(Partitions.TASK).orderBy(InstructionSchema.INS_ID);
     Dataset<Row> numbered =
         wanted.select(
-            col(SourceColumns.TASK),
+            col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
             row_number().over(byTask).minus(1).cast("long").as("idx"),
-            count("*").over(Window.partitionBy(SourceColumns.TASK)).as("n"));
+            count("*").over(Window.partitionBy(Partitions.TASK)).as("n"));
     // 4k + 8 seeded draws, repeats and the instruction itself dropped, the first k kept
     Dataset<Row> picks =
         numbered.select(
-            col(SourceColumns.TASK),
+            col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
             posexplode(
                     slice(
@@ -100,22 +100,22 @@ enum Relations {
                 .as(new String[] {"pos", "pick"}));
     Dataset<Row> targets =
         numbered.select(
-            col(SourceColumns.TASK).as("t_task"),
+            col(Partitions.TASK).as("t_task"),
             col("idx").as("t_idx"),
             col(InstructionSchema.INS_ID).as("t_id"));
     return picks
         .join(
             targets,
             picks
-                .col(SourceColumns.TASK)
+                .col(Partitions.TASK)
                 .equalTo(targets.col("t_task"))
                 .and(picks.col("pick").equalTo(targets.col("t_idx"))))
-        .groupBy(SourceColumns.TASK, InstructionSchema.INS_ID)
+        .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
         .agg(
             sort_array(org.apache.spark.sql.functions.collect_list(struct(col("pos"), col("t_id"))))
                 .as("ordered"))
         .select(
-            col(SourceColumns.TASK),
+            col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
             transform(col("ordered"), e -> e.getField("t_id")).as(InstructionSchema.REL_INS_IDS));
   }

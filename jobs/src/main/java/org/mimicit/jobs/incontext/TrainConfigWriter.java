@@ -16,7 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.schema.InContextSchema;
-import org.mimicit.common.source.SourceColumns;
+import org.mimicit.common.warehouse.Partitions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +36,10 @@ final class TrainConfigWriter {
     Iterator<Row> rows =
         incontext
             .select(
-                col(SourceColumns.TASK),
+                col(Partitions.TASK),
                 col(InContextSchema.INS_ID),
                 col(InContextSchema.CONTEXT_INS_IDS))
-            .orderBy(SourceColumns.TASK, InContextSchema.INS_ID)
+            .orderBy(Partitions.TASK, InContextSchema.INS_ID)
             .toLocalIterator();
     String task = null;
     JsonGenerator out = null;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.mimicit.common.api.ApiSettings;
-import org.mimicit.jobs.ApiLimits;
+import org.mimicit.jobs.apistage.ApiLimits;
 
 /**
  * What {@code expand-multilingual} does; validated on construction.

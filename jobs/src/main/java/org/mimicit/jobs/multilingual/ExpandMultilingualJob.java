@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -46,21 +45,23 @@ import org.mimicit.common.api.TranslationBatcher;
 import org.mimicit.common.api.TranslationItem;
 import org.mimicit.common.api.TranslationProtocol;
 import org.mimicit.common.error.MimicitException;
-import org.mimicit.common.ingest.WarehouseCommitter;
 import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.schema.RejectReason;
 import org.mimicit.common.schema.RejectedSchema;
 import org.mimicit.common.schema.TranslationSchema;
-import org.mimicit.common.source.SerializableConf;
-import org.mimicit.common.source.SourceColumns;
-import org.mimicit.common.stats.JobStats;
-import org.mimicit.jobs.ApiAccumulators;
-import org.mimicit.jobs.ApiOptions;
-import org.mimicit.jobs.ApiRunOptions;
-import org.mimicit.jobs.ApiStage;
-import org.mimicit.jobs.JobSession;
-import org.mimicit.jobs.Main;
-import org.mimicit.jobs.SparkOptions;
+import org.mimicit.common.warehouse.JobStats;
+import org.mimicit.common.warehouse.Partitions;
+import org.mimicit.common.warehouse.RejectBudget;
+import org.mimicit.common.warehouse.SerializableConf;
+import org.mimicit.common.warehouse.WarehouseCommitter;
+import org.mimicit.jobs.apistage.ApiAccumulators;
+import org.mimicit.jobs.apistage.ApiStage;
+import org.mimicit.jobs.cli.ApiOptions;
+import org.mimicit.jobs.cli.ApiRunOptions;
+import org.mimicit.jobs.cli.JobCommand;
+import org.mimicit.jobs.cli.Launcher;
+import org.mimicit.jobs.cli.SparkOptions;
+import org.mimicit.jobs.session.JobSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -99,7 +100,7 @@ public final class ExpandMultilingualJob {
   private ExpandMultilingualJob() {}
 
   public static void main(String[] args) {
-    Main.run(args, NAME);
+    Launcher.main(NAME, args);
   }
 
   /** What the job did: units (instruction and language) by outcome, and the API's counts. */
@@ -236,9 +237,9 @@ public final class ExpandMultilingualJob {
     return spark
         .read()
         .parquet(config.warehouse() + "/" + InstructionSchema.TABLE)
-        .where(col(SourceColumns.TASK).isin(tasks.toArray()))
+        .where(col(Partitions.TASK).isin(tasks.toArray()))
         .select(
-            col(SourceColumns.TASK),
+            col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
             col(InstructionSchema.INSTRUCTION),
             col(InstructionSchema.ANSWER),
@@ -408,44 +409,44 @@ public final class ExpandMultilingualJob {
       outcome
           .where(col("a_key").isNotNull())
           .select(
-              col(SourceColumns.TASK),
+              col(Partitions.TASK),
               col("lang"),
               col(InstructionSchema.INS_ID).as(TranslationSchema.INS_ID),
               col("a_instruction").as(TranslationSchema.INSTRUCTION),
               col("a_answer").as(TranslationSchema.ANSWER),
               coalesce(col("a_model"), lit(config.api().model())).as(TranslationSchema.MODEL),
               col("key").as(TranslationSchema.REQUEST_SHA256))
-          .repartition(col(SourceColumns.TASK), col("lang"))
+          .repartition(col(Partitions.TASK), col("lang"))
           .sortWithinPartitions(TranslationSchema.INS_ID)
           .write()
-          .partitionBy(SourceColumns.TASK, TranslationSchema.LANG)
+          .partitionBy(Partitions.TASK, TranslationSchema.LANG)
           .parquet(WarehouseCommitter.assembled(staging, TranslationSchema.TABLE).toString());
       outcome
           .where(col("a_key").isNull().and(col("f_key").isNotNull()))
           .select(
-              col(SourceColumns.TASK),
+              col(Partitions.TASK),
               col(InstructionSchema.INS_ID).as(RejectedSchema.ID),
               lit(RejectReason.API_FAILED.code()).as(RejectedSchema.REASON),
               concat(lit("lang="), col("lang"), lit(": "), col("f_reason"))
                   .as(RejectedSchema.DETAIL),
               lit(NAME + " " + config.api().model()).as(RejectedSchema.SOURCE),
               lit(null).cast(DataTypes.LongType).as(RejectedSchema.SOURCE_OFFSET))
-          .repartition(col(SourceColumns.TASK))
+          .repartition(col(Partitions.TASK))
           .sortWithinPartitions(RejectedSchema.ID, RejectedSchema.DETAIL)
           .write()
-          .partitionBy(SourceColumns.TASK)
+          .partitionBy(Partitions.TASK)
           .parquet(
               WarehouseCommitter.assembled(staging, RejectedSchema.pathOf(TranslationSchema.TABLE))
                   .toString());
       List<Row> byTaskAndLang =
           outcome
-              .groupBy(SourceColumns.TASK, "lang")
+              .groupBy(Partitions.TASK, "lang")
               .agg(
                   count(lit(1)).as("units"),
                   count(col("a_key")).as("translated"),
                   sum(when(col("a_key").isNull().and(col("f_key").isNotNull()), 1).otherwise(0))
                       .as("rejected"))
-              .orderBy(SourceColumns.TASK, "lang")
+              .orderBy(Partitions.TASK, "lang")
               .collectAsList();
       long total = 0;
       long translated = 0;
@@ -455,19 +456,19 @@ public final class ExpandMultilingualJob {
         translated += r.getLong(3);
         rejected += r.getLong(4);
       }
-      if (total > 0 && rejected > config.maxRejectRatio() * total) {
+      if (new RejectBudget(config.maxRejectRatio()).exceededBy(rejected, total)) {
         throw new MimicitException(
-            "%s: %d of %d translations (%.1f%%) failed (api_failed), more than --max-reject-ratio"
-                + " %s; nothing was committed. Accepted answers are kept in the cache, so a re-run"
-                + " asks only for the rest. First failures: see the log above.",
-            NAME, rejected, total, 100.0 * rejected / total, config.maxRejectRatio());
+            "%s: %s failed (api_failed), more than --max-reject-ratio %s; nothing was committed."
+                + " Accepted answers are kept in the cache, so a re-run asks only for the rest."
+                + " First failures: see the log above.",
+            NAME, RejectBudget.share(rejected, total, "translations"), config.maxRejectRatio());
       }
       List<String> partitions = new ArrayList<>();
       for (String task : tasks) {
         for (String lang : config.languages()) {
           partitions.add(TranslationSchema.pathOf(task, lang));
         }
-        partitions.add(RejectedSchema.pathOf(TranslationSchema.TABLE) + "/task=" + task);
+        partitions.add(Partitions.of(RejectedSchema.pathOf(TranslationSchema.TABLE), task));
       }
       WarehouseCommitter.swap(staging.getFileSystem(conf), config.warehouse(), staging, partitions);
       Map<String, Long> api = counts.values();
@@ -510,7 +511,7 @@ public final class ExpandMultilingualJob {
             + " are kept in <warehouse>/_cache/api/ and never asked again.",
         "With no API configured, answers come only from the cache (and --cache-from)."
       })
-  public static final class Cli implements Callable<Integer> {
+  public static final class Cli implements JobCommand {
     @Spec CommandSpec spec;
 
     @Option(

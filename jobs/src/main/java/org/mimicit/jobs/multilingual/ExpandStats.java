@@ -1,10 +1,10 @@
 package org.mimicit.jobs.multilingual;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Row;
+import org.mimicit.common.warehouse.JobStats;
 import org.mimicit.jobs.multilingual.ExpandMultilingualJob.Result;
 
 /** {@code _stats/expand-multilingual.json}. */
@@ -20,11 +20,12 @@ final class ExpandStats {
       ExpandMultilingualConfig config,
       List<Row> byTaskAndLang,
       Result result) {
-    ObjectNode root = JsonNodeFactory.instance.objectNode();
-    root.put("job", ExpandMultilingualJob.NAME);
-    root.put("started", started.toString());
-    root.put("duration_ms", durationMs);
-    root.putObject("paths").put("warehouse", config.warehouse());
+    ObjectNode root =
+        JobStats.header(
+            ExpandMultilingualJob.NAME,
+            started,
+            durationMs,
+            JobStats.paths("warehouse", config.warehouse()));
     root.put("model", config.api().model());
     root.put("api", config.api().offline() ? "offline (cache only)" : config.api().base());
     config.languages().forEach(root.putArray("languages")::add);

@@ -16,9 +16,9 @@ import org.mimicit.common.api.TranslationBatcher;
 import org.mimicit.common.api.TranslationItem;
 import org.mimicit.common.api.TranslationWork;
 import org.mimicit.common.api.TranslationWork.Failure;
-import org.mimicit.common.source.SerializableConf;
-import org.mimicit.jobs.ApiAccumulators;
-import org.mimicit.jobs.ApiTask;
+import org.mimicit.common.warehouse.SerializableConf;
+import org.mimicit.jobs.apistage.ApiAccumulators;
+import org.mimicit.jobs.apistage.ApiTask;
 
 /** A task of the translation stage: items batched by language set, sent, cached, given up. */
 final class TranslationTask extends ApiTask<List<TranslationItem>, Failure> {

@@ -5,23 +5,23 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.mimicit.common.source.MimicitInstructionsSource;
-import org.mimicit.jobs.ApiOptions;
-import org.mimicit.jobs.IngestConfig;
-import org.mimicit.jobs.JobSession;
-import org.mimicit.jobs.Main;
-import org.mimicit.jobs.SparkOptions;
+import org.mimicit.jobs.cli.ApiOptions;
+import org.mimicit.jobs.cli.JobCommand;
+import org.mimicit.jobs.cli.Launcher;
+import org.mimicit.jobs.cli.SparkOptions;
 import org.mimicit.jobs.export.ExportShardsConfig;
 import org.mimicit.jobs.export.ExportShardsJob;
 import org.mimicit.jobs.generation.GenerateInstructionsConfig;
 import org.mimicit.jobs.generation.GenerateInstructionsJob;
 import org.mimicit.jobs.images.ConvertImagesJob;
 import org.mimicit.jobs.incontext.JoinInContextJob;
+import org.mimicit.jobs.ingest.IngestConfig;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
 import org.mimicit.jobs.multilingual.ExpandMultilingualConfig;
 import org.mimicit.jobs.multilingual.ExpandMultilingualJob;
+import org.mimicit.jobs.session.JobSession;
 import org.mimicit.jobs.sources.ConvertSourcesJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +43,7 @@ public final class PipelineJob {
   private PipelineJob() {}
 
   public static void main(String[] args) {
-    Main.run(args, NAME);
+    Launcher.main(NAME, args);
   }
 
   /** Where the project is: the launcher sets {@code mimicit.home}; else the working folder. */
@@ -57,7 +57,7 @@ public final class PipelineJob {
       mixinStandardHelpOptions = true,
       description =
           "All stages in order; with no arguments, on the bundled sample, writing under out/.")
-  public static final class Cli implements Callable<Integer> {
+  public static final class Cli implements JobCommand {
     @Option(
         names = "--input",
         paramLabel = "DIR",

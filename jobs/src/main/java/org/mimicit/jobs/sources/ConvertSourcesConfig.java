@@ -5,7 +5,7 @@ import static org.mimicit.common.error.Preconditions.checkArgument;
 import java.io.Serializable;
 import org.mimicit.common.media.FrameSampling;
 import org.mimicit.common.media.Processing;
-import org.mimicit.jobs.IngestConfig;
+import org.mimicit.jobs.ingest.IngestConfig;
 
 /**
  * What {@code convert-sources} reads and how; validated on construction.

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -19,13 +18,14 @@ import org.mimicit.common.ingest.TableSpec;
 import org.mimicit.common.ingest.WarehouseIngest;
 import org.mimicit.common.media.FrameSampling;
 import org.mimicit.common.media.Processing;
-import org.mimicit.common.source.SerializableConf;
-import org.mimicit.jobs.IngestConfig;
-import org.mimicit.jobs.IngestRunner;
-import org.mimicit.jobs.JobSession;
-import org.mimicit.jobs.Main;
-import org.mimicit.jobs.ProgressReporter;
-import org.mimicit.jobs.SparkOptions;
+import org.mimicit.common.warehouse.SerializableConf;
+import org.mimicit.jobs.cli.JobCommand;
+import org.mimicit.jobs.cli.Launcher;
+import org.mimicit.jobs.cli.SparkOptions;
+import org.mimicit.jobs.ingest.IngestConfig;
+import org.mimicit.jobs.ingest.IngestRunner;
+import org.mimicit.jobs.session.JobSession;
+import org.mimicit.jobs.session.ProgressReporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -47,7 +47,7 @@ public final class ConvertSourcesJob {
   private ConvertSourcesJob() {}
 
   public static void main(String[] args) {
-    Main.run(args, NAME);
+    Launcher.main(NAME, args);
   }
 
   static IngestResult run(SparkSession spark, ConvertSourcesConfig config) {
@@ -165,7 +165,7 @@ public final class ConvertSourcesJob {
       description =
           "Convert-It: raw public-source images and video frames -> images/task=<TASK>/, "
               + "with MIMIC-IT ids.")
-  public static final class Cli implements Callable<Integer> {
+  public static final class Cli implements JobCommand {
     @Option(
         names = "--source",
         required = true,

@@ -28,8 +28,8 @@ import org.mimicit.common.media.MediaException;
 import org.mimicit.common.media.Processing;
 import org.mimicit.common.media.VideoFrames;
 import org.mimicit.common.schema.RejectReason;
-import org.mimicit.common.source.SerializableConf;
 import org.mimicit.common.source.SourceColumns;
+import org.mimicit.common.warehouse.SerializableConf;
 
 /**
  * Runs on the executors: reads, decodes, resizes and encodes the items of one task, and returns

@@ -42,10 +42,10 @@ import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.schema.TranslationSchema;
 import org.mimicit.common.testing.SparkTestBase;
 import org.mimicit.common.testing.TestImages;
-import org.mimicit.jobs.IngestConfig;
 import org.mimicit.jobs.Main;
 import org.mimicit.jobs.images.ConvertImagesJob;
 import org.mimicit.jobs.incontext.JoinInContextJob;
+import org.mimicit.jobs.ingest.IngestConfig;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
 
 class ExportShardsJobIT extends SparkTestBase {

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mimicit.common.api.ApiSettings;
 import org.mimicit.common.schema.InstructionSchema;
-import org.mimicit.common.source.SourceColumns;
 import org.mimicit.common.testing.FakeChatServer;
 import org.mimicit.common.testing.FakeChatServer.Call;
 import org.mimicit.common.testing.FakeChatServer.Fault;
 import org.mimicit.common.testing.SparkTestBase;
-import org.mimicit.jobs.ApiLimits;
+import org.mimicit.common.warehouse.Partitions;
+import org.mimicit.jobs.apistage.ApiLimits;
 
 /**
  * generate-instructions against the loopback server: reply styles, faults, ids, rejects, re-runs.
@@ -86,7 +86,7 @@ class GenerateInstructionsJobIT extends SparkTestBase {
   }
 
   static void writeExisting(Path tmp) {
-    StructType schema = InstructionSchema.SCHEMA.add(SourceColumns.TASK, "string");
+    StructType schema = InstructionSchema.SCHEMA.add(Partitions.TASK, "string");
     spark
         .createDataFrame(
             List.of(
@@ -110,7 +110,7 @@ class GenerateInstructionsJobIT extends SparkTestBase {
                     "DC")),
             schema)
         .write()
-        .partitionBy(SourceColumns.TASK)
+        .partitionBy(Partitions.TASK)
         .parquet(tmp.resolve("wh/instructions").toString());
   }
 

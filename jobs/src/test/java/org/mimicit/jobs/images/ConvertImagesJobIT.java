@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.testing.SparkTestBase;
 import org.mimicit.common.testing.TestImages;
-import org.mimicit.jobs.IngestConfig;
+import org.mimicit.jobs.ingest.IngestConfig;
 
 class ConvertImagesJobIT extends SparkTestBase {
   @TempDir Path tmp;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mimicit.common.testing.SparkTestBase;
 import org.mimicit.common.testing.TestImages;
 import org.mimicit.jobs.ChildJvm;
-import org.mimicit.jobs.IngestConfig;
+import org.mimicit.jobs.ingest.IngestConfig;
 
 /** A job killed with SIGKILL in the middle of writing leaves the previous output as it was. */
 class ConvertImagesKillIT extends SparkTestBase {

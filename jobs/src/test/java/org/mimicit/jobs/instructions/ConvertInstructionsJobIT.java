@@ -13,7 +13,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mimicit.common.testing.SparkTestBase;
-import org.mimicit.jobs.IngestConfig;
+import org.mimicit.jobs.ingest.IngestConfig;
 
 class ConvertInstructionsJobIT extends SparkTestBase {
   @TempDir Path tmp;

@@ -10,8 +10,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.mimicit.common.api.ApiSettings;
 import org.mimicit.common.schema.InstructionSchema;
-import org.mimicit.common.source.SourceColumns;
-import org.mimicit.jobs.ApiLimits;
+import org.mimicit.common.warehouse.Partitions;
+import org.mimicit.jobs.apistage.ApiLimits;
 
 /** Warehouses and configs for the expansion tests. */
 final class Fixtures {
@@ -20,7 +20,7 @@ final class Fixtures {
   /** Writes {@code instructions/task=<task>/} with rows of ins_id, instruction, answer. */
   static void writeInstructions(
       SparkSession spark, String warehouse, String task, String[][] rows) {
-    StructType schema = InstructionSchema.SCHEMA.add(SourceColumns.TASK, "string");
+    StructType schema = InstructionSchema.SCHEMA.add(Partitions.TASK, "string");
     List<Row> list = new ArrayList<>();
     for (String[] r : rows) {
       list.add(
@@ -31,7 +31,7 @@ final class Fixtures {
         .createDataFrame(list, schema)
         .write()
         .mode("append")
-        .partitionBy(SourceColumns.TASK)
+        .partitionBy(Partitions.TASK)
         .parquet(warehouse + "/" + InstructionSchema.TABLE);
   }
 

@@ -1,7 +1,0 @@
-package org.mimicit.common.ingest;
-
-import java.io.Serializable;
-
-/** A Parquet file one task attempt wrote into the staging folder: where it goes on commit. */
-record WrittenPart(String tablePath, String task, String path, String name, long rows, long bytes)
-    implements Serializable {}

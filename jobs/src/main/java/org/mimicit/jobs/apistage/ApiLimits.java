@@ -1,0 +1,36 @@
+package org.mimicit.jobs.apistage;
+
+import static org.mimicit.common.error.Preconditions.checkArgument;
+
+import java.io.Serializable;
+
+/**
+ * The job-wide API budget, and its split over the tasks that run at once: each of {@code tasks}
+ * tasks gets {@code 1/tasks} of the rates and of the concurrency (at least one request).
+ */
+public record ApiLimits(double requestsPerMinute, double tokensPerMinute, int maxConcurrency)
+    implements Serializable {
+  public ApiLimits {
+    checkArgument(
+        requestsPerMinute >= 0,
+        "Cannot set --max-requests-per-minute to %s, the value must not be negative.",
+        requestsPerMinute);
+    checkArgument(
+        tokensPerMinute >= 0,
+        "Cannot set --max-tokens-per-minute to %s, the value must not be negative.",
+        tokensPerMinute);
+    checkArgument(
+        maxConcurrency > 0,
+        "Cannot set --max-concurrency to %s, the value must be positive.",
+        maxConcurrency);
+  }
+
+  /** How many tasks run the requests: no more than the cores, the concurrency, or the work. */
+  public int tasks(int cores, long batches) {
+    return (int) Math.max(1, Math.min(Math.min(cores, maxConcurrency), Math.max(batches, 1)));
+  }
+
+  public int concurrencyPerTask(int tasks) {
+    return Math.max(1, maxConcurrency / tasks);
+  }
+}
