@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 class BackoffTest {
   /** The largest value {@code nextDouble()} can return. */
   private static final double ALMOST_ONE = Math.nextDown(1.0);
+
   private static final Backoff BACKOFF =
       new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10));
 
@@ -85,8 +86,7 @@ class BackoffTest {
 
     assertThat(BACKOFF.delay(1, twoSeconds, fixed(0))).isEqualTo(twoSeconds);
     assertThat(BACKOFF.delay(1, twoSeconds, fixed(0.5))).isEqualTo(Duration.ofMillis(2100));
-    assertThat(BACKOFF.delay(1, twoSeconds, fixed(ALMOST_ONE)))
-        .isEqualTo(Duration.ofMillis(2199));
+    assertThat(BACKOFF.delay(1, twoSeconds, fixed(ALMOST_ONE))).isEqualTo(Duration.ofMillis(2199));
   }
 
   @Test
@@ -103,8 +103,7 @@ class BackoffTest {
     assertThat(BACKOFF.delay(1, Duration.ofMillis(100), fixed(ALMOST_ONE)))
         .isEqualTo(Duration.ofMillis(149));
     assertThat(BACKOFF.delay(1, Duration.ZERO, fixed(0))).isEqualTo(Duration.ZERO);
-    assertThat(BACKOFF.delay(1, Duration.ZERO, fixed(ALMOST_ONE)))
-        .isEqualTo(Duration.ofMillis(49));
+    assertThat(BACKOFF.delay(1, Duration.ZERO, fixed(ALMOST_ONE))).isEqualTo(Duration.ofMillis(49));
   }
 
   /** A random source whose {@code nextDouble()} is always {@code value}. */

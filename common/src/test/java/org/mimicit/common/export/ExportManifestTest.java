@@ -23,24 +23,51 @@ class ExportManifestTest {
   private static final String MD5_B = "fedcba9876543210fedcba9876543210";
   private static final String MD5_C = "00112233445566778899aabbccddeeff";
   private static final String MD5_D = "ffeeddccbbaa99887766554433221100";
+
   /** Given out of path order, as the export job collects them from its tasks. */
-  private static final List<ExportManifest.Entry> ENTRIES = List.of(
-      new ExportManifest.Entry("webdataset/LA/train-00000-of-00001.tar", "webdataset", "LA", 3,
-          languages("en", 2, "zh", 1), 40_960, "c".repeat(64), MD5_C),
-      new ExportManifest.Entry("parquet/LA/train-00001-of-00002.parquet", "parquet", "LA", 1,
-          languages("zh", 1), 1_000, "b".repeat(64), MD5_B),
-      new ExportManifest.Entry("parquet/LA/train-00000-of-00002.parquet", "parquet", "LA", 2,
-          languages("en", 2), 2_000, "a".repeat(64), MD5_A),
-      new ExportManifest.Entry("LA/LA.json", "mimicit", "LA", 5, languages(), 123,
-          "d".repeat(64), MD5_D));
+  private static final List<ExportManifest.Entry> ENTRIES =
+      List.of(
+          new ExportManifest.Entry(
+              "webdataset/LA/train-00000-of-00001.tar",
+              "webdataset",
+              "LA",
+              3,
+              languages("en", 2, "zh", 1),
+              40_960,
+              "c".repeat(64),
+              MD5_C),
+          new ExportManifest.Entry(
+              "parquet/LA/train-00001-of-00002.parquet",
+              "parquet",
+              "LA",
+              1,
+              languages("zh", 1),
+              1_000,
+              "b".repeat(64),
+              MD5_B),
+          new ExportManifest.Entry(
+              "parquet/LA/train-00000-of-00002.parquet",
+              "parquet",
+              "LA",
+              2,
+              languages("en", 2),
+              2_000,
+              "a".repeat(64),
+              MD5_A),
+          new ExportManifest.Entry(
+              "LA/LA.json", "mimicit", "LA", 5, languages(), 123, "d".repeat(64), MD5_D));
 
   @TempDir java.nio.file.Path dir;
 
   @Test
   void listsItsFilesByPath() {
-    assertThat(new ExportManifest(ENTRIES).files()).extracting(ExportManifest.Entry::path)
-        .containsExactly("LA/LA.json", "parquet/LA/train-00000-of-00002.parquet",
-            "parquet/LA/train-00001-of-00002.parquet", "webdataset/LA/train-00000-of-00001.tar");
+    assertThat(new ExportManifest(ENTRIES).files())
+        .extracting(ExportManifest.Entry::path)
+        .containsExactly(
+            "LA/LA.json",
+            "parquet/LA/train-00000-of-00002.parquet",
+            "parquet/LA/train-00001-of-00002.parquet",
+            "webdataset/LA/train-00000-of-00001.tar");
   }
 
   @Test
@@ -58,18 +85,24 @@ class ExportManifestTest {
   void writesMd5SumsInMd5sumFormatByPath() throws IOException {
     new ExportManifest(ENTRIES).write(fs(), folder());
 
-    assertThat(dir.resolve("export/MD5SUMS")).hasContent(
-        MD5_D + "  LA/LA.json\n"
-            + MD5_A + "  parquet/LA/train-00000-of-00002.parquet\n"
-            + MD5_B + "  parquet/LA/train-00001-of-00002.parquet\n"
-            + MD5_C + "  webdataset/LA/train-00000-of-00001.tar\n");
+    assertThat(dir.resolve("export/MD5SUMS"))
+        .hasContent(
+            MD5_D
+                + "  LA/LA.json\n"
+                + MD5_A
+                + "  parquet/LA/train-00000-of-00002.parquet\n"
+                + MD5_B
+                + "  parquet/LA/train-00001-of-00002.parquet\n"
+                + MD5_C
+                + "  webdataset/LA/train-00000-of-00001.tar\n");
   }
 
   @Test
   void writesFilesAndTotalsPerFormatTaskAndLanguage() throws IOException {
     new ExportManifest(ENTRIES).write(fs(), folder());
 
-    String expected = """
+    String expected =
+        """
         {"files": [
           {"path": "LA/LA.json", "format": "mimicit", "task": "LA", "rows": 5,
            "languages": {}, "bytes": 123, "sha256": "%s", "md5": "%s"},
@@ -86,8 +119,16 @@ class ExportManifestTest {
                              "languages": {"en": 2, "zh": 1}}},
           "webdataset": {"LA": {"files": 1, "rows": 3, "bytes": 40960,
                                 "languages": {"en": 2, "zh": 1}}}}}
-        """.formatted("d".repeat(64), MD5_D, "a".repeat(64), MD5_A, "b".repeat(64), MD5_B,
-        "c".repeat(64), MD5_C);
+        """
+            .formatted(
+                "d".repeat(64),
+                MD5_D,
+                "a".repeat(64),
+                MD5_A,
+                "b".repeat(64),
+                MD5_B,
+                "c".repeat(64),
+                MD5_C);
     assertThat(JSON.readTree(dir.resolve("export/manifest.json").toFile()))
         .isEqualTo(JSON.readTree(expected));
   }

@@ -52,22 +52,23 @@ class ParquetShardWriterTest {
 
     List<Object> rows = readRows(file);
     assertThat(rows).isEqualTo(examples.stream().map(e -> normalize(e.toRow())).toList());
-    assertThat(rows.get(1)).isEqualTo(List.of("LA_INS_00001", "LA", "zh", "桌子上有什么？",
-        "一只猫。", List.of(), List.of()));
-    assertThat(footer(file).getFileMetaData().getKeyValueMetaData()).containsExactlyEntriesOf(
-        Map.of("org.apache.spark.sql.parquet.row.metadata", ExampleSchema.SCHEMA.json()));
+    assertThat(rows.get(1))
+        .isEqualTo(List.of("LA_INS_00001", "LA", "zh", "桌子上有什么？", "一只猫。", List.of(), List.of()));
+    assertThat(footer(file).getFileMetaData().getKeyValueMetaData())
+        .containsExactlyEntriesOf(
+            Map.of("org.apache.spark.sql.parquet.row.metadata", ExampleSchema.SCHEMA.json()));
   }
 
   @Test
   void finishReturnsTheLengthAndHashesOfTheFile() throws IOException {
     Path file = shard("train.parquet");
 
-    FileDigest digest = write(new ParquetShardWriter(CONF, file, ROW_GROUP_BYTES),
-        TestExamples.three());
+    FileDigest digest =
+        write(new ParquetShardWriter(CONF, file, ROW_GROUP_BYTES), TestExamples.three());
 
     byte[] bytes = Files.readAllBytes(local(file));
-    assertThat(digest).isEqualTo(new FileDigest(bytes.length, hex("SHA-256", bytes),
-        hex("MD5", bytes)));
+    assertThat(digest)
+        .isEqualTo(new FileDigest(bytes.length, hex("SHA-256", bytes), hex("MD5", bytes)));
   }
 
   @Test
@@ -83,10 +84,12 @@ class ParquetShardWriterTest {
     write(new ParquetShardWriter(CONF, file, 100_000), examples);
 
     List<BlockMetaData> blocks = footer(file).getBlocks();
-    assertThat(blocks).extracting(BlockMetaData::getRowCount)
-        .containsExactly(4L, 4L, 4L, 4L, 2L);
-    assertThat(blocks.subList(0, 4)).allSatisfy(block -> assertThat(block.getTotalByteSize())
-        .isBetween(100_000L, 100_000L + 30_000 + 1_000));
+    assertThat(blocks).extracting(BlockMetaData::getRowCount).containsExactly(4L, 4L, 4L, 4L, 2L);
+    assertThat(blocks.subList(0, 4))
+        .allSatisfy(
+            block ->
+                assertThat(block.getTotalByteSize())
+                    .isBetween(100_000L, 100_000L + 30_000 + 1_000));
     assertThat(readRows(file)).hasSize(18);
   }
 
@@ -103,18 +106,28 @@ class ParquetShardWriterTest {
     write(new ParquetShardWriter(CONF, file, ROW_GROUP_BYTES), examples);
 
     List<ColumnChunkMetaData> columns = footer(file).getBlocks().get(0).getColumns();
-    assertThat(columns).extracting(c -> c.getPath().toDotString()).containsExactly(
-        "ins_id", "task", "lang", "instruction", "answer",
-        "context.list.element.ins_id", "context.list.element.instruction",
-        "context.list.element.answer", "context.list.element.image_ids.list.element",
-        "images.list.element.image_id", "images.list.element.format",
-        "images.list.element.bytes");
+    assertThat(columns)
+        .extracting(c -> c.getPath().toDotString())
+        .containsExactly(
+            "ins_id",
+            "task",
+            "lang",
+            "instruction",
+            "answer",
+            "context.list.element.ins_id",
+            "context.list.element.instruction",
+            "context.list.element.answer",
+            "context.list.element.image_ids.list.element",
+            "images.list.element.image_id",
+            "images.list.element.format",
+            "images.list.element.bytes");
     for (ColumnChunkMetaData column : columns) {
       String name = column.getPath().toDotString();
       boolean media = name.startsWith("images.");
       boolean dictionary = name.equals("task") || name.equals("lang");
-      assertThat(column.getCodec()).as(name).isEqualTo(media
-          ? CompressionCodecName.UNCOMPRESSED : CompressionCodecName.SNAPPY);
+      assertThat(column.getCodec())
+          .as(name)
+          .isEqualTo(media ? CompressionCodecName.UNCOMPRESSED : CompressionCodecName.SNAPPY);
       assertThat(column.hasDictionaryPage()).as(name).isEqualTo(dictionary);
     }
     ColumnChunkMetaData bytes = columns.get(columns.size() - 1);
@@ -153,8 +166,11 @@ class ParquetShardWriterTest {
     assertThatThrownBy(writer::finish)
         .isInstanceOf(MimicitException.class)
         .hasCauseInstanceOf(FileNotFoundException.class)
-        .satisfies(e -> assertThat(e).hasMessage(
-            "Cannot hash Parquet shard " + file + ": " + e.getCause().getMessage()));
+        .satisfies(
+            e ->
+                assertThat(e)
+                    .hasMessage(
+                        "Cannot hash Parquet shard " + file + ": " + e.getCause().getMessage()));
     assertThat(local(file)).doesNotExist();
   }
 

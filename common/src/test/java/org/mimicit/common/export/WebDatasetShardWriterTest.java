@@ -42,10 +42,14 @@ class WebDatasetShardWriterTest {
     write(new WebDatasetShardWriter(CONF, file), examples);
 
     Map<String, byte[]> members = members(file);
-    assertThat(members.keySet()).containsExactly(
-        "000000000.0.jpg", "000000000.1.png", "000000000.json",
-        "000000001.json",
-        "000000002.0.png", "000000002.json");
+    assertThat(members.keySet())
+        .containsExactly(
+            "000000000.0.jpg",
+            "000000000.1.png",
+            "000000000.json",
+            "000000001.json",
+            "000000002.0.png",
+            "000000002.json");
     assertThat(members.get("000000000.0.jpg")).isEqualTo(examples.get(0).images().get(0).bytes());
     assertThat(members.get("000000000.1.png")).isEqualTo(examples.get(0).images().get(1).bytes());
     assertThat(members.get("000000002.0.png")).isEqualTo(examples.get(2).images().get(0).bytes());
@@ -59,15 +63,16 @@ class WebDatasetShardWriterTest {
     write(new WebDatasetShardWriter(CONF, file), examples);
 
     Map<String, byte[]> members = members(file);
-    assertThat(new String(members.get("000000000.json"), StandardCharsets.US_ASCII)).isEqualTo(
-        "{\"key\":\"000000000\",\"ins_id\":\"LA_INS_00001\",\"task\":\"LA\",\"lang\":\"en\","
-            + "\"instruction\":\"What is on the table?\","
-            + "\"answer\":\"A cat \\u2014 asleep \\uD83D\\uDC31\","
-            + "\"context\":[{\"ins_id\":\"LA_INS_00002\",\"instruction\":\"Where is the cat?\","
-            + "\"answer\":\"On the sofa.\",\"image_ids\":[\"LA_IMG_2\",\"LA_IMG_3\"]}],"
-            + "\"images\":[{\"image_id\":\"LA_IMG_1\",\"format\":\"jpeg\","
-            + "\"member\":\"000000000.0.jpg\"},{\"image_id\":\"LA_IMG_2\",\"format\":\"png\","
-            + "\"member\":\"000000000.1.png\"}]}");
+    assertThat(new String(members.get("000000000.json"), StandardCharsets.US_ASCII))
+        .isEqualTo(
+            "{\"key\":\"000000000\",\"ins_id\":\"LA_INS_00001\",\"task\":\"LA\",\"lang\":\"en\","
+                + "\"instruction\":\"What is on the table?\","
+                + "\"answer\":\"A cat \\u2014 asleep \\uD83D\\uDC31\","
+                + "\"context\":[{\"ins_id\":\"LA_INS_00002\",\"instruction\":\"Where is the cat?\","
+                + "\"answer\":\"On the sofa.\",\"image_ids\":[\"LA_IMG_2\",\"LA_IMG_3\"]}],"
+                + "\"images\":[{\"image_id\":\"LA_IMG_1\",\"format\":\"jpeg\","
+                + "\"member\":\"000000000.0.jpg\"},{\"image_id\":\"LA_IMG_2\",\"format\":\"png\","
+                + "\"member\":\"000000000.1.png\"}]}");
     JsonNode translated = JSON.readTree(members.get("000000001.json"));
     assertThat(translated.get("lang").asText()).isEqualTo("zh");
     assertThat(translated.get("instruction").asText()).isEqualTo("桌子上有什么？");
@@ -75,7 +80,8 @@ class WebDatasetShardWriterTest {
     assertThat(translated.get("context")).isEmpty();
     assertThat(translated.get("images")).isEmpty();
     for (String name : List.of("000000000.json", "000000001.json", "000000002.json")) {
-      assertThat(new String(members.get(name), StandardCharsets.ISO_8859_1)).as(name)
+      assertThat(new String(members.get(name), StandardCharsets.ISO_8859_1))
+          .as(name)
           .matches("[\\x20-\\x7E]+");
     }
   }
@@ -92,15 +98,18 @@ class WebDatasetShardWriterTest {
         entries.add(e);
       }
     }
-    assertThat(entries).hasSize(6).allSatisfy(e -> {
-      assertThat(e.isFile()).as(e.getName()).isTrue();
-      assertThat(e.getModTime().getTime()).as(e.getName()).isZero();
-      assertThat(e.getMode()).as(e.getName()).isEqualTo(0100644);
-      assertThat(e.getLongUserId()).as(e.getName()).isZero();
-      assertThat(e.getLongGroupId()).as(e.getName()).isZero();
-      assertThat(e.getUserName()).as(e.getName()).isEmpty();
-      assertThat(e.getGroupName()).as(e.getName()).isEmpty();
-    });
+    assertThat(entries)
+        .hasSize(6)
+        .allSatisfy(
+            e -> {
+              assertThat(e.isFile()).as(e.getName()).isTrue();
+              assertThat(e.getModTime().getTime()).as(e.getName()).isZero();
+              assertThat(e.getMode()).as(e.getName()).isEqualTo(0100644);
+              assertThat(e.getLongUserId()).as(e.getName()).isZero();
+              assertThat(e.getLongGroupId()).as(e.getName()).isZero();
+              assertThat(e.getUserName()).as(e.getName()).isEmpty();
+              assertThat(e.getGroupName()).as(e.getName()).isEmpty();
+            });
     byte[] bytes = Files.readAllBytes(local(file));
     // the first header's magic and version: POSIX ustar
     assertThat(Arrays.copyOfRange(bytes, 257, 265))
@@ -115,8 +124,8 @@ class WebDatasetShardWriterTest {
     FileDigest digest = write(new WebDatasetShardWriter(CONF, file), TestExamples.three());
 
     byte[] bytes = Files.readAllBytes(local(file));
-    assertThat(digest).isEqualTo(new FileDigest(bytes.length, hex("SHA-256", bytes),
-        hex("MD5", bytes)));
+    assertThat(digest)
+        .isEqualTo(new FileDigest(bytes.length, hex("SHA-256", bytes), hex("MD5", bytes)));
   }
 
   @Test
@@ -139,8 +148,8 @@ class WebDatasetShardWriterTest {
     assertThat(members(file)).isEmpty();
     byte[] bytes = Files.readAllBytes(local(file));
     assertThat(bytes).containsOnly(0);
-    assertThat(digest).isEqualTo(new FileDigest(bytes.length, hex("SHA-256", bytes),
-        hex("MD5", bytes)));
+    assertThat(digest)
+        .isEqualTo(new FileDigest(bytes.length, hex("SHA-256", bytes), hex("MD5", bytes)));
   }
 
   @Test
@@ -163,8 +172,11 @@ class WebDatasetShardWriterTest {
     assertThatThrownBy(() -> new WebDatasetShardWriter(CONF, file))
         .isInstanceOf(MimicitException.class)
         .hasCauseInstanceOf(FileAlreadyExistsException.class)
-        .satisfies(e -> assertThat(e).hasMessage(
-            "Cannot create tar shard " + file + ": " + e.getCause().getMessage()));
+        .satisfies(
+            e ->
+                assertThat(e)
+                    .hasMessage(
+                        "Cannot create tar shard " + file + ": " + e.getCause().getMessage()));
     assertThat(local(file)).hasContent("keep");
   }
 

@@ -132,8 +132,11 @@ class PngEncoderTest {
       CRC32 crc = new CRC32();
       crc.update(type);
       crc.update(data);
-      chunks.add(new Chunk(new String(type, StandardCharsets.US_ASCII), data,
-          in.getInt() == (int) crc.getValue()));
+      chunks.add(
+          new Chunk(
+              new String(type, StandardCharsets.US_ASCII),
+              data,
+              in.getInt() == (int) crc.getValue()));
     }
     return chunks;
   }

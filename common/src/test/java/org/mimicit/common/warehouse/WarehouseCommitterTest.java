@@ -1,4 +1,4 @@
-package org.mimicit.common.ingest;
+package org.mimicit.common.warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,18 +46,20 @@ class WarehouseCommitterTest {
 
   @Test
   void replacesThePartitionsOfTheRunsTasksAndNoOthers() throws IOException {
-    List<WrittenPart> parts = List.of(
-        staged(0, "images", "A", "part-00000-a.parquet"),
-        staged(1, "images", "A", "part-00001-a.parquet"),
-        staged(1, "rejected/images", "A", "part-00001-r.parquet"));
+    List<WrittenPart> parts =
+        List.of(
+            staged(0, "images", "A", "part-00000-a.parquet"),
+            staged(1, "images", "A", "part-00001-a.parquet"),
+            staged(1, "rejected/images", "A", "part-00001-r.parquet"));
 
     WarehouseCommitter.commit(CONF, warehouse, staging, TABLES, Set.of("A"), parts);
 
-    assertThat(files("images/task=A")).containsExactly(
-        "part-00000-a.parquet: new images A from attempt 0",
-        "part-00001-a.parquet: new images A from attempt 1");
-    assertThat(files("rejected/images/task=A")).containsExactly(
-        "part-00001-r.parquet: new rejected/images A from attempt 1");
+    assertThat(files("images/task=A"))
+        .containsExactly(
+            "part-00000-a.parquet: new images A from attempt 0",
+            "part-00001-a.parquet: new images A from attempt 1");
+    assertThat(files("rejected/images/task=A"))
+        .containsExactly("part-00001-r.parquet: new rejected/images A from attempt 1");
     assertThat(files("images/task=B")).containsExactly("part-old-1.parquet: old images/task=B");
     assertThat(files("images/task=C")).containsExactly("part-old-1.parquet: old images/task=C");
     assertThat(files("rejected/images/task=C"))
@@ -81,8 +83,7 @@ class WarehouseCommitterTest {
     assertThat(warehouseDir.resolve("images/task=D")).doesNotExist();
     assertThat(WarehouseCommitter.tasksOf(CONF, new Path(warehouse, "images")))
         .containsExactly("A", "B");
-    assertThat(WarehouseCommitter.tasksOf(CONF, new Path(warehouse, "rejected/images")))
-        .isEmpty();
+    assertThat(WarehouseCommitter.tasksOf(CONF, new Path(warehouse, "rejected/images"))).isEmpty();
   }
 
   @Test
@@ -106,21 +107,39 @@ class WarehouseCommitterTest {
     WrittenPart rejected = staged(1, "rejected/images", "A", "part-00001-r.parquet");
     Files.delete(local(new Path(lost.path())));
 
-    assertThatThrownBy(() -> WarehouseCommitter.commit(CONF, warehouse, staging, TABLES,
-        Set.of("A", "C"), List.of(first, lost, rejected)))
+    assertThatThrownBy(
+            () ->
+                WarehouseCommitter.commit(
+                    CONF,
+                    warehouse,
+                    staging,
+                    TABLES,
+                    Set.of("A", "C"),
+                    List.of(first, lost, rejected)))
         .isInstanceOf(MimicitException.class)
         .hasCauseInstanceOf(IOException.class)
-        .satisfies(e -> assertThat(e).hasMessage("Cannot commit the output in " + warehouse
-            + ": " + e.getCause().getMessage() + ". The staged files are in " + staging + "."))
+        .satisfies(
+            e ->
+                assertThat(e)
+                    .hasMessage(
+                        "Cannot commit the output in "
+                            + warehouse
+                            + ": "
+                            + e.getCause().getMessage()
+                            + ". The staged files are in "
+                            + staging
+                            + "."))
         .satisfies(e -> assertThat(e.getCause().getMessage()).contains(lost.path()));
 
-    assertThat(files("images/task=A")).containsExactly(
-        "part-old-1.parquet: old images/task=A", "part-old-2.parquet: old images/task=A");
+    assertThat(files("images/task=A"))
+        .containsExactly(
+            "part-old-1.parquet: old images/task=A", "part-old-2.parquet: old images/task=A");
     assertThat(files("images/task=C")).containsExactly("part-old-1.parquet: old images/task=C");
     assertThat(files("rejected/images/task=A"))
         .containsExactly("part-old-1.parquet: old rejected/images/task=A");
     // what was staged is still in the staging folder, as the message says
-    assertThat(regularFiles(local(staging))).extracting(p -> p.getFileName().toString())
+    assertThat(regularFiles(local(staging)))
+        .extracting(p -> p.getFileName().toString())
         .containsExactlyInAnyOrder("part-00000-a.parquet", "part-00001-r.parquet");
   }
 
@@ -153,8 +172,9 @@ class WarehouseCommitterTest {
   void stagesEachRunInAFolderOfItsOwn() {
     Path other = WarehouseCommitter.newStaging(warehouse, "images");
 
-    assertThat(staging.toString()).matches(
-        "file:" + warehouseDir + "/_staging/images-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+    assertThat(staging.toString())
+        .matches(
+            "file:" + warehouseDir + "/_staging/images-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
     assertThat(other).isNotEqualTo(staging);
     assertThat(WarehouseCommitter.assembled(staging, "rejected/images"))
         .isEqualTo(new Path(staging, "_commit/rejected/images"));
@@ -192,8 +212,9 @@ class WarehouseCommitterTest {
   /** A file a task attempt wrote into the staging folder, as PartitionWriter lays them out. */
   private WrittenPart staged(int attempt, String table, String task, String name)
       throws IOException {
-    Path file = new Path(staging, String.format("attempt-0-%05d-0/%s/task=%s/%s", attempt, table,
-        task, name));
+    Path file =
+        new Path(
+            staging, String.format("attempt-0-%05d-0/%s/task=%s/%s", attempt, table, task, name));
     String content = "new " + table + " " + task + " from attempt " + attempt;
     write(local(file), content);
     return new WrittenPart(table, task, file.toString(), name, 1, content.length());

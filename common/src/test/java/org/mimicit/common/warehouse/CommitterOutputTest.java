@@ -1,4 +1,4 @@
-package org.mimicit.common.ingest;
+package org.mimicit.common.warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The committed output on the local file system. With Hadoop's defaults file:// has no
- * committer of its own (the classic FileOutputCommitter): no CommitterOutput, WarehouseCommitter
- * does the work. With Hadoop's manifest committer named for file:// it runs the whole protocol
- * on local disk: task attempts, task commits, the job commit that replaces the run's partitions.
+ * The committed output on the local file system. With Hadoop's defaults file:// has no committer of
+ * its own (the classic FileOutputCommitter): no CommitterOutput, WarehouseCommitter does the work.
+ * With Hadoop's manifest committer named for file:// it runs the whole protocol on local disk: task
+ * attempts, task commits, the job commit that replaces the run's partitions.
  */
 class CommitterOutputTest {
   private static final List<String> TABLES = List.of("images", "rejected/images");
@@ -39,8 +39,8 @@ class CommitterOutputTest {
     old("images/task=C/part-old.parquet");
     old("rejected/images/task=A/part-old.parquet");
     manifest = new Configuration();
-    manifest.set("mapreduce.outputcommitter.factory.scheme.file",
-        ManifestCommitterFactory.class.getName());
+    manifest.set(
+        "mapreduce.outputcommitter.factory.scheme.file", ManifestCommitterFactory.class.getName());
   }
 
   @Test
@@ -48,9 +48,10 @@ class CommitterOutputTest {
     assertThat(CommitterOutput.start(new Configuration(), warehouse)).isNull();
     assertThat(CommitterOutput.start(new Configuration(), warehouseDir.toString())).isNull();
 
-    assertThat(everything()).containsExactly(
-        "images/task=A/part-old.parquet", "images/task=B/part-old.parquet",
-        "images/task=C/part-old.parquet", "rejected/images/task=A/part-old.parquet");
+    assertThat(everything())
+        .containsExactly(
+            "images/task=A/part-old.parquet", "images/task=B/part-old.parquet",
+            "images/task=C/part-old.parquet", "rejected/images/task=A/part-old.parquet");
   }
 
   @Test
@@ -70,9 +71,10 @@ class CommitterOutputTest {
 
     output.commit(WarehouseCommitter.partitions(TABLES, Set.of("A", "C")));
 
-    assertThat(everything()).containsExactly(
-        "images/task=A/part-00000.parquet", "images/task=A/part-00001.parquet",
-        "images/task=B/part-old.parquet", "rejected/images/task=A/part-00000.parquet");
+    assertThat(everything())
+        .containsExactly(
+            "images/task=A/part-00000.parquet", "images/task=A/part-00001.parquet",
+            "images/task=B/part-old.parquet", "rejected/images/task=A/part-00000.parquet");
     assertThat(content("images/task=A/part-00001.parquet"))
         .matches("images/task=A/part-00001.parquet from attempt_mimicit[0-9a-z]+_0000_m_000001_0");
     // no job folder, no _SUCCESS marker
@@ -94,9 +96,12 @@ class CommitterOutputTest {
 
     output.commit(WarehouseCommitter.partitions(List.of("images"), Set.of("A")));
 
-    assertThat(everything()).containsExactly("images/task=A/part-00000-third.parquet",
-        "images/task=B/part-old.parquet", "images/task=C/part-old.parquet",
-        "rejected/images/task=A/part-old.parquet");
+    assertThat(everything())
+        .containsExactly(
+            "images/task=A/part-00000-third.parquet",
+            "images/task=B/part-old.parquet",
+            "images/task=C/part-old.parquet",
+            "rejected/images/task=A/part-old.parquet");
   }
 
   @Test
@@ -108,9 +113,10 @@ class CommitterOutputTest {
 
     output.abort();
 
-    assertThat(everything()).containsExactly(
-        "images/task=A/part-old.parquet", "images/task=B/part-old.parquet",
-        "images/task=C/part-old.parquet", "rejected/images/task=A/part-old.parquet");
+    assertThat(everything())
+        .containsExactly(
+            "images/task=A/part-old.parquet", "images/task=B/part-old.parquet",
+            "images/task=C/part-old.parquet", "rejected/images/task=A/part-old.parquet");
     assertThat(content("images/task=A/part-old.parquet")).isEqualTo("old");
     assertThat(topLevel()).containsExactly("images", "rejected");
   }
