@@ -128,79 +128,113 @@ public final class ApiRunner<B> implements AutoCloseable {
     runParts(first, attemptsSoFar, null);
   }
 
+  /** Where one batch's requests stand: the batch still to ask for, attempts, the last error. */
+  private final class Attempts {
+    B batch;
+    int attempt;
+    String lastError;
+    int limited;
+
+    Attempts(B batch, int attempt, String lastError) {
+      this.batch = batch;
+      this.attempt = attempt;
+      this.lastError = lastError;
+    }
+  }
+
   private void runParts(B first, int attemptsSoFar, String error) throws InterruptedException {
-    B batch = first;
-    int attempt = attemptsSoFar;
-    String lastError = error;
-    int limited = 0;
-    while (batch != null) {
+    Attempts a = new Attempts(first, attemptsSoFar, error);
+    while (a.batch != null) {
       if (failure.get() != null) {
         return;
       }
-      if (attempt >= maxAttempts) {
-        work.giveUp(batch, lastError + " (after " + attempt + " attempts)");
+      if (a.attempt >= maxAttempts) {
+        work.giveUp(a.batch, a.lastError + " (after " + a.attempt + " attempts)");
         return;
       }
-      attempt++;
-      ChatRequest request = work.request(batch);
+      a.attempt++;
+      ChatRequest request = work.request(a.batch);
       limiter.acquire(request.estimatedTokens());
-      metrics.sent(attempt > 1 || limited > 0 || lastError != null);
+      metrics.sent(a.attempt > 1 || a.limited > 0 || a.lastError != null);
       ChatReply reply;
       try {
         reply = client.complete(request);
       } catch (ApiCallException e) {
-        lastError = e.getMessage();
-        if (e.kind() == Kind.FATAL) {
-          failure.compareAndSet(null, e);
+        if (!retryAfter(e, a)) {
           return;
-        }
-        if (e.kind() == Kind.REFUSED) {
-          List<B> parts = work.split(batch);
-          if (parts.size() > 1) {
-            for (B part : parts) {
-              runParts(part, attempt, lastError);
-            }
-          } else {
-            work.giveUp(batch, lastError);
-          }
-          return;
-        }
-        Duration wait = backoff.delay(attempt, e.retryAfter(), ThreadLocalRandom.current());
-        if (e.kind() == Kind.RATE_LIMITED) {
-          metrics.rateLimited();
-          limiter.pauseFor(wait.toNanos()); // every request of the task waits
-          if (++limited <= maxAttempts * RATE_LIMIT_PATIENCE) {
-            attempt--; // a 429 says nothing about the items: it does not use up their attempts
-          }
-        } else {
-          metrics.failedAttempt();
-          TimeUnit.MILLISECONDS.sleep(wait.toMillis());
         }
         continue;
       }
-      metrics.tokens(reply.promptTokens(), reply.completionTokens());
-      if (reply.totalTokens() > 0) {
-        limiter.correct(reply.totalTokens() - request.estimatedTokens());
-      }
-      if (!reply.holdBack().isZero()) {
-        limiter.pauseFor(reply.holdBack().toNanos());
-      }
-      Rest<B> rest = work.accept(batch, reply);
-      if (rest == null) {
+      if (!continueAfter(reply, request, a)) {
         return;
       }
-      metrics.failedAttempt();
-      lastError = rest.reason();
-      List<B> parts = work.split(rest.batch());
-      if (parts.size() > 1) {
-        // one bad item must not fail the others with it: each is asked on its own from now on
-        for (B part : parts) {
-          runParts(part, attempt, lastError);
-        }
-        return;
-      }
-      batch = rest.batch();
     }
+  }
+
+  /** Handles a failed request; true when the batch is to be asked again (after waiting). */
+  private boolean retryAfter(ApiCallException e, Attempts a) throws InterruptedException {
+    a.lastError = e.getMessage();
+    if (e.kind() == Kind.FATAL) {
+      failure.compareAndSet(null, e);
+      return false;
+    }
+    if (e.kind() == Kind.REFUSED) {
+      if (!runSplit(a.batch, a.attempt, a.lastError)) {
+        work.giveUp(a.batch, a.lastError);
+      }
+      return false;
+    }
+    Duration wait = backoff.delay(a.attempt, e.retryAfter(), ThreadLocalRandom.current());
+    if (e.kind() == Kind.RATE_LIMITED) {
+      metrics.rateLimited();
+      limiter.pauseFor(wait.toNanos()); // every request of the task waits
+      if (++a.limited <= maxAttempts * RATE_LIMIT_PATIENCE) {
+        a.attempt--; // a 429 says nothing about the items: it does not use up their attempts
+      }
+    } else {
+      metrics.failedAttempt();
+      TimeUnit.MILLISECONDS.sleep(wait.toMillis());
+    }
+    return true;
+  }
+
+  /**
+   * Accounts a reply and keeps its accepted units; true when the rest of the batch is to be asked
+   * again, now {@code a.batch}.
+   */
+  private boolean continueAfter(ChatReply reply, ChatRequest request, Attempts a)
+      throws InterruptedException {
+    metrics.tokens(reply.promptTokens(), reply.completionTokens());
+    if (reply.totalTokens() > 0) {
+      limiter.correct(reply.totalTokens() - request.estimatedTokens());
+    }
+    if (!reply.holdBack().isZero()) {
+      limiter.pauseFor(reply.holdBack().toNanos());
+    }
+    Rest<B> rest = work.accept(a.batch, reply);
+    if (rest == null) {
+      return false;
+    }
+    metrics.failedAttempt();
+    a.lastError = rest.reason();
+    // one bad item must not fail the others with it: each is asked on its own from now on
+    if (runSplit(rest.batch(), a.attempt, a.lastError)) {
+      return false;
+    }
+    a.batch = rest.batch();
+    return true;
+  }
+
+  /** Asks for the parts of a batch one after the other; false when it does not split. */
+  private boolean runSplit(B batch, int attempt, String lastError) throws InterruptedException {
+    List<B> parts = work.split(batch);
+    if (parts.size() <= 1) {
+      return false;
+    }
+    for (B part : parts) {
+      runParts(part, attempt, lastError);
+    }
+    return true;
   }
 
   @Override

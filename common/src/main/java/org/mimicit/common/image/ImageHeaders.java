@@ -17,6 +17,11 @@ import java.util.Set;
  * <p>The format comes from the magic bytes, never from a file name. Every read is bounds-checked
  * against the given length: truncated, corrupt or foreign bytes end in {@link
  * UnreadableImageException}, never in another exception.
+ *
+ * <p>Over 300 lines on purpose: one short section per format (JPEG's marker walk, PNG, GIF, WebP's
+ * three chunk kinds, BMP), each next to the rule {@link #read(byte[], int)} documents for it, all
+ * over the same bounds-checked {@link HeaderBytes}. Five one-method classes would only scatter
+ * them.
  */
 public final class ImageHeaders {
   private static final byte[] JPEG_SOI = {(byte) 0xFF, (byte) 0xD8};

@@ -2,9 +2,6 @@ package org.mimicit.common.ingest;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,11 +11,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
@@ -129,10 +124,10 @@ public final class WarehouseIngest {
       output = CommitterOutput.start(conf, warehouse);
       List<PartitionResult> results =
           write(spark, rows.get(), schema, spec, staging, output, conf, Map.of());
-      long[] repeated = repeatedHashes(results);
+      long[] repeated = DuplicateIds.repeatedHashes(results);
       if (repeated.length > 0) {
         Map<String, LastOccurrence> duplicates =
-            findDuplicates(spark, keyRows.get(), keys, repeated);
+            DuplicateIds.find(spark, keyRows.get(), keys, repeated);
         if (!duplicates.isEmpty()) {
           LOG.warn(
               "{} id(s) occur more than once; writing again with the earlier occurrences "
@@ -147,24 +142,9 @@ public final class WarehouseIngest {
           results = write(spark, rows.get(), schema, spec, staging, output, conf, duplicates);
         }
       }
-      Map<String, TaskCounts> counts = new TreeMap<>();
-      for (String task : tasks) {
-        counts.put(task, new TaskCounts());
-      }
-      List<WrittenPart> parts = new ArrayList<>();
-      for (PartitionResult r : results) {
-        parts.addAll(r.parts());
-        r.counts().forEach((task, c) -> counts.computeIfAbsent(task, t -> new TaskCounts()).add(c));
-      }
-      IngestResult result = new IngestResult(counts);
+      IngestResult result = new IngestResult(counts(tasks, results));
       checkRejectRatio(spec.table(), result, maxRejectRatio);
-      List<String> tablePaths = List.of(spec.table(), RejectedSchema.pathOf(spec.table()));
-      if (output != null) {
-        output.commit(WarehouseCommitter.partitions(tablePaths, tasks));
-        LOG.info("Committed {} file(s) for task(s) {} of {}", parts.size(), tasks, tablePaths);
-      } else {
-        WarehouseCommitter.commit(conf, warehouse, staging, tablePaths, tasks, parts);
-      }
+      commit(conf, output, warehouse, staging, spec, tasks, results);
       committed = true;
       return result;
     } catch (IOException e) {
@@ -208,86 +188,39 @@ public final class WarehouseIngest {
     }
   }
 
-  /** Hashes that occur more than once over all partitions (each partition's are sorted). */
-  static long[] repeatedHashes(List<PartitionResult> results) {
-    int total = 0;
+  /** The counts per task over all partitions: every task of the run, with rows or not. */
+  private static Map<String, TaskCounts> counts(Set<String> tasks, List<PartitionResult> results) {
+    Map<String, TaskCounts> counts = new TreeMap<>();
+    for (String task : tasks) {
+      counts.put(task, new TaskCounts());
+    }
     for (PartitionResult r : results) {
-      total += r.idHashes().length;
+      r.counts().forEach((task, c) -> counts.computeIfAbsent(task, t -> new TaskCounts()).add(c));
     }
-    long[] all = new long[total];
-    int n = 0;
-    for (PartitionResult r : results) {
-      System.arraycopy(r.idHashes(), 0, all, n, r.idHashes().length);
-      n += r.idHashes().length;
-    }
-    Arrays.sort(all);
-    long[] repeated = new long[16];
-    int count = 0;
-    for (int i = 1; i < all.length; i++) {
-      if (all[i] == all[i - 1] && (count == 0 || repeated[count - 1] != all[i])) {
-        if (count == repeated.length) {
-          repeated = Arrays.copyOf(repeated, count * 2);
-        }
-        repeated[count++] = all[i];
-      }
-    }
-    return Arrays.copyOf(repeated, count);
+    return counts;
   }
 
-  /**
-   * The ids whose hash repeats, looked at exactly: where their last occurrence is. {@code keys} are
-   * the positions of the task, id, source and source offset in the rows.
-   */
-  private static Map<String, LastOccurrence> findDuplicates(
-      SparkSession spark, JavaRDD<InternalRow> rows, int[] keys, long[] repeatedHashes) {
-    spark.sparkContext().setJobDescription("look at repeated ids");
-    Broadcast<long[]> candidates =
-        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(repeatedHashes);
-    List<Row> occurrences;
-    try {
-      occurrences =
-          rows.mapPartitions(
-                  (FlatMapFunction<Iterator<InternalRow>, Row>)
-                      it -> {
-                        long[] wanted = candidates.value();
-                        List<Row> out = new ArrayList<>();
-                        while (it.hasNext()) {
-                          InternalRow r = it.next();
-                          if (r.isNullAt(keys[1])) {
-                            continue;
-                          }
-                          String task = r.getUTF8String(keys[0]).toString();
-                          String id = r.getUTF8String(keys[1]).toString();
-                          if (Arrays.binarySearch(wanted, IdHash.of(task, id)) >= 0) {
-                            out.add(
-                                RowFactory.create(
-                                    task,
-                                    id,
-                                    r.getUTF8String(keys[2]).toString(),
-                                    r.getLong(keys[3])));
-                          }
-                        }
-                        return out.iterator();
-                      })
-              .collect();
-    } finally {
-      candidates.destroy();
+  /** Publishes the files of the tasks: through the committer, or from the staging folder. */
+  private static void commit(
+      Configuration conf,
+      CommitterOutput output,
+      String warehouse,
+      Path staging,
+      TableSpec spec,
+      Set<String> tasks,
+      List<PartitionResult> results)
+      throws IOException {
+    List<WrittenPart> parts = new ArrayList<>();
+    for (PartitionResult r : results) {
+      parts.addAll(r.parts());
     }
-    Map<String, Integer> seen = new HashMap<>();
-    Map<String, LastOccurrence> last = new HashMap<>();
-    for (Row r : occurrences) {
-      String key = PartitionWriter.key(r.getString(0), r.getString(1));
-      seen.merge(key, 1, Integer::sum);
-      LastOccurrence o = new LastOccurrence(r.getString(2), r.getLong(3));
-      last.merge(key, o, (a, b) -> later(a, b) ? a : b);
+    List<String> tablePaths = List.of(spec.table(), RejectedSchema.pathOf(spec.table()));
+    if (output != null) {
+      output.commit(WarehouseCommitter.partitions(tablePaths, tasks));
+      LOG.info("Committed {} file(s) for task(s) {} of {}", parts.size(), tasks, tablePaths);
+    } else {
+      WarehouseCommitter.commit(conf, warehouse, staging, tablePaths, tasks, parts);
     }
-    last.keySet().removeIf(key -> seen.get(key) < 2);
-    return last;
-  }
-
-  private static boolean later(LastOccurrence a, LastOccurrence b) {
-    int bySource = a.source().compareTo(b.source());
-    return bySource != 0 ? bySource > 0 : a.offset() > b.offset();
   }
 
   private static void checkRejectRatio(String table, IngestResult result, double maxRejectRatio) {

@@ -45,14 +45,7 @@ public final class MediaValueRanges {
         ParquetFileReader.open(HadoopInputFile.fromPath(file, fs.getConf()))) {
       footer = reader.getFooter();
     }
-    MessageType schema = footer.getFileMetaData().getSchema();
-    if (!schema.containsField(column)) {
-      return null;
-    }
-    Type type = schema.getType(column);
-    if (!type.isPrimitive()
-        || !type.isRepetition(Type.Repetition.REQUIRED)
-        || type.asPrimitiveType().getPrimitiveTypeName() != PrimitiveTypeName.BINARY) {
+    if (!isRequiredBinary(footer.getFileMetaData().getSchema(), column)) {
       return null;
     }
     long rows = footer.getBlocks().stream().mapToLong(BlockMetaData::getRowCount).sum();
@@ -70,39 +63,9 @@ public final class MediaValueRanges {
         if (chunk.getCodec() != CompressionCodecName.UNCOMPRESSED || chunk.hasDictionaryPage()) {
           return null;
         }
-        long pos = chunk.getStartingPos();
-        long end = pos + chunk.getTotalSize();
-        while (pos < end) {
-          in.seek(pos);
-          PageHeader header = Util.readPageHeader(in);
-          long data = in.getPos();
-          pos = data + header.getCompressed_page_size();
-          if (header.getType() == PageType.INDEX_PAGE) {
-            continue;
-          }
-          DataPageHeader page = header.getData_page_header();
-          if (header.getType() != PageType.DATA_PAGE || page.getEncoding() != Encoding.PLAIN) {
-            return null;
-          }
-          long p = data;
-          for (int i = 0; i < page.getNum_values(); i++, n++) {
-            in.readFully(p, prefix, 0, 4);
-            int length =
-                (prefix[0] & 0xff)
-                    | (prefix[1] & 0xff) << 8
-                    | (prefix[2] & 0xff) << 16
-                    | (prefix[3] & 0xff) << 24;
-            offsets[n] = p + 4;
-            lengths[n] = length;
-            p += 4L + length;
-          }
-          if (p != pos) {
-            throw new IOException(
-                String.format(
-                    "Cannot locate the values of %s in %s: the page "
-                        + "at %d holds %d bytes of values, its header says %d",
-                    column, file, data, p - data, pos - data));
-          }
+        n = locateChunk(in, chunk, new Ranges(offsets, lengths), n, prefix, file, column);
+        if (n < 0) {
+          return null;
         }
       }
     }
@@ -113,5 +76,65 @@ public final class MediaValueRanges {
               column, file, n, offsets.length));
     }
     return new Ranges(offsets, lengths);
+  }
+
+  private static boolean isRequiredBinary(MessageType schema, String column) {
+    if (!schema.containsField(column)) {
+      return false;
+    }
+    Type type = schema.getType(column);
+    return type.isPrimitive()
+        && type.isRepetition(Type.Repetition.REQUIRED)
+        && type.asPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.BINARY;
+  }
+
+  /**
+   * Fills the ranges of one column chunk's values from value {@code n} on; returns the next value's
+   * index, or -1 when a page is not a PLAIN v1 data page.
+   */
+  private static int locateChunk(
+      FSDataInputStream in,
+      ColumnChunkMetaData chunk,
+      Ranges into,
+      int n,
+      byte[] prefix,
+      Path file,
+      String column)
+      throws IOException {
+    long pos = chunk.getStartingPos();
+    long end = pos + chunk.getTotalSize();
+    while (pos < end) {
+      in.seek(pos);
+      PageHeader header = Util.readPageHeader(in);
+      long data = in.getPos();
+      pos = data + header.getCompressed_page_size();
+      if (header.getType() == PageType.INDEX_PAGE) {
+        continue;
+      }
+      DataPageHeader page = header.getData_page_header();
+      if (header.getType() != PageType.DATA_PAGE || page.getEncoding() != Encoding.PLAIN) {
+        return -1;
+      }
+      long p = data;
+      for (int i = 0; i < page.getNum_values(); i++, n++) {
+        in.readFully(p, prefix, 0, 4);
+        int length =
+            (prefix[0] & 0xff)
+                | (prefix[1] & 0xff) << 8
+                | (prefix[2] & 0xff) << 16
+                | (prefix[3] & 0xff) << 24;
+        into.offsets()[n] = p + 4;
+        into.lengths()[n] = length;
+        p += 4L + length;
+      }
+      if (p != pos) {
+        throw new IOException(
+            String.format(
+                "Cannot locate the values of %s in %s: the page "
+                    + "at %d holds %d bytes of values, its header says %d",
+                column, file, data, p - data, pos - data));
+      }
+    }
+    return n;
   }
 }

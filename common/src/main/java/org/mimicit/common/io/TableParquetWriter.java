@@ -4,26 +4,15 @@ import static org.mimicit.common.error.Preconditions.checkArgument;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.column.ColumnWriteStore;
-import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.crypto.FileEncryptionProperties;
-import org.apache.parquet.hadoop.CodecFactory;
-import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.MessageColumnIO;
-import org.apache.parquet.io.api.RecordConsumer;
-import org.apache.parquet.schema.MessageType;
 import org.apache.spark.sql.types.StructType;
 import org.mimicit.common.error.MimicitException;
 import org.slf4j.Logger;
@@ -80,52 +69,24 @@ public final class TableParquetWriter implements Closeable {
   }
 
   private final Configuration conf;
-  private final MessageType schema;
-  private final Map<String, String> footerMetadata;
-  private final ParquetProperties props;
-  private final CodecFactory codecs;
-  private final List<SplitPageWriteStore.Part> parts;
-  private final MessageColumnIO columnIO;
   private final RowWriter rowWriter;
-
-  /** Direct column writes for flat schemas; null for schemas with structs or nested arrays. */
-  private final FlatRowWriter flatWriter;
-
-  private final long rowGroupBytes;
-  private final long maxFileBytes;
-  private final IntFunction<Path> files;
-  private final List<WrittenFile> written = new ArrayList<>();
+  private final RowGroupFiles files;
   private State state = State.OPEN;
-
-  // the file being written: set by startFile, cleared by endFile
-  private Path path;
-  private ParquetFileWriter fileWriter;
-  private SortedFooterFile outputFile;
-  private long fileRows;
-  // the row group being buffered: set by startRowGroup, cleared by flushRowGroup
-  private SplitPageWriteStore pageStore;
-  private ColumnWriteStore columnStore;
-  private RecordConsumer consumer;
-  private long groupRows;
 
   private TableParquetWriter(Builder builder) {
     this.conf = builder.conf;
-    this.schema = SparkParquetSchemas.toParquet(builder.schema);
-    this.footerMetadata = Map.of(SparkParquetSchemas.SPARK_ROW_METADATA_KEY, builder.schema.json());
-    this.props = MediaColumns.properties(schema, builder.mediaColumns, builder.plainColumns);
-    this.codecs = new CodecFactory(conf, props.getPageSizeThreshold());
-    this.parts =
-        MediaColumns.split(
-            schema,
-            builder.mediaColumns,
-            codecs.getCompressor(builder.compression),
-            codecs.getCompressor(CompressionCodecName.UNCOMPRESSED));
-    this.columnIO = new ColumnIOFactory(false).getColumnIO(schema);
     this.rowWriter = new RowWriter(builder.schema);
-    this.flatWriter = builder.directColumnWrites ? FlatRowWriter.of(builder.schema, schema) : null;
-    this.rowGroupBytes = builder.rowGroupBytes;
-    this.maxFileBytes = builder.maxFileBytes;
-    this.files = builder.files;
+    this.files =
+        new RowGroupFiles(
+            builder.conf,
+            builder.schema,
+            builder.mediaColumns,
+            builder.plainColumns,
+            builder.compression,
+            builder.directColumnWrites,
+            builder.rowGroupBytes,
+            builder.maxFileBytes,
+            builder.files);
   }
 
   /** Returns a builder for a writer of {@code schema} rows, using {@code conf} for file systems. */
@@ -144,21 +105,7 @@ public final class TableParquetWriter implements Closeable {
     checkState(state == State.OPEN, "Cannot write: the writer is %s", state);
     rowWriter.validate(row);
     try {
-      if (consumer == null) {
-        startRowGroup();
-      }
-      if (flatWriter != null) {
-        flatWriter.write(columnStore, row);
-      } else {
-        rowWriter.write(consumer, row);
-      }
-      groupRows += 1;
-      if (columnStore.getBufferedSize() >= rowGroupBytes) {
-        flushRowGroup();
-        if (fileWriter.getPos() >= maxFileBytes) {
-          endFile();
-        }
-      }
+      files.write(rowWriter, row);
     } catch (IOException | RuntimeException e) {
       throw fail(e);
     }
@@ -180,17 +127,12 @@ public final class TableParquetWriter implements Closeable {
         state == State.OPEN,
         "Cannot close a writer after a failed write: call abort() to delete its files");
     try {
-      if (consumer != null) {
-        flushRowGroup();
-      }
-      if (fileWriter != null) {
-        endFile();
-      }
+      files.finish();
     } catch (IOException | RuntimeException e) {
       throw fail(e);
     }
     state = State.CLOSED;
-    codecs.release();
+    files.releaseCodecs();
   }
 
   /**
@@ -203,14 +145,9 @@ public final class TableParquetWriter implements Closeable {
     if (state == State.ABORTED) {
       return;
     }
-    release(null);
+    files.release(null);
     state = State.ABORTED;
-    List<Path> paths = new ArrayList<>();
-    written.forEach(file -> paths.add(file.path()));
-    if (path != null) {
-      paths.add(path);
-    }
-    written.clear();
+    List<Path> paths = files.dropAll();
     MimicitException failure = null;
     for (Path file : paths) {
       try {
@@ -232,100 +169,19 @@ public final class TableParquetWriter implements Closeable {
 
   /** The finished files in order: all of them after {@link #close()}, none after abort. */
   public List<WrittenFile> writtenFiles() {
-    return List.copyOf(written);
-  }
-
-  private void startRowGroup() throws IOException {
-    if (fileWriter == null) {
-      startFile();
-    }
-    pageStore = new SplitPageWriteStore(parts, props);
-    columnStore = props.newColumnWriteStore(schema, pageStore);
-    consumer = columnIO.getRecordWriter(columnStore);
-    if (flatWriter != null) {
-      flatWriter.start(columnStore);
-    }
-  }
-
-  private void startFile() throws IOException {
-    int sequence = written.size();
-    Path next = files.apply(sequence);
-    checkState(next != null, "Cannot start file %s: files(...) returned null", sequence);
-    try {
-      outputFile = new SortedFooterFile(DataFiles.outputFile(next, conf));
-      fileWriter =
-          new ParquetFileWriter(
-              outputFile,
-              schema,
-              ParquetFileWriter.Mode.CREATE,
-              rowGroupBytes,
-              0, // no padding to HDFS block boundaries
-              (FileEncryptionProperties) null,
-              props);
-    } catch (IOException e) {
-      // not ours to delete on abort: it may exist already
-      throw new MimicitException(e, "Cannot create Parquet file %s", next);
-    }
-    path = next;
-    fileWriter.start();
-    fileRows = 0;
-  }
-
-  private void flushRowGroup() throws IOException {
-    consumer.flush(); // writes the nulls it caches for nested columns
-    columnStore.flush();
-    fileWriter.startBlock(groupRows);
-    pageStore.flushToFileWriter(fileWriter);
-    fileWriter.endBlock();
-    fileRows += groupRows;
-    columnStore.close();
-    pageStore.close();
-    consumer = null;
-    columnStore = null;
-    pageStore = null;
-    groupRows = 0;
-  }
-
-  private void endFile() throws IOException {
-    outputFile.markTail();
-    fileWriter.end(footerMetadata);
-    WrittenFile file = new WrittenFile(path, fileRows, outputFile.length());
-    written.add(file);
-    LOG.debug("Wrote {} rows, {} bytes to {}", file.rows(), file.bytes(), file.path());
-    fileWriter = null;
-    path = null;
+    return files.written();
   }
 
   private RuntimeException fail(Exception cause) {
     state = State.FAILED;
-    release(cause);
+    Path path = files.path();
+    files.release(cause);
     return cause instanceof IOException
         ? new MimicitException(cause, "Cannot write Parquet file %s", path)
         : (RuntimeException) cause;
   }
 
-  /** Drops the buffered row group and closes the open file's stream, leaving the file in place. */
-  private void release(Exception cause) {
-    if (pageStore != null) {
-      pageStore.close();
-    }
-    consumer = null;
-    columnStore = null;
-    pageStore = null;
-    if (fileWriter != null) {
-      try {
-        fileWriter.close();
-      } catch (IOException | RuntimeException e) {
-        if (cause != null) {
-          cause.addSuppressed(e);
-        }
-      }
-      fileWriter = null;
-    }
-    codecs.release();
-  }
-
-  private static void checkState(boolean condition, String message, Object... args) {
+  static void checkState(boolean condition, String message, Object... args) {
     if (!condition) {
       throw new IllegalStateException(String.format(message, args));
     }

@@ -20,7 +20,8 @@ import java.util.List;
  * {@code '{'} in front makes it a JSON object Jackson can read. Fields as Python's {@code json}
  * reads them: a repeated field's last value wins; unknown fields are kept as one JSON object.
  */
-public final class InstructionsJsonParser implements AutoCloseable {
+public final class InstructionsJsonParser extends RecordParser<InstructionsJsonParser.Status>
+    implements AutoCloseable {
   /** What {@link #next()} found. */
   public enum Status {
     RECORD,
@@ -41,17 +42,17 @@ public final class InstructionsJsonParser implements AutoCloseable {
   private final long start;
   private final long end;
   private final boolean idsOnly;
-  private boolean done;
 
-  private String id;
-  private long offset;
-  private Status status;
-  private String detail;
   private String instruction;
   private String answer;
   private List<String> imageIds;
   private List<String> relInsIds;
   private String extraJson;
+
+  // the record being read: the first invalid field's message, the unknown fields' writer
+  private String invalid;
+  private StringWriter extra;
+  private JsonGenerator gen;
 
   /**
    * @param in the file positioned at {@code start}, the first record key of the range
@@ -104,18 +105,14 @@ public final class InstructionsJsonParser implements AutoCloseable {
       readRecord();
       return true;
     } catch (JsonProcessingException e) {
-      done = true;
-      status = Status.MALFORMED;
-      offset = e.getLocation() == null ? offset : start - 1 + e.getLocation().getByteOffset();
-      detail =
-          e.getOriginalMessage()
-              + " at byte "
-              + offset
-              + (id == null ? "" : " (in record \"" + id + "\")")
+      return malformed(
+          Status.MALFORMED,
+          e,
+          start - 1,
+          (id == null ? "" : " (in record \"" + id + "\")")
               + "; the rest of this input split, up to byte "
               + end
-              + ", was not read";
-      return true;
+              + ", was not read");
     }
   }
 
@@ -124,73 +121,80 @@ public final class InstructionsJsonParser implements AutoCloseable {
     answer = null;
     imageIds = null;
     relInsIds = null;
-    StringWriter extra = null;
-    JsonGenerator gen = null;
-    String invalid = null;
+    invalid = null;
+    extra = null;
+    gen = null;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken t = parser.nextToken();
       switch (field) {
-        case "instruction", "answer" -> {
-          String text = t == JsonToken.VALUE_STRING ? parser.getText() : null;
-          if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NULL && invalid == null) {
-            invalid = "field '" + field + "' is " + describe(t) + ", expected a string";
-          }
-          parser.skipChildren();
-          if (field.equals("instruction")) {
-            instruction = text;
-          } else {
-            answer = text;
-          }
-        }
-        case "image_ids", "rel_ins_ids" -> {
-          List<String> ids = null;
-          if (t == JsonToken.START_ARRAY) {
-            ids = new ArrayList<>();
-            int i = 0;
-            for (JsonToken e = parser.nextToken();
-                e != JsonToken.END_ARRAY;
-                e = parser.nextToken(), i++) {
-              if (e == JsonToken.VALUE_STRING) {
-                ids.add(parser.getText());
-              } else {
-                if (invalid == null) {
-                  invalid =
-                      "field '"
-                          + field
-                          + "' has "
-                          + describe(e)
-                          + " at index "
-                          + i
-                          + ", expected strings";
-                }
-                parser.skipChildren();
-              }
-            }
-          } else if (t != JsonToken.VALUE_NULL) {
-            if (invalid == null) {
-              invalid =
-                  "field '" + field + "' is " + describe(t) + ", expected an array of strings";
-            }
-            parser.skipChildren();
-          }
-          if (field.equals("image_ids")) {
-            imageIds = ids;
-          } else {
-            relInsIds = ids;
-          }
-        }
-        default -> {
-          if (gen == null) {
-            extra = new StringWriter();
-            gen = FACTORY.createGenerator(extra);
-            gen.writeStartObject();
-          }
-          gen.writeFieldName(field);
-          gen.copyCurrentStructure(parser);
-        }
+        case "instruction" -> instruction = readText(field, t);
+        case "answer" -> answer = readText(field, t);
+        case "image_ids" -> imageIds = readIds(field, t);
+        case "rel_ins_ids" -> relInsIds = readIds(field, t);
+        default -> copyExtra(field);
       }
     }
+    finishRecord();
+  }
+
+  /** A text field's value: its string, or null for null or another type (then invalid). */
+  private String readText(String field, JsonToken t) throws IOException {
+    String text = t == JsonToken.VALUE_STRING ? parser.getText() : null;
+    if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NULL && invalid == null) {
+      invalid = "field '" + field + "' is " + describe(t) + ", expected a string";
+    }
+    parser.skipChildren();
+    return text;
+  }
+
+  /** An ids field's value: its strings, or null for null or a non-array (then invalid). */
+  private List<String> readIds(String field, JsonToken t) throws IOException {
+    if (t == JsonToken.START_ARRAY) {
+      List<String> ids = new ArrayList<>();
+      int i = 0;
+      for (JsonToken e = parser.nextToken();
+          e != JsonToken.END_ARRAY;
+          e = parser.nextToken(), i++) {
+        if (e == JsonToken.VALUE_STRING) {
+          ids.add(parser.getText());
+        } else {
+          if (invalid == null) {
+            invalid =
+                "field '"
+                    + field
+                    + "' has "
+                    + describe(e)
+                    + " at index "
+                    + i
+                    + ", expected strings";
+          }
+          parser.skipChildren();
+        }
+      }
+      return ids;
+    }
+    if (t != JsonToken.VALUE_NULL) {
+      if (invalid == null) {
+        invalid = "field '" + field + "' is " + describe(t) + ", expected an array of strings";
+      }
+      parser.skipChildren();
+    }
+    return null;
+  }
+
+  /** Copies an unknown field into the record's extra JSON object. */
+  private void copyExtra(String field) throws IOException {
+    if (gen == null) {
+      extra = new StringWriter();
+      gen = FACTORY.createGenerator(extra);
+      gen.writeStartObject();
+    }
+    gen.writeFieldName(field);
+    gen.copyCurrentStructure(parser);
+  }
+
+  private void finishRecord() throws IOException {
     if (gen != null) {
       gen.writeEndObject();
       gen.close();
@@ -214,12 +218,6 @@ public final class InstructionsJsonParser implements AutoCloseable {
     }
   }
 
-  private boolean fail(Status s, String message) {
-    status = s;
-    detail = message;
-    return true;
-  }
-
   private static String describe(JsonToken t) {
     if (t == null) {
       return "end of input";
@@ -233,23 +231,6 @@ public final class InstructionsJsonParser implements AutoCloseable {
       case VALUE_NULL -> "null";
       default -> t.asString() == null ? t.name() : t.asString();
     };
-  }
-
-  public String id() {
-    return id;
-  }
-
-  /** File offset of the record's key, or of the syntax error. */
-  public long offset() {
-    return offset;
-  }
-
-  public Status status() {
-    return status;
-  }
-
-  public String detail() {
-    return detail;
   }
 
   public String instruction() {

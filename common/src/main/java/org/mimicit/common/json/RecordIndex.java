@@ -17,21 +17,18 @@ public final class RecordIndex {
   /** The result: {@code starts[i]} is the first record start at or after boundary i, or -1. */
   public record Result(long[] starts, long records, boolean dataFound) {}
 
-  /** Scans a whole file from offset 0; {@code boundaries} must be sorted. */
+  /**
+   * Scans a whole file from offset 0; {@code boundaries} must be sorted.
+   *
+   * <p>One method on purpose: the loop is a byte state machine whose eleven state variables live in
+   * registers. Split into methods, the state would have to go through fields or an object on every
+   * string and every structural byte, and this pass reads every byte of multi-GB files.
+   */
   public static Result scan(InputStream in, long[] boundaries) throws IOException {
     long[] starts = new long[boundaries.length];
     Arrays.fill(starts, -1);
     ByteCursor cur = new ByteCursor(in, 0, 1 << 20);
-    int first = cur.skipWhitespace();
-    if (first == 0xEF) { // UTF-8 byte order mark
-      cur.read();
-      cur.read();
-      cur.read();
-      first = cur.skipWhitespace();
-    }
-    if (first != '{') {
-      throw new ImagesJsonParser.NotAnObjectException(JsonText.describe(first));
-    }
+    openObject(cur);
     int depth = 0;
     boolean expectKey = false;
     boolean inData = false;
@@ -116,5 +113,19 @@ public final class RecordIndex {
       cur.pos = p;
     }
     return new Result(starts, records, dataFound);
+  }
+
+  /** Skips a UTF-8 byte order mark and white space up to the file's opening brace. */
+  private static void openObject(ByteCursor cur) throws IOException {
+    int first = cur.skipWhitespace();
+    if (first == 0xEF) { // UTF-8 byte order mark
+      cur.read();
+      cur.read();
+      cur.read();
+      first = cur.skipWhitespace();
+    }
+    if (first != '{') {
+      throw new ImagesJsonParser.NotAnObjectException(JsonText.describe(first));
+    }
   }
 }

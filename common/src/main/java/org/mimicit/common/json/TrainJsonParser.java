@@ -13,7 +13,8 @@ import java.util.List;
  * Streams a {@code <TASK>_train.json} file, {@code {ins_id: [related ins_id, ...]}}, one record at
  * a time with Jackson's streaming parser: memory is one record, whatever the file size.
  */
-public final class TrainJsonParser implements AutoCloseable {
+public final class TrainJsonParser extends RecordParser<TrainJsonParser.Status>
+    implements AutoCloseable {
   /** What {@link #next()} found. */
   public enum Status {
     RECORD,
@@ -25,11 +26,6 @@ public final class TrainJsonParser implements AutoCloseable {
       JsonFactory.builder().disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build();
 
   private final JsonParser parser;
-  private boolean done;
-  private String id;
-  private long offset;
-  private Status status;
-  private String detail;
   private List<String> related;
 
   public TrainJsonParser(InputStream in) throws IOException {
@@ -81,29 +77,8 @@ public final class TrainJsonParser implements AutoCloseable {
       }
       return true;
     } catch (JsonProcessingException e) {
-      done = true;
-      status = Status.MALFORMED;
-      offset = e.getLocation() == null ? offset : e.getLocation().getByteOffset();
-      detail =
-          e.getOriginalMessage() + " at byte " + offset + "; the rest of the file was not read";
-      return true;
+      return malformed(Status.MALFORMED, e, 0, "; the rest of the file was not read");
     }
-  }
-
-  public String id() {
-    return id;
-  }
-
-  public long offset() {
-    return offset;
-  }
-
-  public Status status() {
-    return status;
-  }
-
-  public String detail() {
-    return detail;
   }
 
   public List<String> related() {

@@ -14,14 +14,14 @@ class WarehouseIngestTest {
   @Test
   void findsHashesRepeatedWithinAndAcrossPartitionsOnce() {
     long[] repeated =
-        WarehouseIngest.repeatedHashes(
+        DuplicateIds.repeatedHashes(
             List.of(hashes(-5, 1, 1, 1, 7), hashes(2, 7, 9), hashes(), hashes(-5)));
     assertThat(repeated).containsExactly(-5, 1, 7);
   }
 
   @Test
   void findsNothingWhenEveryIdIsDistinct() {
-    assertThat(WarehouseIngest.repeatedHashes(List.of(hashes(1, 2), hashes(3)))).isEmpty();
+    assertThat(DuplicateIds.repeatedHashes(List.of(hashes(1, 2), hashes(3)))).isEmpty();
   }
 
   @Test

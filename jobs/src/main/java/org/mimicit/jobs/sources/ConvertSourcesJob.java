@@ -39,6 +39,11 @@ import picocli.CommandLine.Option;
  * ImageIO, FFmpeg for JPEG and video), resize and encode. Unreadable images, half
  * Spot-the-Difference pairs and undecodable videos go to {@code rejected/images/}. Re-running
  * replaces only the task's partition; a failed run leaves the previous output as it was.
+ *
+ * <p>About 300 lines because half of it is {@link Cli}: fourteen options with their help texts,
+ * nested because {@code META-INF/services} names {@code ConvertSourcesJob$Cli}. The work is in
+ * {@link SourceFiles} (listing), {@link TaskBalancer}, {@link SourceConverter} and {@link
+ * SourceRows} (executors).
  */
 public final class ConvertSourcesJob {
   public static final String NAME = "convert-sources";
