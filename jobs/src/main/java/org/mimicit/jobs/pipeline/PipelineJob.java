@@ -16,6 +16,7 @@ import org.mimicit.jobs.export.ExportShardsJob;
 import org.mimicit.jobs.generation.GenerateInstructionsConfig;
 import org.mimicit.jobs.generation.GenerateInstructionsJob;
 import org.mimicit.jobs.images.ConvertImagesJob;
+import org.mimicit.jobs.incontext.JoinInContextConfig;
 import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.ingest.IngestConfig;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
@@ -147,7 +148,7 @@ public final class PipelineJob {
       if (generation != null) {
         GenerateInstructionsJob.run(session, generation);
       }
-      JoinInContextJob.run(session, JoinInContextJob.Config.defaults(wh));
+      JoinInContextJob.run(session, JoinInContextConfig.defaults(wh));
       ExpandMultilingualJob.run(session, expandConfig(wh, input == null));
       String out = output != null ? output : home().resolve("out/export").toString();
       ExportShardsJob.run(session, ExportShardsConfig.defaults(wh, out));

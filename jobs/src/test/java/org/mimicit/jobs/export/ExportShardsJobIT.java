@@ -44,6 +44,7 @@ import org.mimicit.common.testing.SparkTestBase;
 import org.mimicit.common.testing.TestImages;
 import org.mimicit.jobs.Main;
 import org.mimicit.jobs.images.ConvertImagesJob;
+import org.mimicit.jobs.incontext.JoinInContextConfig;
 import org.mimicit.jobs.incontext.JoinInContextJob;
 import org.mimicit.jobs.ingest.IngestConfig;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
@@ -109,7 +110,7 @@ class ExportShardsJobIT extends SparkTestBase {
     IngestConfig ingest = new IngestConfig(tmp.resolve("release").toString(), wh, Set.of(), 0);
     ConvertImagesJob.run(spark, ingest);
     ConvertInstructionsJob.run(spark, ingest);
-    JoinInContextJob.run(spark, JoinInContextJob.Config.defaults(wh));
+    JoinInContextJob.run(spark, JoinInContextConfig.defaults(wh));
     Path out = tmp.resolve("export");
 
     ExportShardsJob.run(
@@ -274,7 +275,7 @@ class ExportShardsJobIT extends SparkTestBase {
         .createDataFrame(translations, TranslationSchema.SCHEMA)
         .write()
         .parquet(wh + "/" + TranslationSchema.pathOf("TS", "zh"));
-    JoinInContextJob.run(spark, JoinInContextJob.Config.defaults(wh));
+    JoinInContextJob.run(spark, JoinInContextConfig.defaults(wh));
     shardWarehouse = wh;
     return wh;
   }

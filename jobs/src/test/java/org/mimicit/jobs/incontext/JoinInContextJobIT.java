@@ -1,6 +1,7 @@
 package org.mimicit.jobs.incontext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.testing.SparkTestBase;
 
@@ -46,8 +48,7 @@ class JoinInContextJobIT extends SparkTestBase {
 
     JoinInContextJob.run(
         spark,
-        new JoinInContextJob.Config(
-            wh, Set.of(), Integer.MAX_VALUE, null, Relations.REL, 0, configs));
+        new JoinInContextConfig(wh, Set.of(), Integer.MAX_VALUE, null, Relations.REL, 0, configs));
 
     assertThat(Files.readString(Path.of(configs, "LA_train.json")))
         .isEqualTo("{\"A\":[\"B\",\"C\"],\"B\":[],\"C\":[]}");
@@ -72,7 +73,7 @@ class JoinInContextJobIT extends SparkTestBase {
         Files.readString(Path.of(configs, "SD_train.json")).replace("}", ",\"T\":7}"));
     JoinInContextJob.run(
         spark,
-        new JoinInContextJob.Config(
+        new JoinInContextConfig(
             wh, Set.of("LA"), Integer.MAX_VALUE, configs, Relations.REL, 0, null));
     List<Row> after = spark.read().parquet(wh + "/incontext").orderBy("ins_id").collectAsList();
     assertThat(after.stream().map(r -> r.getAs("ins_id") + "=" + r.getList(1)).toList())
@@ -81,5 +82,37 @@ class JoinInContextJobIT extends SparkTestBase {
     assertThat(spark.read().parquet(wh + "/rejected/train").collectAsList())
         .extracting(r -> r.getAs("task") + "/" + r.getAs("id") + ":" + r.getAs("reason"))
         .containsExactlyInAnyOrder("LA/D:invalid_field", "SD/T:invalid_field");
+  }
+
+  @Test
+  void failsWhenItCannotLookForATrainFileInsteadOfFallingBackToRelInsIds() {
+    String wh = tmp.resolve("wh").toString();
+    // made from an input on a file system this run has no client for (as s3a:// is for a run
+    // without hadoop-aws): whether LA_train.json exists there cannot be known
+    spark
+        .createDataFrame(
+            List.of(
+                RowFactory.create(
+                    "A",
+                    "q",
+                    "a",
+                    new String[] {"i1"},
+                    new String[] {"B"},
+                    null,
+                    "nosuchfs://bucket/LA/LA_instructions.json",
+                    "LA")),
+            InstructionSchema.SCHEMA.add("task", DataTypes.StringType))
+        .write()
+        .partitionBy("task")
+        .parquet(wh + "/instructions");
+
+    assertThatThrownBy(() -> JoinInContextJob.run(spark, JoinInContextConfig.defaults(wh)))
+        .isInstanceOf(MimicitException.class)
+        .hasMessageStartingWith(
+            "Cannot look for the train file of task LA at nosuchfs://bucket/LA/LA_train.json: No"
+                + " FileSystem for scheme \"nosuchfs\"")
+        .hasMessageEndingWith(". Fix access to it, or name the relations with --train-config.");
+    assertThat(Path.of(wh, "incontext")).doesNotExist();
+    assertThat(Path.of(wh, "_stats", "join-incontext.json")).doesNotExist();
   }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.testing.SparkTestBase;
 
-class JoinInContextJobTest extends SparkTestBase {
+class ContextJoinTest extends SparkTestBase {
   private static final StructType INSTRUCTIONS =
       InstructionSchema.SCHEMA.add("task", DataTypes.StringType, false);
 
@@ -55,7 +55,7 @@ class JoinInContextJobTest extends SparkTestBase {
   private Map<String, String> contexts(Set<String> tasks, int max) {
     Map<String, String> out = new TreeMap<>();
     for (Row r :
-        JoinInContextJob.contexts(instructions(), images(), null, tasks, max, Relations.REL, 0)
+        ContextJoin.contexts(instructions(), images(), null, tasks, max, Relations.REL, 0)
             .collectAsList()) {
       List<Row> context = r.getList(r.fieldIndex("context"));
       out.put(
@@ -100,7 +100,7 @@ class JoinInContextJobTest extends SparkTestBase {
                 .add("rel_ins_ids", DataTypes.createArrayType(DataTypes.StringType)));
     Map<String, String> out = new TreeMap<>();
     for (Row r :
-        JoinInContextJob.contexts(
+        ContextJoin.contexts(
                 instructions(), images(), train, Set.of(), Integer.MAX_VALUE, Relations.REL, 0)
             .collectAsList()) {
       out.put(
@@ -120,7 +120,7 @@ class JoinInContextJobTest extends SparkTestBase {
   private Map<String, List<Object>> policy(List<Row> rows, Relations policy, int max, long seed) {
     Map<String, List<Object>> out = new TreeMap<>();
     for (Row r :
-        JoinInContextJob.contexts(
+        ContextJoin.contexts(
                 spark.createDataFrame(rows, INSTRUCTIONS),
                 images(),
                 null,
@@ -173,7 +173,7 @@ class JoinInContextJobTest extends SparkTestBase {
     assertThat(policy(rows, Relations.RANDOM, 3, 42)).isEqualTo(first);
     assertThat(policy(rows, Relations.RANDOM, 3, 7)).isNotEqualTo(first);
     assertThat(policy(rows, Relations.RANDOM, Integer.MAX_VALUE, 42).get("R0"))
-        .hasSize(JoinInContextJob.DEFAULT_RANDOM_K);
+        .hasSize(ContextJoin.DEFAULT_RANDOM_K);
   }
 
   @Test
@@ -193,8 +193,7 @@ class JoinInContextJobTest extends SparkTestBase {
             Map.entry("LA/C", "[A] missing=[] images=[gone] first=q A|a A|[i1]"));
     assertThat(
             Arrays.asList(
-                JoinInContextJob.contexts(
-                        instructions(), images(), null, Set.of(), 0, Relations.REL, 0)
+                ContextJoin.contexts(instructions(), images(), null, Set.of(), 0, Relations.REL, 0)
                     .columns()))
         .containsExactly(
             "ins_id", "context_ins_ids", "missing_ins_ids", "missing_image_ids", "context", "task");
