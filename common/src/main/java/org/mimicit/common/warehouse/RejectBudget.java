@@ -10,6 +10,9 @@ import java.util.Locale;
  * and say it the same way.
  */
 public record RejectBudget(double maxRatio) {
+  /** The default of {@code --max-reject-ratio}. */
+  public static final double DEFAULT_MAX_RATIO = 0.05;
+
   public RejectBudget {
     checkArgument(
         maxRatio >= 0 && maxRatio <= 1,

@@ -27,6 +27,9 @@ import org.mimicit.common.warehouse.SerializableConf;
  * @param <F> a unit given up on
  */
 public abstract class ApiTask<B, F> implements MapPartitionsFunction<Row, Row> {
+  /** On object stores (no flush), how often a cache file is closed and a new one started. */
+  public static final int DEFAULT_CACHE_ROLL_SECONDS = 30;
+
   /** Where a stage's batches go. */
   public interface Sink<B> {
     void submit(B batch) throws InterruptedException;

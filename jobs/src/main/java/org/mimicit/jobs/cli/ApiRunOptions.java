@@ -1,6 +1,7 @@
 package org.mimicit.jobs.cli;
 
 import java.util.List;
+import org.mimicit.jobs.apistage.ApiTask;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -28,7 +29,7 @@ public final class ApiRunOptions {
   @Option(
       names = "--cache-roll-seconds",
       paramLabel = "S",
-      defaultValue = "30",
+      defaultValue = "" + ApiTask.DEFAULT_CACHE_ROLL_SECONDS,
       description =
           "On object stores (no flush), close and start a new cache file this often (default:"
               + " ${DEFAULT-VALUE}).")

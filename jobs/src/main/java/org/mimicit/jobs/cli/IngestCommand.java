@@ -2,6 +2,7 @@ package org.mimicit.jobs.cli;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import org.mimicit.common.warehouse.RejectBudget;
 import org.mimicit.jobs.ingest.IngestConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,7 +36,7 @@ public abstract class IngestCommand {
   @Option(
       names = "--max-reject-ratio",
       paramLabel = "R",
-      defaultValue = "0.05",
+      defaultValue = "" + RejectBudget.DEFAULT_MAX_RATIO,
       description =
           "Fail, committing nothing, when more than this share of records is rejected (default:"
               + " ${DEFAULT-VALUE}).")

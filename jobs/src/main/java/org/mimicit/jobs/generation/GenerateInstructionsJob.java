@@ -1,31 +1,15 @@
 package org.mimicit.jobs.generation;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.udf;
-
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF2;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
-import org.mimicit.common.api.Annotation;
-import org.mimicit.common.api.ApiCacheWriter;
-import org.mimicit.common.api.GenerationWork;
 import org.mimicit.common.api.Prompt;
-import org.mimicit.common.api.RequestKey;
-import org.mimicit.common.warehouse.SerializableConf;
-import org.mimicit.common.warehouse.WarehouseCommitter;
-import org.mimicit.jobs.apistage.ApiAccumulators;
-import org.mimicit.jobs.apistage.ApiStage;
+import org.mimicit.common.warehouse.RejectBudget;
+import org.mimicit.jobs.apistage.ApiStageRun;
 import org.mimicit.jobs.cli.ApiOptions;
 import org.mimicit.jobs.cli.ApiRunOptions;
 import org.mimicit.jobs.cli.JobCommand;
@@ -57,15 +41,6 @@ public final class GenerateInstructionsJob {
   static final String STAGE = "generate";
   static final String REJECTED_TABLE = "generation";
   private static final Logger LOG = LoggerFactory.getLogger(GenerateInstructionsJob.class);
-  private static final StructType CACHE_SCHEMA =
-      new StructType()
-          .add("key", "string")
-          .add("id", "string")
-          .add("model", "string")
-          .add(
-              "pairs",
-              DataTypes.createArrayType(
-                  new StructType().add("instruction", "string").add("answer", "string")));
 
   /** Syphus's sampling temperature. */
   public static final double SYPHUS_TEMPERATURE = 0.7;
@@ -99,141 +74,27 @@ public final class GenerateInstructionsJob {
         prompts.keySet(),
         config.api());
     Dataset<Row> annotations =
-        withKeys(
+        GenerationSteps.withKeys(
                 GenerationInputs.annotations(spark, conf, config.annotations(), prompts),
                 config.api().model(),
                 prompts)
             .persist(StorageLevel.MEMORY_AND_DISK());
-    String cacheDir = ApiCacheWriter.dirOf(config.warehouse(), STAGE);
-    List<String> cacheDirs = ApiStage.cacheDirs(conf, config.cacheFrom(), cacheDir);
-    Path staging = WarehouseCommitter.newStaging(config.warehouse(), REJECTED_TABLE);
-    ApiAccumulators counts = new ApiAccumulators(spark.sparkContext());
     try {
-      Dataset<Row> pending =
-          annotations
-              .where(col("reason").isNull())
-              .select("id", "sentences", "prompt", "key")
-              .dropDuplicates("key")
-              .alias("a")
-              .join(
-                  readCache(spark, conf, cacheDirs).select("key").alias("c"),
-                  col("a.key").equalTo(col("c.key")),
-                  "left_anti")
-              .persist(StorageLevel.MEMORY_AND_DISK());
-      long toAsk = pending.count();
-      LOG.info(
-          "{}: {} annotation(s) to ask for; the rest is in the cache or unusable", NAME, toAsk);
-      if (config.dryRun()) {
-        return new Result(toAsk, 0, 0, 0, 0, Map.of(), dryRun(pending, config, prompts, toAsk));
-      }
-      Path failures = new Path(staging, "failures");
-      boolean asked = toAsk > 0 && !config.api().offline();
-      if (asked) {
-        SerializableConf sconf = new SerializableConf(conf);
-        ApiStage.call(
-            spark,
-            NAME,
-            pending,
-            toAsk,
-            toAsk,
-            config.limits(),
-            counts,
-            share ->
-                new GenerationTask(
-                    config.api(),
-                    prompts,
-                    cacheDir,
-                    sconf,
-                    counts,
-                    share,
-                    config.cacheRollSeconds()),
-            GenerationTask.FAILURE_SCHEMA,
-            failures,
-            col("id"));
-      } else if (toAsk > 0) {
-        LOG.warn(
-            "{}: offline (no API base: give --api-base, or for this command alone OPENAI_API_BASE):"
-                + " {} annotation(s) with no recorded reply are not generated (offline); nothing"
-                + " was sent",
-            NAME,
-            toAsk);
-      }
-      pending.unpersist();
-      Dataset<Row> failed =
-          asked
-              ? spark.read().parquet(failures.toString())
-              : spark.createDataFrame(List.of(), GenerationTask.FAILURE_SCHEMA);
-      return GenerationOutput.write(
+      return ApiStageRun.run(
           spark,
-          conf,
-          config,
-          annotations,
-          readCache(spark, conf, cacheDirs),
-          failed,
-          staging,
-          counts,
-          startedNanos,
-          started);
+          new ApiStageRun.Settings(
+              NAME,
+              config.warehouse(),
+              STAGE,
+              REJECTED_TABLE,
+              config.cacheFrom(),
+              config.dryRun(),
+              config.api().offline(),
+              config.limits()),
+          new GenerationSteps(spark, conf, config, prompts, annotations, startedNanos, started));
     } finally {
       annotations.unpersist();
-      WarehouseCommitter.deleteStaging(conf, staging);
     }
-  }
-
-  /** Adds each annotation's cache key: model, prompt, sentences. */
-  static Dataset<Row> withKeys(
-      Dataset<Row> annotations, String model, Map<String, Prompt> prompts) {
-    Map<String, String> shas = new HashMap<>();
-    prompts.forEach((name, p) -> shas.put(name, p.sha256()));
-    UserDefinedFunction key =
-        udf(
-            (UDF2<String, String, String>)
-                (prompt, sentences) ->
-                    prompt == null || sentences == null || !shas.containsKey(prompt)
-                        ? null
-                        : RequestKey.of("mimicit-generate-v1", model, shas.get(prompt), sentences),
-            DataTypes.StringType);
-    return annotations.withColumn("key", key.apply(col("prompt"), col("sentences")));
-  }
-
-  static Dataset<Row> readCache(SparkSession spark, Configuration conf, List<String> dirs) {
-    return ApiStage.readCache(spark, conf, dirs, CACHE_SCHEMA, "pairs");
-  }
-
-  private static String dryRun(
-      Dataset<Row> pending,
-      GenerateInstructionsConfig config,
-      Map<String, Prompt> prompts,
-      long toAsk) {
-    int maxOutput = config.api().maxOutputTokens();
-    long tokens =
-        pending
-            .javaRDD()
-            .map(
-                r ->
-                    (long)
-                        GenerationWork.request(
-                                prompts.get(r.getString(2)),
-                                new Annotation(
-                                    r.getString(0), r.getString(1), r.getString(2), r.getString(3)),
-                                maxOutput)
-                            .estimatedTokens())
-            .fold(0L, Long::sum);
-    double cost = tokens / 1000.0 * config.pricePer1kTokens();
-    String summary =
-        String.format(
-            "%s --dry-run: %d annotation(s) to ask for, one request each; about %d tokens (with up"
-                + " to %d output tokens per request, %d expected); cost about $%.2f at $%s per 1k"
-                + " tokens. Nothing was sent.",
-            NAME,
-            toAsk,
-            tokens,
-            maxOutput,
-            Math.min(maxOutput, 600),
-            cost,
-            config.pricePer1kTokens());
-    LOG.info(summary);
-    return summary;
   }
 
   /** {@code generate-instructions}. */
@@ -291,7 +152,7 @@ public final class GenerateInstructionsJob {
     @Option(
         names = "--max-reject-ratio",
         paramLabel = "R",
-        defaultValue = "0.05",
+        defaultValue = "" + RejectBudget.DEFAULT_MAX_RATIO,
         description =
             "Fail, committing nothing, when more than this share of annotations is rejected"
                 + " (default: ${DEFAULT-VALUE}).")

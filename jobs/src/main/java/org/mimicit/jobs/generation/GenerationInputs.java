@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
@@ -72,7 +73,7 @@ final class GenerationInputs {
   static Dataset<Row> annotations(
       SparkSession spark, Configuration conf, String path, Map<String, Prompt> prompts) {
     Dataset<Row> raw = read(spark, conf, path);
-    java.util.List<String> columns = Arrays.asList(raw.columns());
+    List<String> columns = Arrays.asList(raw.columns());
     for (String required : new String[] {"id", "sentences"}) {
       if (!columns.contains(required)) {
         throw new MimicitException(
@@ -81,34 +82,8 @@ final class GenerationInputs {
             path, required, columns);
       }
     }
-    Column imageIds =
-        columns.contains("image_ids")
-            ? when(
-                    col("image_ids").isNull(),
-                    org.apache
-                        .spark
-                        .sql
-                        .functions
-                        .array()
-                        .cast(new ArrayType(DataTypes.StringType, true)))
-                .otherwise(col("image_ids").cast(new ArrayType(DataTypes.StringType, true)))
-            : org.apache
-                .spark
-                .sql
-                .functions
-                .array()
-                .cast(new ArrayType(DataTypes.StringType, true));
-    Column prompt;
-    if (prompts.size() == 1) {
-      prompt = lit(prompts.keySet().iterator().next());
-    } else if (columns.contains("prompt")) {
-      prompt = col("prompt").cast(DataTypes.StringType);
-    } else {
-      throw new MimicitException(
-          "Cannot choose a prompt: %s holds %d prompts (%s) and the annotations have no "
-              + "'prompt' field naming one of them. Add it, or point --prompts at one file.",
-          path, prompts.size(), String.join(", ", prompts.keySet()));
-    }
+    Column imageIds = imageIds(columns);
+    Column prompt = prompt(columns, path, prompts);
     Column id = col("id").cast(DataTypes.StringType);
     Column sentences = col("sentences");
     Column repeated = count(lit(1)).over(Window.partitionBy(id));
@@ -119,36 +94,64 @@ final class GenerationInputs {
             imageIds.as("image_ids"),
             prompt.as("prompt"),
             repeated.as("repeated"))
-        .withColumn(
-            "reason",
-            when(
-                    col("id")
-                        .isNull()
-                        .or(col("sentences").isNull())
-                        .or(org.apache.spark.sql.functions.trim(col("sentences")).equalTo("")),
-                    lit(RejectReason.MISSING_FIELD.code()))
-                .when(col("repeated").gt(1), lit(RejectReason.DUPLICATE_ID.code()))
-                .when(
-                    col("prompt").isNull().or(known.unary_$bang()),
-                    lit(RejectReason.INVALID_FIELD.code())))
-        .withColumn(
-            "detail",
-            when(
-                    col("reason").equalTo(RejectReason.MISSING_FIELD.code()),
-                    lit("an annotation needs a non-empty \"id\" and \"sentences\""))
-                .when(
-                    col("reason").equalTo(RejectReason.DUPLICATE_ID.code()),
-                    org.apache.spark.sql.functions.concat(
-                        lit("the annotation id occurs "),
-                        col("repeated").cast("string"),
-                        lit(" times; none of them is used")))
-                .when(
-                    col("reason").equalTo(RejectReason.INVALID_FIELD.code()),
-                    org.apache.spark.sql.functions.concat(
-                        lit("unknown prompt '"),
-                        org.apache.spark.sql.functions.coalesce(col("prompt"), lit("null")),
-                        lit("' (have: " + String.join(", ", prompts.keySet()) + ")"))))
+        .withColumn("reason", reason(known))
+        .withColumn("detail", detail(prompts))
         .drop("repeated");
+  }
+
+  /** {@code image_ids} as an array of strings, empty when absent or null. */
+  private static Column imageIds(List<String> columns) {
+    Column none =
+        org.apache.spark.sql.functions.array().cast(new ArrayType(DataTypes.StringType, true));
+    return columns.contains("image_ids")
+        ? when(col("image_ids").isNull(), none)
+            .otherwise(col("image_ids").cast(new ArrayType(DataTypes.StringType, true)))
+        : none;
+  }
+
+  /** The prompt of each annotation: the only one, or the one its {@code prompt} field names. */
+  private static Column prompt(List<String> columns, String path, Map<String, Prompt> prompts) {
+    if (prompts.size() == 1) {
+      return lit(prompts.keySet().iterator().next());
+    } else if (columns.contains("prompt")) {
+      return col("prompt").cast(DataTypes.StringType);
+    }
+    throw new MimicitException(
+        "Cannot choose a prompt: %s holds %d prompts (%s) and the annotations have no "
+            + "'prompt' field naming one of them. Add it, or point --prompts at one file.",
+        path, prompts.size(), String.join(", ", prompts.keySet()));
+  }
+
+  /** Why an annotation cannot be used (a reason code), or null. */
+  private static Column reason(Column known) {
+    return when(
+            col("id")
+                .isNull()
+                .or(col("sentences").isNull())
+                .or(org.apache.spark.sql.functions.trim(col("sentences")).equalTo("")),
+            lit(RejectReason.MISSING_FIELD.code()))
+        .when(col("repeated").gt(1), lit(RejectReason.DUPLICATE_ID.code()))
+        .when(
+            col("prompt").isNull().or(known.unary_$bang()), lit(RejectReason.INVALID_FIELD.code()));
+  }
+
+  /** The detail text of each {@link #reason}. */
+  private static Column detail(Map<String, Prompt> prompts) {
+    return when(
+            col("reason").equalTo(RejectReason.MISSING_FIELD.code()),
+            lit("an annotation needs a non-empty \"id\" and \"sentences\""))
+        .when(
+            col("reason").equalTo(RejectReason.DUPLICATE_ID.code()),
+            org.apache.spark.sql.functions.concat(
+                lit("the annotation id occurs "),
+                col("repeated").cast("string"),
+                lit(" times; none of them is used")))
+        .when(
+            col("reason").equalTo(RejectReason.INVALID_FIELD.code()),
+            org.apache.spark.sql.functions.concat(
+                lit("unknown prompt '"),
+                org.apache.spark.sql.functions.coalesce(col("prompt"), lit("null")),
+                lit("' (have: " + String.join(", ", prompts.keySet()) + ")")));
   }
 
   private static Dataset<Row> read(SparkSession spark, Configuration conf, String path) {

@@ -1,12 +1,7 @@
 package org.mimicit.jobs.generation;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.posexplode;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_json;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -16,13 +11,10 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.schema.InstructionSchema;
@@ -44,15 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 final class GenerationOutput {
   private static final Logger LOG = LoggerFactory.getLogger(GenerationOutput.class);
-  private static final StructType NUMBERED =
-      new StructType()
-          .add("annotation_id", "string")
-          .add("pos", "int")
-          .add("image_ids", DataTypes.createArrayType(DataTypes.StringType))
-          .add("model", "string")
-          .add("instruction", "string")
-          .add("answer", "string")
-          .add(InstructionSchema.INS_ID, "string");
 
   private GenerationOutput() {}
 
@@ -76,135 +59,35 @@ final class GenerationOutput {
     Dataset<Row> good = annotations.where(col("reason").isNull());
     Dataset<Row> replies =
         cache.select(col("key").as("c_key"), col("model").as("c_model"), col("pairs"));
-    Dataset<Row> answered = good.join(replies, good.col("key").equalTo(replies.col("c_key")));
     Dataset<Row> generated =
-        number(
-                spark,
-                answered
-                    .select(
-                        col("id").as("annotation_id"),
-                        col("image_ids"),
-                        col("c_model").as("model"),
-                        posexplode(col("pairs")).as(new String[] {"pos", "pair"}))
-                    .select(
-                        col("annotation_id"),
-                        col("pos"),
-                        col("image_ids"),
-                        col("model"),
-                        col("pair.instruction").as("instruction"),
-                        col("pair.answer").as("answer")),
-                ids)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> siblings =
-        generated
-            .groupBy("annotation_id")
-            .agg(collect_list(InstructionSchema.INS_ID).as("all_ids"));
-    Dataset<Row> newRows =
-        generated
-            .join(siblings, "annotation_id")
-            .select(
-                col(InstructionSchema.INS_ID),
-                col("instruction").as(InstructionSchema.INSTRUCTION),
-                col("answer").as(InstructionSchema.ANSWER),
-                col("image_ids").as(InstructionSchema.IMAGE_IDS),
-                org.apache
-                    .spark
-                    .sql
-                    .functions
-                    .array_sort(
-                        filter(col("all_ids"), x -> x.notEqual(col(InstructionSchema.INS_ID))))
-                    .as(InstructionSchema.REL_INS_IDS),
-                to_json(
-                        struct(
-                            col("annotation_id"),
-                            lit(GeneratedIds.GENERATED_BY).as("generated_by"),
-                            col("model")))
-                    .as(InstructionSchema.EXTRA_JSON),
-                lit(config.annotations()).as(InstructionSchema.SOURCE));
-    Dataset<Row> rejected =
-        annotations
-            .where(col("reason").isNotNull())
-            .select(
-                col("id").as(RejectedSchema.ID),
-                col("reason").as(RejectedSchema.REASON),
-                col("detail").as(RejectedSchema.DETAIL))
-            .unionByName(
-                good.join(
-                        failed.select(col("key").as("f_key"), col("reason").as("f_reason")),
-                        good.col("key").equalTo(col("f_key")))
-                    .join(replies, good.col("key").equalTo(replies.col("c_key")), "left_anti")
-                    .select(
-                        col("id").as(RejectedSchema.ID),
-                        lit(RejectReason.API_FAILED.code()).as(RejectedSchema.REASON),
-                        col("f_reason").as(RejectedSchema.DETAIL)))
-            .withColumn(RejectedSchema.SOURCE, lit(config.annotations()))
-            .withColumn(RejectedSchema.SOURCE_OFFSET, lit(null).cast(DataTypes.LongType));
+        GeneratedRows.generated(spark, good, replies, ids).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> rejected = rejected(annotations, good, replies, failed, config);
     try {
       spark.sparkContext().setJobDescription("write generated instructions");
-      newRows
-          .unionByName(
-              existing
-                  .where(GeneratedIds.generated().unary_$bang())
-                  .select(
-                      InstructionSchema.INS_ID,
-                      InstructionSchema.INSTRUCTION,
-                      InstructionSchema.ANSWER,
-                      InstructionSchema.IMAGE_IDS,
-                      InstructionSchema.REL_INS_IDS,
-                      InstructionSchema.EXTRA_JSON,
-                      InstructionSchema.SOURCE))
-          .sortWithinPartitions(InstructionSchema.INS_ID)
-          .write()
-          .parquet(WarehouseCommitter.assembled(staging, partition).toString());
-      rejected
-          .coalesce(1)
-          .sortWithinPartitions(RejectedSchema.ID)
-          .write()
-          .parquet(WarehouseCommitter.assembled(staging, rejectedPartition).toString());
-      long total = annotations.count();
-      long rejectedCount =
-          spark
-              .read()
-              .parquet(WarehouseCommitter.assembled(staging, rejectedPartition).toString())
-              .count();
-      Row generatedCounts =
-          generated
-              .agg(
-                  org.apache.spark.sql.functions.count(lit(1)),
-                  org.apache.spark.sql.functions.countDistinct(col("annotation_id")))
-              .first();
-      long pairs = generatedCounts.getLong(0);
-      long from = generatedCounts.getLong(1);
-      if (new RejectBudget(config.maxRejectRatio()).exceededBy(rejectedCount, total)) {
-        throw new MimicitException(
-            "%s: %s were rejected, more than --max-reject-ratio %s; nothing was committed"
-                + " (accepted replies are kept in the cache). See the log for the first reasons.",
-            GenerateInstructionsJob.NAME,
-            RejectBudget.share(rejectedCount, total, "annotations"),
-            config.maxRejectRatio());
-      }
-      FileSystem fs = staging.getFileSystem(conf);
-      WarehouseCommitter.swap(
-          fs, config.warehouse(), staging, List.of(partition, rejectedPartition));
-      Map<String, Long> api = counts.values();
+      writeStaged(
+          GeneratedRows.newRows(generated, config),
+          existing,
+          rejected,
+          staging,
+          partition,
+          rejectedPartition);
       Result result =
-          new Result(total, from, pairs, rejectedCount, total - rejectedCount - from, api, null);
+          commit(
+              spark,
+              conf,
+              config,
+              annotations,
+              generated,
+              staging,
+              counts,
+              partition,
+              rejectedPartition);
       JobStats.write(
           conf,
           config.warehouse(),
           GenerateInstructionsJob.NAME,
           stats(started, (System.nanoTime() - startedNanos) / 1_000_000, config, ids, result));
-      LOG.info(
-          "{}: {} annotation(s): {} pair(s) generated from {}, numbered from {}; {} rejected; {}"
-              + " not generated offline; {} requests",
-          GenerateInstructionsJob.NAME,
-          total,
-          pairs,
-          from,
-          ids.id(0),
-          rejectedCount,
-          result.offline(),
-          api.get("requests"));
+      log(result, ids);
       return result;
     } catch (IOException e) {
       throw new MimicitException(
@@ -216,6 +99,119 @@ final class GenerationOutput {
       spark.sparkContext().setJobDescription(null);
       generated.unpersist();
     }
+  }
+
+  /**
+   * Writes into staging the task's partition (the new rows and the task's own rows, without those
+   * generated before) and the rejected annotations.
+   */
+  private static void writeStaged(
+      Dataset<Row> newRows,
+      Dataset<Row> existing,
+      Dataset<Row> rejected,
+      Path staging,
+      String partition,
+      String rejectedPartition) {
+    newRows
+        .unionByName(
+            existing
+                .where(GeneratedIds.generated().unary_$bang())
+                .select(
+                    InstructionSchema.INS_ID,
+                    InstructionSchema.INSTRUCTION,
+                    InstructionSchema.ANSWER,
+                    InstructionSchema.IMAGE_IDS,
+                    InstructionSchema.REL_INS_IDS,
+                    InstructionSchema.EXTRA_JSON,
+                    InstructionSchema.SOURCE))
+        .sortWithinPartitions(InstructionSchema.INS_ID)
+        .write()
+        .parquet(WarehouseCommitter.assembled(staging, partition).toString());
+    rejected
+        .coalesce(1)
+        .sortWithinPartitions(RejectedSchema.ID)
+        .write()
+        .parquet(WarehouseCommitter.assembled(staging, rejectedPartition).toString());
+  }
+
+  private static void log(Result result, GeneratedIds ids) {
+    LOG.info(
+        "{}: {} annotation(s): {} pair(s) generated from {}, numbered from {}; {} rejected; {}"
+            + " not generated offline; {} requests",
+        GenerateInstructionsJob.NAME,
+        result.annotations(),
+        result.pairs(),
+        result.generatedFrom(),
+        ids.id(0),
+        result.rejected(),
+        result.offline(),
+        result.api().get("requests"));
+  }
+
+  /** Unusable annotations and those whose request failed (and have no reply), as rejected rows. */
+  private static Dataset<Row> rejected(
+      Dataset<Row> annotations,
+      Dataset<Row> good,
+      Dataset<Row> replies,
+      Dataset<Row> failed,
+      GenerateInstructionsConfig config) {
+    return annotations
+        .where(col("reason").isNotNull())
+        .select(
+            col("id").as(RejectedSchema.ID),
+            col("reason").as(RejectedSchema.REASON),
+            col("detail").as(RejectedSchema.DETAIL))
+        .unionByName(
+            good.join(
+                    failed.select(col("key").as("f_key"), col("reason").as("f_reason")),
+                    good.col("key").equalTo(col("f_key")))
+                .join(replies, good.col("key").equalTo(replies.col("c_key")), "left_anti")
+                .select(
+                    col("id").as(RejectedSchema.ID),
+                    lit(RejectReason.API_FAILED.code()).as(RejectedSchema.REASON),
+                    col("f_reason").as(RejectedSchema.DETAIL)))
+        .withColumn(RejectedSchema.SOURCE, lit(config.annotations()))
+        .withColumn(RejectedSchema.SOURCE_OFFSET, lit(null).cast(DataTypes.LongType));
+  }
+
+  /** Counts what was written, checks the reject share, swaps both partitions in. */
+  private static Result commit(
+      SparkSession spark,
+      Configuration conf,
+      GenerateInstructionsConfig config,
+      Dataset<Row> annotations,
+      Dataset<Row> generated,
+      Path staging,
+      ApiAccumulators counts,
+      String partition,
+      String rejectedPartition)
+      throws IOException {
+    long total = annotations.count();
+    long rejectedCount =
+        spark
+            .read()
+            .parquet(WarehouseCommitter.assembled(staging, rejectedPartition).toString())
+            .count();
+    Row generatedCounts =
+        generated
+            .agg(
+                org.apache.spark.sql.functions.count(lit(1)),
+                org.apache.spark.sql.functions.countDistinct(col("annotation_id")))
+            .first();
+    long pairs = generatedCounts.getLong(0);
+    long from = generatedCounts.getLong(1);
+    if (new RejectBudget(config.maxRejectRatio()).exceededBy(rejectedCount, total)) {
+      throw new MimicitException(
+          "%s: %s were rejected, more than --max-reject-ratio %s; nothing was committed"
+              + " (accepted replies are kept in the cache). See the log for the first reasons.",
+          GenerateInstructionsJob.NAME,
+          RejectBudget.share(rejectedCount, total, "annotations"),
+          config.maxRejectRatio());
+    }
+    FileSystem fs = staging.getFileSystem(conf);
+    WarehouseCommitter.swap(fs, config.warehouse(), staging, List.of(partition, rejectedPartition));
+    Map<String, Long> api = counts.values();
+    return new Result(total, from, pairs, rejectedCount, total - rejectedCount - from, api, null);
   }
 
   /** The task's current rows, or none. */
@@ -230,26 +226,6 @@ final class GenerationOutput {
       throw new MimicitException(e, "Cannot read %s: %s", path, e.getMessage());
     }
     return spark.createDataFrame(List.of(), InstructionSchema.SCHEMA);
-  }
-
-  /** Numbers the pairs in order of annotation id, then of their place in the reply. */
-  static Dataset<Row> number(SparkSession spark, Dataset<Row> pairs, GeneratedIds ids) {
-    JavaRDD<Row> numbered =
-        pairs
-            .orderBy("annotation_id", "pos")
-            .javaRDD()
-            .zipWithIndex()
-            .map(
-                t ->
-                    RowFactory.create(
-                        t._1().getString(0),
-                        t._1().getInt(1),
-                        t._1().getList(2).toArray(new String[0]),
-                        t._1().getString(3),
-                        t._1().getString(4),
-                        t._1().getString(5),
-                        ids.id(t._2())));
-    return spark.createDataFrame(numbered, NUMBERED);
   }
 
   private static ObjectNode stats(

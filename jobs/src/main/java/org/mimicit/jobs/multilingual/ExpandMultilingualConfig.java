@@ -27,6 +27,9 @@ public record ExpandMultilingualConfig(
     double pricePer1kTokens,
     double maxRejectRatio,
     int cacheRollSeconds) {
+  /** Items (texts) per request by default ({@code --batch-items}). */
+  public static final int DEFAULT_BATCH_ITEMS = 4;
+
   public static final List<String> DEFAULT_LANGUAGES =
       List.of("zh", "ja", "ko", "de", "fr", "es", "ar");
   private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");

@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.mimicit.common.source.MimicitInstructionsSource;
+import org.mimicit.common.warehouse.RejectBudget;
+import org.mimicit.jobs.apistage.ApiTask;
 import org.mimicit.jobs.cli.ApiOptions;
 import org.mimicit.jobs.cli.JobCommand;
 import org.mimicit.jobs.cli.Launcher;
@@ -80,7 +82,7 @@ public final class PipelineJob {
     @Option(
         names = "--max-reject-ratio",
         paramLabel = "R",
-        defaultValue = "0.05",
+        defaultValue = "" + RejectBudget.DEFAULT_MAX_RATIO,
         description = "Per stage, as in each command (default: ${DEFAULT-VALUE}).")
     double maxRejectRatio;
 
@@ -169,13 +171,13 @@ public final class PipelineJob {
           ExpandMultilingualConfig.DEFAULT_LANGUAGES,
           api.settingsOfflineUnlessBaseGiven(System.getenv()),
           api.limits(),
-          4,
+          ExpandMultilingualConfig.DEFAULT_BATCH_ITEMS,
           null,
           caches,
           false,
           api.pricePer1kTokens(),
           maxRejectRatio,
-          30);
+          ApiTask.DEFAULT_CACHE_ROLL_SECONDS);
     }
 
     /**
@@ -209,7 +211,7 @@ public final class PipelineJob {
           false,
           api.pricePer1kTokens(),
           maxRejectRatio,
-          30);
+          ApiTask.DEFAULT_CACHE_ROLL_SECONDS);
     }
 
     private Optional<String> cacheRoot(boolean bundledSample) {

@@ -18,6 +18,7 @@ import org.mimicit.common.ingest.TableSpec;
 import org.mimicit.common.ingest.WarehouseIngest;
 import org.mimicit.common.media.FrameSampling;
 import org.mimicit.common.media.Processing;
+import org.mimicit.common.warehouse.RejectBudget;
 import org.mimicit.common.warehouse.SerializableConf;
 import org.mimicit.jobs.cli.JobCommand;
 import org.mimicit.jobs.cli.Launcher;
@@ -272,7 +273,7 @@ public final class ConvertSourcesJob {
     @Option(
         names = "--max-reject-ratio",
         paramLabel = "R",
-        defaultValue = "0.05",
+        defaultValue = "" + RejectBudget.DEFAULT_MAX_RATIO,
         description =
             "Fail, committing nothing, when more than this share of files and frames is "
                 + "rejected (default: ${DEFAULT-VALUE}).")
