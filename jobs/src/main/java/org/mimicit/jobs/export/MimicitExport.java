@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -18,7 +19,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.mimicit.common.error.MimicitException;
+import org.mimicit.common.export.ExportCommit;
 import org.mimicit.common.export.ExportManifest;
 import org.mimicit.common.export.FileDigest;
 import org.mimicit.common.export.InstructionsMeta;
@@ -52,6 +55,51 @@ final class MimicitExport {
     this.staging = staging;
   }
 
+  /** The languages of a task that have examples, exported or left out of the shards. */
+  private static List<String> exportedLanguages(
+      List<String> languages, ShardPlan.Summary plan, String task) {
+    return languages.stream()
+        .filter(
+            l ->
+                plan.exported().getOrDefault(task, Map.of()).containsKey(l)
+                    || plan.skipped().getOrDefault(task, Map.of()).containsKey(l))
+        .toList();
+  }
+
+  /** The release-layout JSON files of every task. */
+  static List<ExportManifest.Entry> writeAll(
+      SparkSession spark,
+      Configuration conf,
+      ExportCommit commit,
+      List<String> tasks,
+      List<String> languages,
+      WarehouseTables tables,
+      Dataset<Row> instructions,
+      Dataset<Row> source,
+      Dataset<Row> examples,
+      ShardPlan.Summary plan)
+      throws IOException {
+    MimicitExport mimicit = new MimicitExport(conf, commit.staging());
+    List<ExportManifest.Entry> entries = new ArrayList<>();
+    for (String task : tasks) {
+      spark.sparkContext().setJobDescription("mimicit files of " + task);
+      try {
+        entries.addAll(
+            mimicit.write(
+                task,
+                tables.images(),
+                instructions,
+                source,
+                examples,
+                exportedLanguages(languages, plan, task),
+                tables.incontext() != null));
+      } catch (IOException e) {
+        throw MimicitExport.failure(task, e);
+      }
+    }
+    return entries;
+  }
+
   /** Writes the task's files; returns their manifest entries. */
   List<ExportManifest.Entry> write(
       String task,
@@ -63,86 +111,97 @@ final class MimicitExport {
       boolean withTrain)
       throws IOException {
     List<ExportManifest.Entry> entries = new ArrayList<>();
+    entries.add(imagesFile(task, images));
+    JsonNode meta = meta(task, instructions);
+    for (String lang : languages) {
+      entries.add(instructionsFile(task, lang, examples, meta));
+    }
+    if (withTrain) {
+      entries.add(trainFile(task, source));
+    }
+    return entries;
+  }
+
+  /** {@code <TASK>.json}: the task's images by id. */
+  private ExportManifest.Entry imagesFile(String task, Dataset<Row> images) throws IOException {
     Iterator<Row> imageRows =
         images
             .where(col(Partitions.TASK).equalTo(task))
             .select(ImageSchema.IMAGE_ID, ImageSchema.BYTES)
             .orderBy(ImageSchema.IMAGE_ID)
             .toLocalIterator();
-    entries.add(
-        file(
-            task,
-            task + ".json",
-            null,
-            out ->
-                MimicitJsonWriter.writeImages(
-                    out,
-                    task + ".json",
-                    map(
-                        imageRows,
-                        r -> new MimicitJsonWriter.ImageRecord(r.getString(0), r.getAs(1))))));
-    JsonNode meta = meta(task, instructions);
-    for (String lang : languages) {
-      String name =
-          task
-              + "_instructions"
-              + (lang.equals(ExampleSchema.SOURCE_LANG) ? "" : "_" + lang)
-              + ".json";
-      Iterator<Row> rows =
-          examples
-              .where(col(Partitions.TASK).equalTo(task).and(col(ExampleTable.LANG).equalTo(lang)))
-              .select(
-                  InstructionSchema.INS_ID,
-                  InstructionSchema.INSTRUCTION,
-                  InstructionSchema.ANSWER,
-                  InstructionSchema.IMAGE_IDS,
-                  InstructionSchema.REL_INS_IDS,
-                  InstructionSchema.EXTRA_JSON)
-              .orderBy(InstructionSchema.INS_ID)
-              .toLocalIterator();
-      entries.add(
-          file(
-              task,
-              name,
-              lang,
-              out ->
-                  MimicitJsonWriter.writeInstructions(
-                      out,
-                      name,
-                      meta,
-                      map(
-                          rows,
-                          r ->
-                              new MimicitJsonWriter.InstructionRecord(
-                                  r.getString(0),
-                                  r.getString(1),
-                                  r.getString(2),
-                                  r.getList(3),
-                                  r.getList(4),
-                                  r.getString(5))))));
-    }
-    if (withTrain) {
-      Iterator<Row> rows =
-          source
-              .where(col(Partitions.TASK).equalTo(task))
-              .select(InstructionSchema.INS_ID, InContextSchema.CONTEXT_INS_IDS)
-              .orderBy(InstructionSchema.INS_ID)
-              .toLocalIterator();
-      String name = task + "_train.json";
-      entries.add(
-          file(
-              task,
-              name,
-              null,
-              out ->
-                  MimicitJsonWriter.writeTrain(
-                      out,
-                      name,
-                      map(
-                          rows,
-                          r -> new MimicitJsonWriter.TrainRecord(r.getString(0), r.getList(1))))));
-    }
-    return entries;
+    return file(
+        task,
+        task + ".json",
+        null,
+        out ->
+            MimicitJsonWriter.writeImages(
+                out,
+                task + ".json",
+                map(
+                    imageRows,
+                    r -> new MimicitJsonWriter.ImageRecord(r.getString(0), r.getAs(1)))));
+  }
+
+  /** {@code <TASK>_instructions[_<lang>].json}: the task's examples in one language. */
+  private ExportManifest.Entry instructionsFile(
+      String task, String lang, Dataset<Row> examples, JsonNode meta) throws IOException {
+    String name =
+        task
+            + "_instructions"
+            + (lang.equals(ExampleSchema.SOURCE_LANG) ? "" : "_" + lang)
+            + ".json";
+    Iterator<Row> rows =
+        examples
+            .where(col(Partitions.TASK).equalTo(task).and(col(ExampleTable.LANG).equalTo(lang)))
+            .select(
+                InstructionSchema.INS_ID,
+                InstructionSchema.INSTRUCTION,
+                InstructionSchema.ANSWER,
+                InstructionSchema.IMAGE_IDS,
+                InstructionSchema.REL_INS_IDS,
+                InstructionSchema.EXTRA_JSON)
+            .orderBy(InstructionSchema.INS_ID)
+            .toLocalIterator();
+    return file(
+        task,
+        name,
+        lang,
+        out ->
+            MimicitJsonWriter.writeInstructions(
+                out,
+                name,
+                meta,
+                map(
+                    rows,
+                    r ->
+                        new MimicitJsonWriter.InstructionRecord(
+                            r.getString(0),
+                            r.getString(1),
+                            r.getString(2),
+                            r.getList(3),
+                            r.getList(4),
+                            r.getString(5)))));
+  }
+
+  /** {@code <TASK>_train.json}: the in-context relations of the task. */
+  private ExportManifest.Entry trainFile(String task, Dataset<Row> source) throws IOException {
+    Iterator<Row> rows =
+        source
+            .where(col(Partitions.TASK).equalTo(task))
+            .select(InstructionSchema.INS_ID, InContextSchema.CONTEXT_INS_IDS)
+            .orderBy(InstructionSchema.INS_ID)
+            .toLocalIterator();
+    String name = task + "_train.json";
+    return file(
+        task,
+        name,
+        null,
+        out ->
+            MimicitJsonWriter.writeTrain(
+                out,
+                name,
+                map(rows, r -> new MimicitJsonWriter.TrainRecord(r.getString(0), r.getList(1)))));
   }
 
   /** The meta object of the file the task's instructions came from; empty if unreadable. */
