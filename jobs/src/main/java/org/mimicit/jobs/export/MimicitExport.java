@@ -17,11 +17,9 @@ import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mimicit.common.error.MimicitException;
-import org.mimicit.common.export.ExportCommit;
 import org.mimicit.common.export.ExportManifest;
 import org.mimicit.common.export.FileDigest;
 import org.mimicit.common.export.InstructionsMeta;
@@ -36,9 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code mimicit} format of one task, written on the driver: rows come one partition at a time
- * ({@code toLocalIterator}) in key order and are streamed into {@code <TASK>/<TASK>.json}, {@code
- * <TASK>_instructions.json} (en), {@code <TASK>_instructions_<lang>.json} and {@code
+ * The {@code mimicit} format, task by task, written on the driver: rows come one partition at a
+ * time ({@code toLocalIterator}) in key order and are streamed into {@code <TASK>/<TASK>.json},
+ * {@code <TASK>_instructions.json} (en), {@code <TASK>_instructions_<lang>.json} and {@code
  * <TASK>_train.json} (when the warehouse has in-context relations).
  */
 final class MimicitExport {
@@ -48,84 +46,71 @@ final class MimicitExport {
   private final Configuration conf;
   private final FileSystem fs;
   private final Path staging;
+  private final ExportInputs inputs;
 
-  MimicitExport(Configuration conf, Path staging) throws IOException {
+  private MimicitExport(Configuration conf, Path staging, ExportInputs inputs) throws IOException {
     this.conf = conf;
     this.fs = DataFiles.fileSystem(staging, conf);
     this.staging = staging;
+    this.inputs = inputs;
   }
 
-  /** The languages of a task that have examples, exported or left out of the shards. */
-  private static List<String> exportedLanguages(
-      List<String> languages, ShardPlan.Summary plan, String task) {
-    return languages.stream()
-        .filter(
-            l ->
-                plan.exported().getOrDefault(task, Map.of()).containsKey(l)
-                    || plan.skipped().getOrDefault(task, Map.of()).containsKey(l))
-        .toList();
-  }
-
-  /** The release-layout JSON files of every task. */
-  static List<ExportManifest.Entry> writeAll(
+  /**
+   * Writes the files of every task, each language that has examples in {@code plan} (exported or
+   * left out of the shards); returns their manifest entries.
+   */
+  static List<ExportManifest.Entry> write(
       SparkSession spark,
       Configuration conf,
-      ExportCommit commit,
-      List<String> tasks,
-      List<String> languages,
-      WarehouseTables tables,
-      Dataset<Row> instructions,
-      Dataset<Row> source,
-      Dataset<Row> examples,
+      Path staging,
+      ExportInputs inputs,
       ShardPlan.Summary plan)
       throws IOException {
-    MimicitExport mimicit = new MimicitExport(conf, commit.staging());
+    MimicitExport mimicit = new MimicitExport(conf, staging, inputs);
     List<ExportManifest.Entry> entries = new ArrayList<>();
-    for (String task : tasks) {
+    for (String task : inputs.tasks()) {
       spark.sparkContext().setJobDescription("mimicit files of " + task);
       try {
-        entries.addAll(
-            mimicit.write(
-                task,
-                tables.images(),
-                instructions,
-                source,
-                examples,
-                exportedLanguages(languages, plan, task),
-                tables.incontext() != null));
+        entries.addAll(mimicit.write(task, languages(task, inputs.languages(), plan)));
       } catch (IOException e) {
-        throw MimicitExport.failure(task, e);
+        throw failure(task, e);
       }
     }
     return entries;
   }
 
+  /** The languages of {@code task} that have examples in {@code plan}, in {@code all}'s order. */
+  private static List<String> languages(String task, List<String> all, ShardPlan.Summary plan) {
+    Map<String, Map<String, Long>> exported = plan.exported();
+    Map<String, Map<String, Long>> skipped = plan.skipped();
+    return all.stream()
+        .filter(
+            l ->
+                exported.getOrDefault(task, Map.of()).containsKey(l)
+                    || skipped.getOrDefault(task, Map.of()).containsKey(l))
+        .toList();
+  }
+
   /** Writes the task's files; returns their manifest entries. */
-  List<ExportManifest.Entry> write(
-      String task,
-      Dataset<Row> images,
-      Dataset<Row> instructions,
-      Dataset<Row> source,
-      Dataset<Row> examples,
-      List<String> languages,
-      boolean withTrain)
-      throws IOException {
+  private List<ExportManifest.Entry> write(String task, List<String> languages) throws IOException {
     List<ExportManifest.Entry> entries = new ArrayList<>();
-    entries.add(imagesFile(task, images));
-    JsonNode meta = meta(task, instructions);
+    entries.add(writeImages(task));
+    JsonNode meta = meta(task);
     for (String lang : languages) {
-      entries.add(instructionsFile(task, lang, examples, meta));
+      entries.add(writeInstructions(task, lang, meta));
     }
-    if (withTrain) {
-      entries.add(trainFile(task, source));
+    if (inputs.tables().incontext() != null) {
+      entries.add(writeTrain(task));
     }
     return entries;
   }
 
   /** {@code <TASK>.json}: the task's images by id. */
-  private ExportManifest.Entry imagesFile(String task, Dataset<Row> images) throws IOException {
+  private ExportManifest.Entry writeImages(String task) throws IOException {
     Iterator<Row> imageRows =
-        images
+        inputs
+            .tables()
+            .images()
             .where(col(Partitions.TASK).equalTo(task))
             .select(ImageSchema.IMAGE_ID, ImageSchema.BYTES)
             .orderBy(ImageSchema.IMAGE_ID)
@@ -143,16 +128,17 @@ final class MimicitExport {
                     r -> new MimicitJsonWriter.ImageRecord(r.getString(0), r.getAs(1)))));
   }
 
-  /** {@code <TASK>_instructions[_<lang>].json}: the task's examples in one language. */
-  private ExportManifest.Entry instructionsFile(
-      String task, String lang, Dataset<Row> examples, JsonNode meta) throws IOException {
+  /** {@code <TASK>_instructions[_<lang>].json}: the task's examples in {@code lang}. */
+  private ExportManifest.Entry writeInstructions(String task, String lang, JsonNode meta)
+      throws IOException {
     String name =
         task
             + "_instructions"
             + (lang.equals(ExampleSchema.SOURCE_LANG) ? "" : "_" + lang)
             + ".json";
     Iterator<Row> rows =
-        examples
+        inputs
+            .examples()
             .where(col(Partitions.TASK).equalTo(task).and(col(ExampleTable.LANG).equalTo(lang)))
             .select(
                 InstructionSchema.INS_ID,
@@ -184,10 +170,11 @@ final class MimicitExport {
                             r.getString(5)))));
   }
 
-  /** {@code <TASK>_train.json}: the in-context relations of the task. */
-  private ExportManifest.Entry trainFile(String task, Dataset<Row> source) throws IOException {
+  /** {@code <TASK>_train.json}: the in-context examples of each instruction. */
+  private ExportManifest.Entry writeTrain(String task) throws IOException {
     Iterator<Row> rows =
-        source
+        inputs
+            .source()
             .where(col(Partitions.TASK).equalTo(task))
             .select(InstructionSchema.INS_ID, InContextSchema.CONTEXT_INS_IDS)
             .orderBy(InstructionSchema.INS_ID)
@@ -205,9 +192,10 @@ final class MimicitExport {
   }
 
   /** The meta object of the file the task's instructions came from; empty if unreadable. */
-  private JsonNode meta(String task, Dataset<Row> instructions) {
+  private JsonNode meta(String task) {
     List<Row> sources =
-        instructions
+        inputs
+            .instructions()
             .where(col(Partitions.TASK).equalTo(task))
             .select(InstructionSchema.SOURCE)
             .distinct()
@@ -271,7 +259,7 @@ final class MimicitExport {
     };
   }
 
-  static MimicitException failure(String task, IOException e) {
+  private static MimicitException failure(String task, IOException e) {
     return new MimicitException(
         e, "Cannot export task %s in the mimicit format: %s", task, e.getMessage());
   }

@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.export.Example;
+import org.mimicit.common.export.ExportManifest;
 import org.mimicit.common.export.FileDigest;
 import org.mimicit.common.export.ParquetShardWriter;
 import org.mimicit.common.export.ShardWriter;
@@ -66,6 +67,20 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
     this.shardsByTask = Map.copyOf(shardsByTask);
     this.rowGroupBytes = rowGroupBytes;
     this.located = located;
+  }
+
+  /** The manifest entry of a file written, from its {@link #RESULT} row. */
+  static ExportManifest.Entry entryOf(Row file) {
+    Map<String, Long> langs = file.getJavaMap(4);
+    return new ExportManifest.Entry(
+        file.getString(1),
+        file.getString(0),
+        file.getString(2),
+        file.getLong(3),
+        new TreeMap<>(langs),
+        file.getLong(5),
+        file.getString(6),
+        file.getString(7));
   }
 
   @Override

@@ -1,0 +1,144 @@
+package org.mimicit.jobs.export;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.mimicit.common.export.ExportManifest;
+import org.mimicit.common.warehouse.Partitions;
+import org.mimicit.common.warehouse.SerializableConf;
+
+/**
+ * The Parquet and WebDataset shards: per format the plan ({@link ShardPlan}), computed once into
+ * the staging folder, then the shards written in parallel, one Spark task per shard (up to {@link
+ * #MAX_WRITE_TASKS}) running a {@link ShardPartitionWriter} over the rows of {@link ShardRows}.
+ */
+final class ShardExport {
+  private static final long MAX_ROW_GROUP_BYTES = 128L << 20;
+
+  /** Image references up to which the id side of the image join is broadcast. */
+  private static final long BROADCAST_REFS = 1_000_000;
+
+  /** Shards written at once at most: one Spark task per shard up to this many. */
+  private static final int MAX_WRITE_TASKS = 10_000;
+
+  private final SparkSession spark;
+  private final Configuration conf;
+  private final ExportShardsConfig config;
+  private final ExportInputs inputs;
+  private final ExportOutput output;
+  private final List<ExportFormat> formats;
+  private final Dataset<Row> imageTotals;
+
+  /** After {@link ExportInputs#locateImages}: the plans read the image lists it caches. */
+  ShardExport(
+      SparkSession spark,
+      Configuration conf,
+      ExportShardsConfig config,
+      ExportInputs inputs,
+      ExportOutput output) {
+    this.spark = spark;
+    this.conf = conf;
+    this.config = config;
+    this.inputs = inputs;
+    this.output = output;
+    this.formats = config.formats().stream().filter(f -> f != ExportFormat.MIMICIT).toList();
+    this.imageTotals = inputs.imageTotals();
+  }
+
+  /**
+   * The plan of the first shard format asked (Parquet's when none is): which examples are exported
+   * and which are left out, for every format.
+   */
+  ShardPlan.Summary plan() {
+    return plan(formats.isEmpty() ? ExportFormat.PARQUET : formats.get(0));
+  }
+
+  /** Writes the shards of every format asked; {@code first}: from {@link #plan()}. */
+  List<ExportManifest.Entry> write(ShardPlan.Summary first) {
+    List<ExportManifest.Entry> entries = new ArrayList<>();
+    for (ExportFormat format : formats) {
+      ShardPlan.Summary plan = format == formats.get(0) ? first : plan(format);
+      entries.addAll(write(plan, format));
+    }
+    return entries;
+  }
+
+  /** A format's shard plan, computed once into the staging folder (small: ids and numbers). */
+  private ShardPlan.Summary plan(ExportFormat format) {
+    String path = output.planPath(format).toString();
+    spark.sparkContext().setJobDescription("plan " + format.label() + " shards");
+    ShardPlan.plan(inputs.examples(), imageTotals, config.shardBytes(), format)
+        .write()
+        .parquet(path);
+    return ShardPlan.Summary.of(spark.read().parquet(path));
+  }
+
+  /** Writes the planned shards of one format; returns their manifest entries. */
+  private List<ExportManifest.Entry> write(ShardPlan.Summary plan, ExportFormat format) {
+    Map<String, Integer> shards = plan.shards();
+    if (shards.isEmpty()) {
+      return List.of();
+    }
+    Dataset<Row> rows =
+        ShardRows.of(
+            plan.plan(),
+            inputs.examples(),
+            inputs.images(),
+            inputs.lists(),
+            plan.imageRefs() <= BROADCAST_REFS);
+    int total = shards.values().stream().mapToInt(Integer::intValue).sum();
+    int partitions = Math.min(total, MAX_WRITE_TASKS);
+    long rowGroup = Math.min(MAX_ROW_GROUP_BYTES, Math.max(1, config.shardBytes() / 8));
+    spark.sparkContext().setJobDescription("write " + total + " " + format.label() + " shards");
+    List<Row> files =
+        rows.repartitionById(partitions, writeTask(shards, partitions))
+            .sortWithinPartitions(
+                Partitions.TASK, ShardPlan.SHARD, ShardPlan.ORDINAL, ShardPlan.POS)
+            .mapPartitions(
+                new ShardPartitionWriter(
+                    new SerializableConf(conf),
+                    output.staging().toString(),
+                    format,
+                    shards,
+                    rowGroup,
+                    inputs.lists() != null),
+                Encoders.row(ShardPartitionWriter.RESULT))
+            .collectAsList();
+    List<ExportManifest.Entry> entries = new ArrayList<>();
+    for (Row file : files) {
+      entries.add(ShardPartitionWriter.entryOf(file));
+    }
+    return entries;
+  }
+
+  /**
+   * The Spark task that writes a row's shard: the shard's number across all tasks, modulo {@code
+   * partitions}, so shards are spread evenly (hashing task and shard left some partitions with
+   * several shards and others with none, and the whole job waited for the fullest).
+   */
+  private static Column writeTask(Map<String, Integer> shards, int partitions) {
+    List<Column> firstShards = new ArrayList<>();
+    int first = 0;
+    for (Map.Entry<String, Integer> e : shards.entrySet()) {
+      firstShards.add(lit(e.getKey()));
+      firstShards.add(lit(first));
+      first += e.getValue();
+    }
+    return element_at(map(firstShards.toArray(new Column[0])), col(Partitions.TASK))
+        .plus(col(ShardPlan.SHARD))
+        .mod(lit(partitions))
+        .cast(DataTypes.IntegerType);
+  }
+}
