@@ -14,7 +14,10 @@ public final class InContextSchema {
   /** Image ids of the instruction and of its context that are not in the images table. */
   public static final String MISSING_IMAGE_IDS = "missing_image_ids";
 
-  /** The context examples themselves: ins_id, instruction, answer, image_ids, in order. */
+  /**
+   * Not a column of this table: the export's column of the context examples themselves (ins_id,
+   * instruction, answer, image_ids, in order), attached there from {@link #CONTEXT_INS_IDS}.
+   */
   public static final String CONTEXT = "context";
 
   private InContextSchema() {}

@@ -51,19 +51,49 @@ final class ExampleTable {
       return base.withColumn(InContextSchema.CONTEXT, array().cast(CONTEXT_TYPE))
           .withColumn(InContextSchema.CONTEXT_INS_IDS, array().cast(IDS_TYPE));
     }
-    Dataset<Row> context =
+    Dataset<Row> ids =
         incontext.select(
             col(Partitions.TASK),
             col(InContextSchema.INS_ID),
-            col(InContextSchema.CONTEXT),
             col(InContextSchema.CONTEXT_INS_IDS));
-    return base.join(context, using(Partitions.TASK, InstructionSchema.INS_ID), "left")
+    return base.join(ids, using(Partitions.TASK, InstructionSchema.INS_ID), "left")
+        .join(contexts(instructions, ids), using(Partitions.TASK, InstructionSchema.INS_ID), "left")
         .withColumn(
             InContextSchema.CONTEXT,
             coalesce(col(InContextSchema.CONTEXT), array().cast(CONTEXT_TYPE)))
         .withColumn(
             InContextSchema.CONTEXT_INS_IDS,
             coalesce(col(InContextSchema.CONTEXT_INS_IDS), array().cast(IDS_TYPE)));
+  }
+
+  /**
+   * The context examples of each instruction with context, in order: its {@code context_ins_ids}
+   * exploded with their position, each joined to the instruction it names (of any task), gathered
+   * back. The {@code incontext} table holds ids only; the texts are attached here.
+   */
+  private static Dataset<Row> contexts(Dataset<Row> instructions, Dataset<Row> ids) {
+    Dataset<Row> entries =
+        ids.select(
+            col(Partitions.TASK),
+            col(InContextSchema.INS_ID),
+            posexplode(col(InContextSchema.CONTEXT_INS_IDS)).as(new String[] {"pos", "c_id"}));
+    Dataset<Row> examples =
+        instructions.select(
+            col(InstructionSchema.INS_ID).as("e_id"),
+            struct(
+                    col(InstructionSchema.INS_ID).as(ExampleSchema.INS_ID),
+                    col(InstructionSchema.INSTRUCTION).as(ExampleSchema.INSTRUCTION),
+                    col(InstructionSchema.ANSWER).as(ExampleSchema.ANSWER),
+                    col(InstructionSchema.IMAGE_IDS).as(ExampleSchema.IMAGE_IDS))
+                .as("e"));
+    return entries
+        .join(examples, col("c_id").equalTo(col("e_id")))
+        .groupBy(col(Partitions.TASK), col(InContextSchema.INS_ID))
+        .agg(sort_array(collect_list(struct(col("pos"), col("e")))).as("entries"))
+        .select(
+            col(Partitions.TASK),
+            col(InContextSchema.INS_ID),
+            transform(col("entries"), e -> e.getField("e")).as(InContextSchema.CONTEXT));
   }
 
   /**

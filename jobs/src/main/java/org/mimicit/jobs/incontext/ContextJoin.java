@@ -1,26 +1,20 @@
 package org.mimicit.jobs.incontext;
 
 import static org.apache.spark.sql.functions.array_distinct;
-import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.array_remove;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.flatten;
-import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.posexplode;
-import static org.apache.spark.sql.functions.slice;
-import static org.apache.spark.sql.functions.sort_array;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.List;
 import java.util.Set;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.mimicit.common.schema.ImageSchema;
-import org.mimicit.common.schema.InContextSchema;
 import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.warehouse.Partitions;
 
@@ -30,8 +24,14 @@ import org.mimicit.common.warehouse.Partitions;
  * its context that no image row has are listed. Ids may point across tasks.
  */
 final class ContextJoin {
-  /** Context examples the random policy draws when --max-context is not given. */
-  static final int DEFAULT_RANDOM_K = 7;
+  /**
+   * Context examples the random policy draws, and the same-images policy takes per image, when
+   * --max-context is not given.
+   */
+  static final int DEFAULT_K = 7;
+
+  /** An instruction's image ids that no image row has, on the way through the join. */
+  private static final String MISSING = "missing";
 
   private ContextJoin() {}
 
@@ -65,12 +65,11 @@ final class ContextJoin {
   /** The relations the policy gives: rows {@code task, ins_id, rel_ins_ids}. */
   static Dataset<Row> declared(
       Dataset<Row> wanted, Dataset<Row> train, int maxContext, Relations policy, long seed) {
+    int k = maxContext == Integer.MAX_VALUE ? DEFAULT_K : maxContext;
     return switch (policy) {
       case REL -> declaredRelations(wanted, train);
-      case SAME_IMAGES -> Relations.sameImages(wanted);
-      case RANDOM ->
-          Relations.random(
-              wanted, maxContext == Integer.MAX_VALUE ? DEFAULT_RANDOM_K : maxContext, seed);
+      case SAME_IMAGES -> Relations.sameImages(wanted, k);
+      case RANDOM -> Relations.random(wanted, k, seed);
     };
   }
 
@@ -103,124 +102,103 @@ final class ContextJoin {
     return declared;
   }
 
-  /** Joins declared relations (task, ins_id, rel_ins_ids) into the in-context rows of wanted. */
+  /**
+   * Joins declared relations (task, ins_id, rel_ins_ids) into the in-context rows of wanted. Ids
+   * only: each relation is one small row (task, ins_id, pos, rel_id) joined once to the ids of all
+   * instructions, which carry only the image ids of theirs that no image row has (usually none);
+   * the rows of one instruction are then gathered in order by a sort and folded by {@link
+   * ContextAssembly}, one instruction at a time. No instruction text moves. {@code imageIds} null:
+   * there is no images table, every image is missing.
+   */
   static Dataset<Row> resolve(
       Dataset<Row> instructions,
       Dataset<Row> imageIds,
       Dataset<Row> wanted,
       Dataset<Row> declared,
       int maxContext) {
-    Dataset<Row> gathered = gathered(instructions, relations(declared));
-    Dataset<Row> withContext = withContext(wanted, gathered, maxContext);
-    Dataset<Row> missingImages = missingImages(withContext, imageIds);
-    return withContext
-        .join(missingImages, usingColumns(Partitions.TASK, InstructionSchema.INS_ID), "left")
+    Dataset<Row> entries = entries(wanted, declared);
+    Dataset<Row> targets = targets(instructions, imageIds);
+    return entries
+        .join(
+            targets,
+            entries
+                .col("rel_id")
+                .equalTo(targets.col("t_id"))
+                .and(
+                    entries
+                        .col("pos")
+                        .geq(0)
+                        .or(entries.col(Partitions.TASK).equalTo(targets.col("t_task")))),
+            "left")
         .select(
-            col(InstructionSchema.INS_ID),
-            transform(col(InContextSchema.CONTEXT), e -> e.getField(InstructionSchema.INS_ID))
-                .as(InContextSchema.CONTEXT_INS_IDS),
-            col(InContextSchema.MISSING_INS_IDS),
-            orEmpty(InContextSchema.MISSING_IMAGE_IDS, missingImages)
-                .as(InContextSchema.MISSING_IMAGE_IDS),
-            col(InContextSchema.CONTEXT),
-            col(Partitions.TASK));
-  }
-
-  /** (task, ins_id, pos, rel_id), self-references and repeats dropped, first position kept. */
-  private static Dataset<Row> relations(Dataset<Row> declared) {
-    return declared
-        .select(
-            col(Partitions.TASK),
-            col(InstructionSchema.INS_ID),
-            posexplode(col(InstructionSchema.REL_INS_IDS)).as(new String[] {"pos", "rel_id"}))
-        .where(col("rel_id").notEqual(col(InstructionSchema.INS_ID)))
-        .groupBy(Partitions.TASK, InstructionSchema.INS_ID, "rel_id")
-        .agg(min("pos").as("pos"));
+            entries.col(Partitions.TASK),
+            entries.col(InstructionSchema.INS_ID),
+            col("pos"),
+            col("rel_id"),
+            col("t_id").isNotNull().as("found"),
+            col("t_missing").as(MISSING))
+        // the hash first: a sort on a long key is a radix sort; ids share long prefixes
+        .withColumn("h", xxhash64(col(Partitions.TASK), col(InstructionSchema.INS_ID)))
+        .repartition(col("h"))
+        .sortWithinPartitions("h", Partitions.TASK, InstructionSchema.INS_ID, "pos")
+        .mapPartitions(new ContextAssembly(maxContext), Encoders.row(ContextAssembly.SCHEMA));
   }
 
   /**
-   * Per (task, ins_id): the related examples found, and the related ids not found, each as (pos,
-   * ...) structs sorted by position.
+   * Rows (task, ins_id, pos, rel_id): each wanted instruction itself at pos -1 (so that every one
+   * gets a row, and its own missing images come through the same join), then its declared related
+   * ids, self-references and repeats dropped, the first position kept.
    */
-  private static Dataset<Row> gathered(Dataset<Row> instructions, Dataset<Row> relations) {
-    Dataset<Row> examples =
-        instructions.select(
-            col(InstructionSchema.INS_ID).as("rel_id"),
-            struct(
-                    col(InstructionSchema.INS_ID),
-                    col(InstructionSchema.INSTRUCTION),
-                    col(InstructionSchema.ANSWER),
-                    col(InstructionSchema.IMAGE_IDS))
-                .as("example"));
-    Dataset<Row> resolved =
-        relations
-            .join(examples, relations.col("rel_id").equalTo(examples.col("rel_id")), "left")
-            .select(
-                relations.col(Partitions.TASK),
-                relations.col(InstructionSchema.INS_ID),
-                relations.col("pos"),
-                relations.col("rel_id"),
-                col("example"));
-    Column found = col("example").isNotNull();
-    return resolved
-        .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
-        .agg(
-            sort_array(collect_list(when(found, struct(col("pos"), col("example"))))).as("found"),
-            sort_array(
-                    collect_list(
-                        when(
-                            org.apache.spark.sql.functions.not(found),
-                            struct(col("pos"), col("rel_id")))))
-                .as("missing"));
-  }
-
-  /** Every wanted instruction with its context (cut to maxContext) and its dangling ids. */
-  private static Dataset<Row> withContext(
-      Dataset<Row> wanted, Dataset<Row> gathered, int maxContext) {
-    return wanted
-        .select(
-            col(Partitions.TASK), col(InstructionSchema.INS_ID), col(InstructionSchema.IMAGE_IDS))
-        .join(gathered, usingColumns(Partitions.TASK, InstructionSchema.INS_ID), "left")
-        .select(
+  private static Dataset<Row> entries(Dataset<Row> wanted, Dataset<Row> declared) {
+    Dataset<Row> self =
+        wanted.select(
             col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
-            col(InstructionSchema.IMAGE_IDS),
-            slice(transform(orEmpty("found", gathered), e -> e.getField("example")), 1, maxContext)
-                .as(InContextSchema.CONTEXT),
-            transform(orEmpty("missing", gathered), e -> e.getField("rel_id"))
-                .as(InContextSchema.MISSING_INS_IDS));
-  }
-
-  /** Image ids of the instruction and of its (cut) context that no image row has, sorted. */
-  private static Dataset<Row> missingImages(Dataset<Row> withContext, Dataset<Row> imageIds) {
-    Dataset<Row> imageRefs =
-        withContext.select(
+            lit(-1).as("pos"),
+            col(InstructionSchema.INS_ID).as("rel_id"));
+    Dataset<Row> related =
+        declared.select(
             col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
-            explode(
+            posexplode(
                     array_distinct(
-                        flatten(
-                            org.apache.spark.sql.functions.array(
-                                col(InstructionSchema.IMAGE_IDS),
-                                flatten(
-                                    transform(
-                                        col(InContextSchema.CONTEXT),
-                                        e -> e.getField(InstructionSchema.IMAGE_IDS)))))))
-                .as("image_id"));
-    return imageRefs
-        .join(
-            imageIds.distinct(),
-            imageRefs.col("image_id").equalTo(imageIds.col(ImageSchema.IMAGE_ID)),
-            "left_anti")
-        .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
-        .agg(sort_array(collect_list(col("image_id"))).as(InContextSchema.MISSING_IMAGE_IDS));
+                        array_remove(
+                            col(InstructionSchema.REL_INS_IDS), col(InstructionSchema.INS_ID))))
+                .as(new String[] {"pos", "rel_id"}));
+    return self.unionByName(related);
   }
 
-  /** The array column, or an empty array of its type where a left join found nothing. */
-  private static Column orEmpty(String column, Dataset<Row> of) {
-    return coalesce(
-        col(column),
-        org.apache.spark.sql.functions.array().cast(of.schema().apply(column).dataType()));
+  /**
+   * Every instruction (of any task) as (t_task, t_id, t_missing): its image ids that no image row
+   * has, null when none.
+   */
+  private static Dataset<Row> targets(Dataset<Row> instructions, Dataset<Row> imageIds) {
+    if (imageIds == null) {
+      return instructions.select(
+          col(Partitions.TASK).as("t_task"),
+          col(InstructionSchema.INS_ID).as("t_id"),
+          array_distinct(col(InstructionSchema.IMAGE_IDS)).as("t_missing"));
+    }
+    Dataset<Row> imageRefs =
+        instructions.select(
+            col(Partitions.TASK),
+            col(InstructionSchema.INS_ID),
+            explode(array_distinct(col(InstructionSchema.IMAGE_IDS))).as("image_id"));
+    Dataset<Row> missing =
+        imageRefs
+            .join(
+                imageIds.distinct(),
+                imageRefs.col("image_id").equalTo(imageIds.col(ImageSchema.IMAGE_ID)),
+                "left_anti")
+            .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
+            .agg(collect_list(col("image_id")).as("t_missing"));
+    return instructions
+        .select(col(Partitions.TASK), col(InstructionSchema.INS_ID))
+        .join(missing, usingColumns(Partitions.TASK, InstructionSchema.INS_ID), "left")
+        .select(
+            col(Partitions.TASK).as("t_task"),
+            col(InstructionSchema.INS_ID).as("t_id"),
+            col("t_missing"));
   }
 
   static scala.collection.immutable.Seq<String> usingColumns(String... names) {

@@ -11,8 +11,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.InstructionSchema;
@@ -34,7 +32,7 @@ final class InContextInputs {
 
   private InContextInputs() {}
 
-  /** The ids of the images table; none (every image missing) when it was not converted. */
+  /** The ids of the images table; null (every image missing) when it was not converted. */
   static Dataset<Row> imageIds(SparkSession spark, String warehouse) {
     Path path = new Path(warehouse, ImageSchema.TABLE);
     try {
@@ -48,8 +46,7 @@ final class InContextInputs {
         "{}: no images table in {}: every image id is reported missing",
         JoinInContextJob.NAME,
         warehouse);
-    return spark.createDataFrame(
-        List.of(), new StructType().add(ImageSchema.IMAGE_ID, DataTypes.StringType));
+    return null;
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.mimicit.jobs.incontext;
 
+import static org.apache.spark.sql.functions.array_remove;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
@@ -33,14 +34,30 @@ import picocli.CommandLine.Option;
  * Resolves each instruction's related instructions ({@code rel_ins_ids}) into its in-context
  * examples. Input: the {@code instructions} and {@code images} tables. Output: {@code
  * incontext/task=<TASK>/} with the existing related ids in their given order (without the
- * instruction's own id, cut to {@code --max-context}), the dangling ones, the missing images, and
- * the context examples themselves, so export needs no second join. All of it is Spark joins ({@link
- * ContextJoin}); ids may point across tasks. Re-running replaces only the tasks it joins.
+ * instruction's own id, cut to {@code --max-context}), the dangling ones and the missing images:
+ * ids only, so no instruction text goes through the join (export attaches the context examples'
+ * text from {@code context_ins_ids}). All of it is Spark joins ({@link ContextJoin}); ids may point
+ * across tasks. Re-running replaces only the tasks it joins.
  */
 public final class JoinInContextJob {
   public static final String NAME = "join-incontext";
 
   private static final Logger LOG = LoggerFactory.getLogger(JoinInContextJob.class);
+
+  private static final String PLANNED_WRITE = "spark.sql.optimizer.plannedWrite.enabled";
+  private static final String CONCURRENT_WRITERS = "spark.sql.maxConcurrentOutputFileWriters";
+
+  private static final String ADVISORY_PARTITION_SIZE =
+      "spark.sql.adaptive.advisoryPartitionSizeInBytes";
+
+  /** Files a write task keeps open at once (one per task) before Spark sorts the rest. */
+  private static final int CONCURRENT_TASK_FILES = 16;
+
+  /**
+   * Shuffled relation entries per partition, compressed: about 50 MB to sort, which fits the
+   * execution memory of a task with a 1 GB heap on 2 cores (64 MB, Spark's default, spills).
+   */
+  private static final String ENTRY_PARTITION_SIZE = "16m";
 
   private JoinInContextJob() {}
 
@@ -99,9 +116,11 @@ public final class JoinInContextJob {
     return InContextOutput.countByTask(
         declared.select(
             col(Partitions.TASK),
-            size(org.apache.spark.sql.functions.filter(
-                    col(InstructionSchema.REL_INS_IDS),
-                    x -> x.equalTo(col(InstructionSchema.INS_ID))))
+            size(col(InstructionSchema.REL_INS_IDS))
+                .minus(
+                    size(
+                        array_remove(
+                            col(InstructionSchema.REL_INS_IDS), col(InstructionSchema.INS_ID))))
                 .as("n")));
   }
 
@@ -126,13 +145,37 @@ public final class JoinInContextJob {
   }
 
   private static void write(SparkSession spark, Dataset<Row> joined, Path staging) {
+    // The rows come out grouped by instruction, not by task: one open file per task and write
+    // task instead of a sort of every row by task (Spark falls back to sorting past the limit).
+    // Relation entries are sorted per instruction: partitions small enough to sort in memory.
+    var sql = spark.conf();
+    Map<String, String> before = new java.util.HashMap<>();
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put(PLANNED_WRITE, "false");
+    settings.put(CONCURRENT_WRITERS, String.valueOf(CONCURRENT_TASK_FILES));
+    if (!sql.contains(ADVISORY_PARTITION_SIZE)) {
+      settings.put(ADVISORY_PARTITION_SIZE, ENTRY_PARTITION_SIZE);
+    }
     try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), NAME, 10)) {
       spark.sparkContext().setJobDescription("join relations into contexts");
+      settings.forEach(
+          (key, value) -> {
+            before.put(key, sql.contains(key) ? sql.get(key) : null);
+            sql.set(key, value);
+          });
       joined
           .write()
           .partitionBy(Partitions.TASK)
           .parquet(WarehouseCommitter.assembled(staging, InContextSchema.TABLE).toString());
     } finally {
+      before.forEach(
+          (key, value) -> {
+            if (value == null) {
+              sql.unset(key);
+            } else {
+              sql.set(key, value);
+            }
+          });
       spark.sparkContext().setJobDescription(null);
     }
   }

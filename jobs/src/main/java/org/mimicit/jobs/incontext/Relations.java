@@ -1,17 +1,20 @@
 package org.mimicit.jobs.incontext;
 
 import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.transform;
@@ -19,6 +22,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
@@ -32,10 +36,13 @@ import org.mimicit.common.warehouse.Partitions;
 enum Relations {
   /** The train config of the task when there is one, else the records' {@code rel_ins_ids}. */
   REL,
-  /** The other instructions of the task that share an image, by id. */
+  /** The instructions of the task that share an image, by id, at most k per image. */
   SAME_IMAGES,
   /** k other instructions of the same task, drawn with {@code --seed}: the same every run. */
   RANDOM;
+
+  /** About this many instructions are shuffled together by the random policy. */
+  static final long RANDOM_BUCKET = 10_000;
 
   static Relations parse(String value) {
     try {
@@ -48,76 +55,103 @@ enum Relations {
     }
   }
 
-  static Dataset<Row> sameImages(Dataset<Row> wanted) {
+  /**
+   * Policy {@code same-images}: per image of the task, the instructions that show it in id order,
+   * each related to the {@code k} that follow it there, wrapping around (all the others when at
+   * most {@code k + 1} share the image); an instruction's relations are those of all its images, in
+   * id order. Bounded: a frame shared by n instructions gives n x k pairs, not n x n.
+   */
+  static Dataset<Row> sameImages(Dataset<Row> wanted, int k) {
     Dataset<Row> byImage =
         wanted.select(
             col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
-            explode(array_distinct(col(InstructionSchema.IMAGE_IDS))).as("image_id"));
-    Dataset<Row> other =
-        byImage.select(
-            col(Partitions.TASK).as("o_task"),
-            col(InstructionSchema.INS_ID).as("o_id"),
-            col("image_id").as("o_image"));
-    return byImage
-        .join(
-            other,
-            byImage
-                .col("image_id")
-                .equalTo(other.col("o_image"))
-                .and(byImage.col(Partitions.TASK).equalTo(other.col("o_task")))
-                .and(byImage.col(InstructionSchema.INS_ID).notEqual(other.col("o_id"))))
+            explode(array_distinct(col(InstructionSchema.IMAGE_IDS))).as("group"));
+    Dataset<Row> pairs = successors(byImage, col(InstructionSchema.INS_ID), k);
+    return pairs
         .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
-        .agg(sort_array(collect_set(col("o_id"))).as(InstructionSchema.REL_INS_IDS));
+        .agg(sort_array(collect_set(col("t_id"))).as(InstructionSchema.REL_INS_IDS));
   }
 
+  /**
+   * Policy {@code random}: the instructions of a task are shuffled by a hash of the seed and the
+   * id, in buckets of about {@value #RANDOM_BUCKET} (also drawn by that hash), and each is related
+   * to the {@code k} that follow it in its bucket's order, wrapping around. The same seed gives the
+   * same relations on any cluster; no Spark task holds more than one bucket.
+   */
   static Dataset<Row> random(Dataset<Row> wanted, int k, long seed) {
-    var byTask = Window.partitionBy(Partitions.TASK).orderBy(InstructionSchema.INS_ID);
-    Dataset<Row> numbered =
-        wanted.select(
-            col(Partitions.TASK),
-            col(InstructionSchema.INS_ID),
-            row_number().over(byTask).minus(1).cast("long").as("idx"),
-            count("*").over(Window.partitionBy(Partitions.TASK)).as("n"));
-    // 4k + 8 seeded draws, repeats and the instruction itself dropped, the first k kept
-    Dataset<Row> picks =
-        numbered.select(
-            col(Partitions.TASK),
-            col(InstructionSchema.INS_ID),
-            posexplode(
-                    slice(
-                        filter(
-                            array_distinct(
-                                transform(
-                                    sequence(lit(0), lit(4 * k + 8)),
-                                    j ->
-                                        pmod(
-                                            xxhash64(lit(seed), col(InstructionSchema.INS_ID), j),
-                                            col("n")))),
-                            x -> x.notEqual(col("idx"))),
-                        1,
-                        k))
-                .as(new String[] {"pos", "pick"}));
-    Dataset<Row> targets =
-        numbered.select(
-            col(Partitions.TASK).as("t_task"),
-            col("idx").as("t_idx"),
-            col(InstructionSchema.INS_ID).as("t_id"));
-    return picks
-        .join(
-            targets,
-            picks
-                .col(Partitions.TASK)
-                .equalTo(targets.col("t_task"))
-                .and(picks.col("pick").equalTo(targets.col("t_idx"))))
+    return random(wanted, k, seed, RANDOM_BUCKET);
+  }
+
+  /** As {@link #random(Dataset, int, long)}, in buckets of about {@code bucket} instructions. */
+  static Dataset<Row> random(Dataset<Row> wanted, int k, long seed, long bucket) {
+    Dataset<Row> sizes = wanted.groupBy(Partitions.TASK).agg(count("*").as("n"));
+    Column buckets = greatest(lit(1L), ceil(col("n").divide(bucket)));
+    Dataset<Row> bucketed =
+        wanted
+            .select(col(Partitions.TASK), col(InstructionSchema.INS_ID))
+            .join(broadcast(sizes), ContextJoin.usingColumns(Partitions.TASK))
+            .select(
+                col(Partitions.TASK),
+                col(InstructionSchema.INS_ID),
+                pmod(xxhash64(lit(seed), col(InstructionSchema.INS_ID)), buckets).as("group"));
+    Dataset<Row> pairs =
+        successors(bucketed, xxhash64(lit(seed), lit("order"), col(InstructionSchema.INS_ID)), k);
+    return pairs
         .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
-        .agg(
-            sort_array(org.apache.spark.sql.functions.collect_list(struct(col("pos"), col("t_id"))))
-                .as("ordered"))
+        .agg(sort_array(collect_list(struct(col("pos"), col("t_id")))).as("ordered"))
         .select(
             col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
             transform(col("ordered"), e -> e.getField("t_id")).as(InstructionSchema.REL_INS_IDS));
+  }
+
+  /**
+   * Rows (task, ins_id, pos, t_id) of {@code grouped} (task, ins_id, group): in each (task, group)
+   * ordered by {@code order} then id, every instruction and the {@code k} that follow it (pos 1 ..
+   * k), wrapping around; fewer when the group is smaller. A window per group: never more rows in
+   * one place than a group has.
+   */
+  private static Dataset<Row> successors(Dataset<Row> grouped, Column order, int k) {
+    Dataset<Row> ranked =
+        grouped.select(
+            col(Partitions.TASK),
+            col(InstructionSchema.INS_ID),
+            col("group"),
+            row_number()
+                .over(
+                    Window.partitionBy(col(Partitions.TASK), col("group"))
+                        .orderBy(order, col(InstructionSchema.INS_ID)))
+                .minus(1)
+                .cast("long")
+                .as("r"),
+            count("*").over(Window.partitionBy(col(Partitions.TASK), col("group"))).as("m"));
+    Dataset<Row> picks =
+        ranked
+            .where(col("m").gt(1))
+            .select(
+                col(Partitions.TASK),
+                col(InstructionSchema.INS_ID),
+                col("group"),
+                posexplode(
+                        transform(
+                            sequence(lit(1L), least(lit((long) k), col("m").minus(1))),
+                            j -> pmod(col("r").plus(j), col("m"))))
+                    .as(new String[] {"pos", "t_r"}));
+    Dataset<Row> targets =
+        ranked.select(
+            col(Partitions.TASK).as("t_task"),
+            col("group").as("t_group"),
+            col("r").as("t_r2"),
+            col(InstructionSchema.INS_ID).as("t_id"));
+    return picks
+        .join(
+            targets,
+            col(Partitions.TASK)
+                .equalTo(col("t_task"))
+                .and(col("group").equalTo(col("t_group")))
+                .and(col("t_r").equalTo(col("t_r2"))))
+        .select(col(Partitions.TASK), col(InstructionSchema.INS_ID), col("pos"), col("t_id"));
   }
 
   /** The names, for help and errors. */

@@ -57,22 +57,13 @@ class ContextJoinTest extends SparkTestBase {
     for (Row r :
         ContextJoin.contexts(instructions(), images(), null, tasks, max, Relations.REL, 0)
             .collectAsList()) {
-      List<Row> context = r.getList(r.fieldIndex("context"));
       out.put(
           r.<String>getAs("task") + "/" + r.getAs("ins_id"),
           r.getList(r.fieldIndex("context_ins_ids"))
               + " missing="
               + r.getList(r.fieldIndex("missing_ins_ids"))
               + " images="
-              + r.getList(r.fieldIndex("missing_image_ids"))
-              + " first="
-              + (context.isEmpty()
-                  ? "-"
-                  : context.get(0).getString(1)
-                      + "|"
-                      + context.get(0).getString(2)
-                      + "|"
-                      + context.get(0).getList(3)));
+              + r.getList(r.fieldIndex("missing_image_ids")));
     }
     return out;
   }
@@ -81,10 +72,10 @@ class ContextJoinTest extends SparkTestBase {
   void keepsOrderDropsSelfAndRepeatsAndReportsWhatIsMissing() {
     assertThat(contexts(Set.of(), Integer.MAX_VALUE))
         .containsExactly(
-            Map.entry("LA/A", "[B, C] missing=[X] images=[gone] first=q B|a B|[i2]"),
-            Map.entry("LA/B", "[] missing=[] images=[] first=-"),
-            Map.entry("LA/C", "[A] missing=[] images=[gone] first=q A|a A|[i1]"),
-            Map.entry("SD/S", "[A] missing=[Y] images=[] first=q A|a A|[i1]"));
+            Map.entry("LA/A", "[B, C] missing=[X] images=[gone]"),
+            Map.entry("LA/B", "[] missing=[] images=[]"),
+            Map.entry("LA/C", "[A] missing=[] images=[gone]"),
+            Map.entry("SD/S", "[A] missing=[Y] images=[]"));
   }
 
   @Test
@@ -173,7 +164,52 @@ class ContextJoinTest extends SparkTestBase {
     assertThat(policy(rows, Relations.RANDOM, 3, 42)).isEqualTo(first);
     assertThat(policy(rows, Relations.RANDOM, 3, 7)).isNotEqualTo(first);
     assertThat(policy(rows, Relations.RANDOM, Integer.MAX_VALUE, 42).get("R0"))
-        .hasSize(ContextJoin.DEFAULT_RANDOM_K);
+        .hasSize(ContextJoin.DEFAULT_K);
+  }
+
+  @Test
+  void sameImagesTakesTheKThatFollowEachInstructionOnAnImageSharedByMany() {
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      rows.add(ins("LA", "F" + (char) ('a' + i), List.of("frame"), List.of()));
+    }
+    rows.add(ins("LA", "Fz", List.of("other"), List.of()));
+    Map<String, List<Object>> out = policy(rows, Relations.SAME_IMAGES, 3, 0);
+    assertThat(out.get("Fa")).containsExactly("Fb", "Fc", "Fd");
+    assertThat(out.get("Fk")).containsExactly("Fa", "Fb", "Fl"); // wraps around, in id order
+    assertThat(out.get("Fl")).containsExactly("Fa", "Fb", "Fc");
+    assertThat(out.get("Fz")).isEmpty();
+    // every instruction of the frame is named by exactly 3 others: 12 x 3 pairs, not 12 x 11
+    Map<Object, Long> named = new TreeMap<>();
+    out.values().forEach(ids -> ids.forEach(id -> named.merge(id, 1L, Long::sum)));
+    assertThat(named).hasSize(12).allSatisfy((id, n) -> assertThat(n).isEqualTo(3L));
+  }
+
+  @Test
+  void randomShufflesInBucketsAndRelatesEachToItsSuccessorsThere() {
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      rows.add(ins("LA", "R" + i, List.of(), List.of()));
+    }
+    Dataset<Row> wanted = spark.createDataFrame(rows, INSTRUCTIONS);
+    Map<String, List<Object>> out = new TreeMap<>();
+    Relations.random(wanted, 3, 42, 8)
+        .collectAsList()
+        .forEach(r -> out.put(r.getAs("ins_id"), r.getList(r.fieldIndex("rel_ins_ids"))));
+    assertThat(out).hasSize(40);
+    // 5 buckets of about 8: each instruction names 3 others, and is named 3 times
+    Map<Object, Long> named = new TreeMap<>();
+    out.forEach(
+        (id, ids) -> {
+          assertThat(ids).as(id).hasSize(3).doesNotHaveDuplicates().doesNotContain(id);
+          ids.forEach(other -> named.merge(other, 1L, Long::sum));
+        });
+    assertThat(named).hasSize(40).allSatisfy((id, n) -> assertThat(n).isEqualTo(3L));
+    Map<String, List<Object>> again = new TreeMap<>();
+    Relations.random(wanted, 3, 42, 8)
+        .collectAsList()
+        .forEach(r -> again.put(r.getAs("ins_id"), r.getList(r.fieldIndex("rel_ins_ids"))));
+    assertThat(again).isEqualTo(out);
   }
 
   @Test
@@ -188,14 +224,14 @@ class ContextJoinTest extends SparkTestBase {
   void cutsTheContextToMaxContextAndJoinsOnlyTheTasksAsked() {
     assertThat(contexts(Set.of("LA"), 1))
         .containsExactly(
-            Map.entry("LA/A", "[B] missing=[X] images=[] first=q B|a B|[i2]"),
-            Map.entry("LA/B", "[] missing=[] images=[] first=-"),
-            Map.entry("LA/C", "[A] missing=[] images=[gone] first=q A|a A|[i1]"));
+            Map.entry("LA/A", "[B] missing=[X] images=[]"),
+            Map.entry("LA/B", "[] missing=[] images=[]"),
+            Map.entry("LA/C", "[A] missing=[] images=[gone]"));
     assertThat(
             Arrays.asList(
                 ContextJoin.contexts(instructions(), images(), null, Set.of(), 0, Relations.REL, 0)
                     .columns()))
         .containsExactly(
-            "ins_id", "context_ins_ids", "missing_ins_ids", "missing_image_ids", "context", "task");
+            "ins_id", "context_ins_ids", "missing_ins_ids", "missing_image_ids", "task");
   }
 }
