@@ -1,8 +1,12 @@
 package org.mimicit.jobs.incontext;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -17,13 +21,16 @@ import org.mimicit.common.warehouse.Partitions;
 
 /**
  * Builds the in-context rows from the relation entries of a partition, streaming: the entries of
- * one instruction arrive together and in order ({@code task, ins_id, pos}), the instruction's own
- * entry first ({@code pos} -1, with its missing image ids), then its related ids in the given
- * order, each found or not and with the found one's missing image ids. Memory holds one
- * instruction's entries at a time.
+ * one instruction arrive together (sorted by the hash of task and id; a run of one hash is put in
+ * {@code pos} order here), the instruction's own entry ({@code pos} -1, with its missing image
+ * ids), then its related ids in the given order, each found or not and with the found one's missing
+ * image ids. Memory holds one instruction's entries at a time.
  */
 final class ContextAssembly implements MapPartitionsFunction<Row, Row> {
-  /** Input: {@code task, ins_id, pos, rel_id, found, missing} (and a hash after them). */
+  /**
+   * Input: {@code task, ins_id, pos, rel_id, found, missing, self_refs, h}, sorted by {@code h},
+   * the hash of (task, ins_id); {@code self_refs} is read from the instruction's own entry.
+   */
   static final int TASK = 0;
 
   static final int INS_ID = 1;
@@ -31,6 +38,8 @@ final class ContextAssembly implements MapPartitionsFunction<Row, Row> {
   static final int REL_ID = 3;
   static final int FOUND = 4;
   static final int MISSING = 5;
+  static final int SELF_REFERENCES = 6;
+  static final int HASH = 7;
 
   /** Output: the {@code incontext} table's columns, with {@code task} last. */
   static final StructType SCHEMA =
@@ -44,33 +53,58 @@ final class ContextAssembly implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
   private final int maxContext;
+  private final ContextCounts counts;
 
-  ContextAssembly(int maxContext) {
+  /** {@code counts}, if not null, counts the rows built. */
+  ContextAssembly(int maxContext, ContextCounts counts) {
     this.maxContext = maxContext;
+    this.counts = counts;
   }
 
   @Override
   public Iterator<Row> call(Iterator<Row> entries) {
     return new Iterator<>() {
       private Row next = entries.hasNext() ? entries.next() : null;
+      private final ArrayDeque<Row> ready = new ArrayDeque<>();
 
       @Override
       public boolean hasNext() {
-        return next != null;
+        return !ready.isEmpty() || next != null;
       }
 
       @Override
       public Row next() {
-        if (next == null) {
-          throw new NoSuchElementException();
+        if (ready.isEmpty()) {
+          if (next == null) {
+            throw new NoSuchElementException();
+          }
+          List<Row> run = new ArrayList<>();
+          long hash = next.getLong(HASH);
+          do {
+            run.add(next);
+            next = entries.hasNext() ? entries.next() : null;
+          } while (next != null && next.getLong(HASH) == hash);
+          fold(run);
         }
-        Row first = next;
-        Instruction ins = new Instruction(first.getString(TASK), first.getString(INS_ID));
-        do {
-          ins.add(next);
-          next = entries.hasNext() ? entries.next() : null;
-        } while (next != null && ins.owns(next));
-        return ins.row();
+        return ready.poll();
+      }
+
+      /** A run of one hash: one instruction, or (a 64-bit collision) several, each folded. */
+      private void fold(List<Row> run) {
+        Map<List<String>, List<Row>> byInstruction = new LinkedHashMap<>();
+        for (Row entry : run) {
+          byInstruction
+              .computeIfAbsent(
+                  List.of(entry.getString(TASK), entry.getString(INS_ID)), k -> new ArrayList<>())
+              .add(entry);
+        }
+        byInstruction.forEach(
+            (key, rows) -> {
+              rows.sort(Comparator.comparingInt(r -> r.getInt(POS)));
+              Instruction ins = new Instruction(key.get(0), key.get(1));
+              rows.forEach(ins::add);
+              ready.add(ins.row());
+            });
       }
     };
   }
@@ -82,18 +116,16 @@ final class ContextAssembly implements MapPartitionsFunction<Row, Row> {
     private final List<String> context = new ArrayList<>();
     private final List<String> missingIds = new ArrayList<>();
     private final TreeSet<String> missingImages = new TreeSet<>();
+    private int selfReferences;
 
     Instruction(String task, String insId) {
       this.task = task;
       this.insId = insId;
     }
 
-    boolean owns(Row entry) {
-      return insId.equals(entry.getString(INS_ID)) && task.equals(entry.getString(TASK));
-    }
-
     void add(Row entry) {
       if (entry.getInt(POS) < 0) {
+        selfReferences = entry.getInt(SELF_REFERENCES);
         addMissingImages(entry);
       } else if (!entry.getBoolean(FOUND)) {
         missingIds.add(entry.getString(REL_ID));
@@ -112,6 +144,11 @@ final class ContextAssembly implements MapPartitionsFunction<Row, Row> {
     }
 
     Row row() {
+      if (counts != null) {
+        counts.add(
+            new ContextCounts.Row1(
+                task, context.size(), missingIds.size(), !missingImages.isEmpty(), selfReferences));
+      }
       return RowFactory.create(
           insId,
           context.toArray(new String[0]),

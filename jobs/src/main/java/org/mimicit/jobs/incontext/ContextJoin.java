@@ -1,19 +1,27 @@
 package org.mimicit.jobs.incontext;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_remove;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.List;
 import java.util.Set;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
 import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.warehouse.Partitions;
@@ -33,6 +41,8 @@ final class ContextJoin {
   /** An instruction's image ids that no image row has, on the way through the join. */
   private static final String MISSING = "missing";
 
+  private static final ArrayType IDS = new ArrayType(DataTypes.StringType, true);
+
   private ContextJoin() {}
 
   /**
@@ -49,11 +59,7 @@ final class ContextJoin {
       long seed) {
     Dataset<Row> wanted = wanted(instructions, tasks);
     return resolve(
-        instructions,
-        imageIds,
-        wanted,
-        declared(wanted, train, maxContext, policy, seed),
-        maxContext);
+        instructions, imageIds, declared(wanted, train, maxContext, policy, seed), maxContext);
   }
 
   static Dataset<Row> wanted(Dataset<Row> instructions, Set<String> tasks) {
@@ -62,15 +68,30 @@ final class ContextJoin {
         : instructions.where(col(Partitions.TASK).isin(tasks.toArray()));
   }
 
-  /** The relations the policy gives: rows {@code task, ins_id, rel_ins_ids}. */
+  /**
+   * The relations the policy gives: rows {@code task, ins_id, rel_ins_ids}, one for every wanted
+   * instruction (an empty array where the policy relates it to none).
+   */
   static Dataset<Row> declared(
       Dataset<Row> wanted, Dataset<Row> train, int maxContext, Relations policy, long seed) {
     int k = maxContext == Integer.MAX_VALUE ? DEFAULT_K : maxContext;
     return switch (policy) {
       case REL -> declaredRelations(wanted, train);
-      case SAME_IMAGES -> Relations.sameImages(wanted, k);
-      case RANDOM -> Relations.random(wanted, k, seed);
+      case SAME_IMAGES -> everyOne(wanted, Relations.sameImages(wanted, k));
+      case RANDOM -> everyOne(wanted, Relations.random(wanted, k, seed));
     };
+  }
+
+  /** Relations of some instructions of wanted, for all of them (an empty array for the others). */
+  private static Dataset<Row> everyOne(Dataset<Row> wanted, Dataset<Row> relations) {
+    return wanted
+        .select(col(Partitions.TASK), col(InstructionSchema.INS_ID))
+        .join(relations, usingColumns(Partitions.TASK, InstructionSchema.INS_ID), "left")
+        .select(
+            col(Partitions.TASK),
+            col(InstructionSchema.INS_ID),
+            coalesce(col(InstructionSchema.REL_INS_IDS), array().cast(IDS))
+                .as(InstructionSchema.REL_INS_IDS));
   }
 
   /**
@@ -89,15 +110,12 @@ final class ContextJoin {
           declared
               .join(trainTasks, usingColumns(Partitions.TASK), "left_anti")
               .unionByName(
-                  train
-                      .join(
-                          declared.select(Partitions.TASK, InstructionSchema.INS_ID),
-                          usingColumns(Partitions.TASK, InstructionSchema.INS_ID),
-                          "inner")
-                      .select(
+                  everyOne(
+                      wanted.join(trainTasks, usingColumns(Partitions.TASK), "left_semi"),
+                      train.select(
                           Partitions.TASK,
                           InstructionSchema.INS_ID,
-                          InstructionSchema.REL_INS_IDS));
+                          InstructionSchema.REL_INS_IDS)));
     }
     return declared;
   }
@@ -106,24 +124,35 @@ final class ContextJoin {
    * Joins declared relations (task, ins_id, rel_ins_ids) into the in-context rows of wanted. Ids
    * only: each relation is one small row (task, ins_id, pos, rel_id) joined once to the ids of all
    * instructions, which carry only the image ids of theirs that no image row has (usually none);
-   * the rows of one instruction are then gathered in order by a sort and folded by {@link
+   * the rows of one instruction are then gathered by a sort on its hash and folded by {@link
    * ContextAssembly}, one instruction at a time. No instruction text moves. {@code imageIds} null:
    * there is no images table, every image is missing.
    */
   static Dataset<Row> resolve(
+      Dataset<Row> instructions, Dataset<Row> imageIds, Dataset<Row> declared, int maxContext) {
+    return resolve(instructions, imageIds, declared, maxContext, null);
+  }
+
+  /** As {@link #resolve(Dataset, Dataset, Dataset, int)}, counting the rows in {@code counts}. */
+  static Dataset<Row> resolve(
       Dataset<Row> instructions,
       Dataset<Row> imageIds,
-      Dataset<Row> wanted,
       Dataset<Row> declared,
-      int maxContext) {
-    Dataset<Row> entries = entries(wanted, declared);
+      int maxContext,
+      ContextCounts counts) {
+    Dataset<Row> entries = entries(declared);
     Dataset<Row> targets = targets(instructions, imageIds);
+    // Joined and sorted on 64-bit hashes: Spark sorts a long key by radix, where ids (which share
+    // long prefixes such as "LA_INS_000") need a full comparison each. The ids themselves are
+    // compared in the join condition, so a hash collision never joins two different ids.
+    Column sameId = entries.col("rel_id").equalTo(targets.col("t_id"));
     return entries
         .join(
             targets,
             entries
-                .col("rel_id")
-                .equalTo(targets.col("t_id"))
+                .col("rel_key")
+                .equalTo(targets.col("t_key"))
+                .and(coalesce(sameId, lit(false)).equalTo(lit(true)))
                 .and(
                     entries
                         .col("pos")
@@ -136,47 +165,50 @@ final class ContextJoin {
             col("pos"),
             col("rel_id"),
             col("t_id").isNotNull().as("found"),
-            col("t_missing").as(MISSING))
-        // the hash first: a sort on a long key is a radix sort; ids share long prefixes
-        .withColumn("h", xxhash64(col(Partitions.TASK), col(InstructionSchema.INS_ID)))
+            col("t_missing").as(MISSING),
+            col("self_refs"),
+            xxhash64(entries.col(Partitions.TASK), entries.col(InstructionSchema.INS_ID)).as("h"))
         .repartition(col("h"))
-        .sortWithinPartitions("h", Partitions.TASK, InstructionSchema.INS_ID, "pos")
-        .mapPartitions(new ContextAssembly(maxContext), Encoders.row(ContextAssembly.SCHEMA));
+        .sortWithinPartitions("h")
+        .mapPartitions(
+            new ContextAssembly(maxContext, counts), Encoders.row(ContextAssembly.SCHEMA));
   }
 
   /**
-   * Rows (task, ins_id, pos, rel_id): each wanted instruction itself at pos -1 (so that every one
-   * gets a row, and its own missing images come through the same join), then its declared related
-   * ids, self-references and repeats dropped, the first position kept.
+   * Rows (task, ins_id, pos, rel_id, rel_key, self_refs) of the declared relations: each
+   * instruction itself at pos -1 (so that every one gets a row, and its own missing images come
+   * through the same join), then its related ids, self-references and repeats dropped, the first
+   * position kept; rel_key the hash of rel_id.
    */
-  private static Dataset<Row> entries(Dataset<Row> wanted, Dataset<Row> declared) {
-    Dataset<Row> self =
-        wanted.select(
+  private static Dataset<Row> entries(Dataset<Row> declared) {
+    Column ins = col(InstructionSchema.INS_ID);
+    Column rel = col(InstructionSchema.REL_INS_IDS);
+    return declared
+        .select(
             col(Partitions.TASK),
-            col(InstructionSchema.INS_ID),
-            lit(-1).as("pos"),
-            col(InstructionSchema.INS_ID).as("rel_id"));
-    Dataset<Row> related =
-        declared.select(
+            ins,
+            size(rel).minus(size(array_remove(rel, ins))).as("self_refs"),
+            posexplode(concat(array(ins), array_distinct(array_remove(rel, ins))))
+                .as(new String[] {"at", "rel_id"}))
+        .select(
             col(Partitions.TASK),
-            col(InstructionSchema.INS_ID),
-            posexplode(
-                    array_distinct(
-                        array_remove(
-                            col(InstructionSchema.REL_INS_IDS), col(InstructionSchema.INS_ID))))
-                .as(new String[] {"pos", "rel_id"}));
-    return self.unionByName(related);
+            ins,
+            col("at").minus(1).as("pos"),
+            col("rel_id"),
+            xxhash64(col("rel_id")).as("rel_key"),
+            when(col("at").equalTo(0), col("self_refs")).otherwise(0).as("self_refs"));
   }
 
   /**
-   * Every instruction (of any task) as (t_task, t_id, t_missing): its image ids that no image row
-   * has, null when none.
+   * Every instruction (of any task) as (t_task, t_id, t_key, t_missing): t_key the hash of the id,
+   * t_missing its image ids that no image row has, null when none.
    */
   private static Dataset<Row> targets(Dataset<Row> instructions, Dataset<Row> imageIds) {
     if (imageIds == null) {
       return instructions.select(
           col(Partitions.TASK).as("t_task"),
           col(InstructionSchema.INS_ID).as("t_id"),
+          xxhash64(col(InstructionSchema.INS_ID)).as("t_key"),
           array_distinct(col(InstructionSchema.IMAGE_IDS)).as("t_missing"));
     }
     Dataset<Row> imageRefs =
@@ -187,7 +219,7 @@ final class ContextJoin {
     Dataset<Row> missing =
         imageRefs
             .join(
-                imageIds.distinct(),
+                imageIds,
                 imageRefs.col("image_id").equalTo(imageIds.col(ImageSchema.IMAGE_ID)),
                 "left_anti")
             .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
@@ -198,6 +230,7 @@ final class ContextJoin {
         .select(
             col(Partitions.TASK).as("t_task"),
             col(InstructionSchema.INS_ID).as("t_id"),
+            xxhash64(col(InstructionSchema.INS_ID)).as("t_key"),
             col("t_missing"));
   }
 

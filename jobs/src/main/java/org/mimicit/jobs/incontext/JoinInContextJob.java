@@ -1,9 +1,7 @@
 package org.mimicit.jobs.incontext;
 
-import static org.apache.spark.sql.functions.array_remove;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
 
 import java.time.Instant;
 import java.util.List;
@@ -70,7 +68,7 @@ public final class JoinInContextJob {
     Instant startedAt = Instant.now();
     Configuration conf = spark.sessionState().newHadoopConf();
     Path staging = WarehouseCommitter.newStaging(config.warehouse(), InContextSchema.TABLE);
-    Map<String, Long> selfReferences;
+    ContextCounts counts = new ContextCounts();
     Map<String, Long> unknownTrainIds;
     try {
       Dataset<Row> instructions =
@@ -83,24 +81,26 @@ public final class JoinInContextJob {
       Dataset<Row> wanted = ContextJoin.wanted(instructions, config.tasks());
       Dataset<Row> declared =
           ContextJoin.declared(wanted, train, config.maxContext(), config.policy(), config.seed());
-      selfReferences = selfReferences(declared);
       unknownTrainIds = train == null ? Map.of() : unknownTrainIds(train, instructions);
+      spark.sparkContext().register(counts, NAME + " counts");
       Dataset<Row> joined =
-          ContextJoin.resolve(instructions, images, wanted, declared, config.maxContext());
+          ContextJoin.resolve(instructions, images, declared, config.maxContext(), counts);
       write(spark, joined, staging);
       InContextOutput.publish(conf, config, staging);
     } finally {
       WarehouseCommitter.deleteStaging(conf, staging);
     }
-    Dataset<Row> all = spark.read().parquet(config.warehouse() + "/" + InContextSchema.TABLE);
-    Dataset<Row> written =
-        config.tasks().isEmpty()
-            ? all
-            : all.where(col(Partitions.TASK).isin(config.tasks().toArray()));
     if (config.writeTrainConfig() != null) {
-      TrainConfigWriter.write(spark, written, config.writeTrainConfig());
+      Dataset<Row> all = spark.read().parquet(config.warehouse() + "/" + InContextSchema.TABLE);
+      TrainConfigWriter.write(
+          spark,
+          config.tasks().isEmpty()
+              ? all
+              : all.where(col(Partitions.TASK).isin(config.tasks().toArray())),
+          config.writeTrainConfig());
     }
-    List<Row> stats = InContextOutput.stats(written).collectAsList();
+    List<Row> stats = counts.rows();
+    Map<String, Long> selfReferences = counts.selfReferences();
     long ms = (System.nanoTime() - started) / 1_000_000;
     JobStats.write(
         spark.sessionState().newHadoopConf(),
@@ -109,19 +109,6 @@ public final class JoinInContextJob {
         InContextOutput.statsDocument(
             startedAt, ms, config, stats, selfReferences, unknownTrainIds));
     InContextOutput.log(stats);
-  }
-
-  /** Per task: how many relations name the instruction itself (dropped from its context). */
-  private static Map<String, Long> selfReferences(Dataset<Row> declared) {
-    return InContextOutput.countByTask(
-        declared.select(
-            col(Partitions.TASK),
-            size(col(InstructionSchema.REL_INS_IDS))
-                .minus(
-                    size(
-                        array_remove(
-                            col(InstructionSchema.REL_INS_IDS), col(InstructionSchema.INS_ID))))
-                .as("n")));
   }
 
   /** Per task: the ids of the train relations that name no instruction (left out, logged). */
@@ -165,6 +152,8 @@ public final class JoinInContextJob {
           });
       joined
           .write()
+          // ids of one row each: a dictionary would only be built to be dropped
+          .option("parquet.enable.dictionary", "false")
           .partitionBy(Partitions.TASK)
           .parquet(WarehouseCommitter.assembled(staging, InContextSchema.TABLE).toString());
     } finally {
