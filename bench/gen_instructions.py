@@ -20,7 +20,9 @@ str, about twice as slow with twice the memory, so keep the default for baseline
 
 Each record has 1-8 image ids (LA: COCO-style LA_IMG_<12 digits>; other tasks: video frames
 <TASK>_IMG_v_<11 chars>_<4 digits>) and 7 rel_ins_ids naming other records of the file.
-Everything is deterministic for a given --seed; memory stays small whatever --pairs is.
+Skew on demand: --hot-relations N makes N records name the first one, --shared-frame N makes N
+records show one image. Everything is deterministic for a given --seed; memory stays small
+whatever --pairs is.
 
 Example:
   bench/gen_instructions.py --out bench/data/instructions --task LA --pairs 2800000
@@ -35,6 +37,7 @@ import sys
 import time
 
 FLUSH_BYTES = 8 << 20
+SHARED_FRAME = "%s_IMG_shared_frame"
 
 WORDS = """
 the a an of and to in is on with that it for at this as by from are be there his her their
@@ -186,6 +189,10 @@ def generate(args):
                 "image_ids": image_ids(rng, task, rng.randint(1, 8)),
                 "rel_ins_ids": rel_ids(rng, i, args.pairs, fmt),
             }
+            if 1 < i <= args.hot_relations + 1 and (fmt % 1) not in record["rel_ins_ids"]:
+                record["rel_ins_ids"][0] = fmt % 1
+            if i <= args.shared_frame:
+                record["image_ids"][0] = SHARED_FRAME % task
             if args.ensure_ascii == "yes":
                 escaped = True
             elif args.ensure_ascii == "no":
@@ -235,6 +242,10 @@ def main(argv=None):
                    help="write non-ASCII as \\uXXXX escapes, as json.dump does (yes, the default), "
                         "as raw UTF-8 (no), or the special records half each way (mixed)")
     p.add_argument("--meta-last", action="store_true", help='write "meta" after "data"')
+    p.add_argument("--hot-relations", type=int, default=0, metavar="N",
+                   help="skew: records 2..N+1 name record 1 as their first relation, default 0")
+    p.add_argument("--shared-frame", type=int, default=0, metavar="N",
+                   help="skew: records 1..N show one image, <TASK>_IMG_shared_frame, first, default 0")
     args = p.parse_args(argv)
     if args.pairs < 1:
         sys.exit("gen_instructions: --pairs must be at least 1")

@@ -21,25 +21,27 @@ import org.mimicit.common.warehouse.Partitions;
 
 /**
  * Builds the in-context rows from the relation entries of a partition, streaming: the entries of
- * one instruction arrive together (sorted by the hash of task and id; a run of one hash is put in
+ * one instruction arrive together (sorted by a hash of task and id; a run of one hash is put in
  * {@code pos} order here), the instruction's own entry ({@code pos} -1, with its missing image
  * ids), then its related ids in the given order, each found or not and with the found one's missing
  * image ids. Memory holds one instruction's entries at a time.
  */
 final class ContextAssembly implements MapPartitionsFunction<Row, Row> {
   /**
-   * Input: {@code task, ins_id, pos, rel_id, found, missing, self_refs, h}, sorted by {@code h},
-   * the hash of (task, ins_id); {@code self_refs} is read from the instruction's own entry.
+   * Input: {@code h, h2, pos, rel_id, found, missing, self_refs, task, ins_id}, sorted by {@code
+   * h}; (h, h2) are two hashes of the instruction's (task, ins_id), which only its own entry
+   * ({@code pos} -1) carries, with {@code self_refs}.
    */
-  static final int TASK = 0;
+  static final int HASH = 0;
 
-  static final int INS_ID = 1;
+  static final int HASH2 = 1;
   static final int POS = 2;
   static final int REL_ID = 3;
   static final int FOUND = 4;
   static final int MISSING = 5;
   static final int SELF_REFERENCES = 6;
-  static final int HASH = 7;
+  static final int TASK = 7;
+  static final int INS_ID = 8;
 
   /** Output: the {@code incontext} table's columns, with {@code task} last. */
   static final StructType SCHEMA =
@@ -89,22 +91,29 @@ final class ContextAssembly implements MapPartitionsFunction<Row, Row> {
         return ready.poll();
       }
 
-      /** A run of one hash: one instruction, or (a 64-bit collision) several, each folded. */
+      /**
+       * A run of one hash: one instruction, or (a 64-bit collision) several, told apart by the
+       * second hash; each folded.
+       */
       private void fold(List<Row> run) {
-        Map<List<String>, List<Row>> byInstruction = new LinkedHashMap<>();
+        Map<Long, List<Row>> byInstruction = new LinkedHashMap<>();
         for (Row entry : run) {
-          byInstruction
-              .computeIfAbsent(
-                  List.of(entry.getString(TASK), entry.getString(INS_ID)), k -> new ArrayList<>())
-              .add(entry);
+          byInstruction.computeIfAbsent(entry.getLong(HASH2), k -> new ArrayList<>()).add(entry);
         }
-        byInstruction.forEach(
-            (key, rows) -> {
-              rows.sort(Comparator.comparingInt(r -> r.getInt(POS)));
-              Instruction ins = new Instruction(key.get(0), key.get(1));
-              rows.forEach(ins::add);
-              ready.add(ins.row());
-            });
+        for (List<Row> rows : byInstruction.values()) {
+          rows.sort(Comparator.comparingInt(r -> r.getInt(POS)));
+          Row own = rows.get(0);
+          if (own.getInt(POS) >= 0 || rows.size() > 1 && rows.get(1).getInt(POS) < 0) {
+            throw new IllegalStateException(
+                String.format(
+                    "join-incontext: the entries of hash %016x/%016x are not those of one"
+                        + " instruction (%s); report this as a bug",
+                    own.getLong(HASH), own.getLong(HASH2), rows.get(0)));
+          }
+          Instruction ins = new Instruction(own.getString(TASK), own.getString(INS_ID));
+          rows.forEach(ins::add);
+          ready.add(ins.row());
+        }
       }
     };
   }

@@ -41,6 +41,9 @@ final class ContextJoin {
   /** An instruction's image ids that no image row has, on the way through the join. */
   private static final String MISSING = "missing";
 
+  /** Makes the second hash of an instruction independent of the first. */
+  private static final long SECOND_HASH_SALT = 0x6d696d6963697400L;
+
   private static final ArrayType IDS = new ArrayType(DataTypes.StringType, true);
 
   private ContextJoin() {}
@@ -160,14 +163,15 @@ final class ContextJoin {
                         .or(entries.col(Partitions.TASK).equalTo(targets.col("t_task")))),
             "left")
         .select(
-            entries.col(Partitions.TASK),
-            entries.col(InstructionSchema.INS_ID),
+            col("h"),
+            col("h2"),
             col("pos"),
             col("rel_id"),
             col("t_id").isNotNull().as("found"),
             col("t_missing").as(MISSING),
             col("self_refs"),
-            xxhash64(entries.col(Partitions.TASK), entries.col(InstructionSchema.INS_ID)).as("h"))
+            entries.col(Partitions.TASK),
+            entries.col(InstructionSchema.INS_ID))
         .repartition(col("h"))
         .sortWithinPartitions("h")
         .mapPartitions(
@@ -175,28 +179,35 @@ final class ContextJoin {
   }
 
   /**
-   * Rows (task, ins_id, pos, rel_id, rel_key, self_refs) of the declared relations: each
+   * Rows (h, h2, pos, rel_id, rel_key, self_refs, task, ins_id) of the declared relations: each
    * instruction itself at pos -1 (so that every one gets a row, and its own missing images come
    * through the same join), then its related ids, self-references and repeats dropped, the first
-   * position kept; rel_key the hash of rel_id.
+   * position kept. (h, h2) are two 64-bit hashes of (task, ins_id), which stand for the instruction
+   * on every row but its own (task, ins_id and self_refs are null or 0 there): fewer bytes through
+   * the shuffles and no id strings to decode per relation. rel_key is the hash of rel_id.
    */
   private static Dataset<Row> entries(Dataset<Row> declared) {
     Column ins = col(InstructionSchema.INS_ID);
     Column rel = col(InstructionSchema.REL_INS_IDS);
+    Column own = col("at").equalTo(0);
     return declared
         .select(
             col(Partitions.TASK),
             ins,
+            xxhash64(col(Partitions.TASK), ins).as("h"),
+            xxhash64(lit(SECOND_HASH_SALT), col(Partitions.TASK), ins).as("h2"),
             size(rel).minus(size(array_remove(rel, ins))).as("self_refs"),
             posexplode(concat(array(ins), array_distinct(array_remove(rel, ins))))
                 .as(new String[] {"at", "rel_id"}))
         .select(
-            col(Partitions.TASK),
-            ins,
+            col("h"),
+            col("h2"),
             col("at").minus(1).as("pos"),
             col("rel_id"),
             xxhash64(col("rel_id")).as("rel_key"),
-            when(col("at").equalTo(0), col("self_refs")).otherwise(0).as("self_refs"));
+            when(own, col("self_refs")).otherwise(0).as("self_refs"),
+            when(own, col(Partitions.TASK)).as(Partitions.TASK),
+            when(own, ins).as(InstructionSchema.INS_ID));
   }
 
   /**
@@ -212,15 +223,25 @@ final class ContextJoin {
           array_distinct(col(InstructionSchema.IMAGE_IDS)).as("t_missing"));
     }
     Dataset<Row> imageRefs =
-        instructions.select(
-            col(Partitions.TASK),
-            col(InstructionSchema.INS_ID),
-            explode(array_distinct(col(InstructionSchema.IMAGE_IDS))).as("image_id"));
+        instructions
+            .select(
+                col(Partitions.TASK),
+                col(InstructionSchema.INS_ID),
+                explode(array_distinct(col(InstructionSchema.IMAGE_IDS))).as("image_id"))
+            .withColumn("image_key", xxhash64(col("image_id")));
+    Dataset<Row> known =
+        imageIds.select(
+            xxhash64(col(ImageSchema.IMAGE_ID)).as("i_key"), col(ImageSchema.IMAGE_ID).as("i_id"));
+    // on the hash (a long key probes fast), the ids compared where the hashes agree
     Dataset<Row> missing =
         imageRefs
             .join(
-                imageIds,
-                imageRefs.col("image_id").equalTo(imageIds.col(ImageSchema.IMAGE_ID)),
+                known,
+                col("image_key")
+                    .equalTo(col("i_key"))
+                    .and(
+                        coalesce(col("image_id").equalTo(col("i_id")), lit(false))
+                            .equalTo(lit(true))),
                 "left_anti")
             .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
             .agg(collect_list(col("image_id")).as("t_missing"));
