@@ -1,141 +1,191 @@
-"""Checks the DAG's task graph and the arguments each task passes to spark-submit.
+"""Checks the DAG against the facts of the real Airflow and Spark provider (airflow_facts.py).
 
-Airflow itself cannot be installed here (no PyPI), so the test puts a minimal stand-in for the
-three Airflow names the DAG uses (DAG, Param, SparkSubmitOperator) into sys.modules: it records
-what the DAG file builds, with Airflow's `>>` dependency semantics. With Airflow installed, the same
-assertions hold against the real classes (run with MIMICIT_REAL_AIRFLOW=1).
+Airflow cannot be installed here (no PyPI), so the DAG is loaded against the stand-in modules of
+airflow_facts.py, which keep the real SparkSubmitOperator's template_fields, argument names and
+attributes, and build the spark-submit command line the way SparkSubmitHook does. The tests:
+
+  - render every task of a run and build its spark-submit command line for YARN (client and
+    cluster), Kubernetes and standalone masters, and look for the API key everywhere in it;
+  - refuse any {{ template }} in an attribute Airflow does not render (conn_id is not templated);
+  - check the schedule comes from the deployment, and every stage has a switch that skips it and
+    only it.
+
+Runs with the Python 3 standard library: python3 -m unittest -v test_mimicit_dag.py
 """
 import importlib.util
 import os
 import sys
-import types
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import airflow_facts  # noqa: E402
+
+SECRET = "sk-test-0123456789abcdef-must-never-show"
+STAGES = ["convert_images", "convert_sources", "convert_instructions", "generate_instructions",
+          "join_incontext", "expand_multilingual", "export_shards", "verify_export"]
+API_STAGES = ["generate_instructions", "expand_multilingual"]
+MASTERS = {
+    "yarn-client": {"master": "yarn", "deploy_mode": "client"},
+    "yarn-cluster": {"master": "yarn", "deploy_mode": "cluster"},
+    "k8s-cluster": {"master": "k8s://https://kube:6443", "deploy_mode": "cluster"},
+    "standalone-client": {"master": "spark://master:7077", "deploy_mode": "client"},
+}
 
 
-def install_stand_in():
-    class DAG:
-        current = None
-
-        def __init__(self, dag_id, **kwargs):
-            self.dag_id = dag_id
-            self.kwargs = kwargs
-            self.params = kwargs.get("params", {})
-            self.tasks = []
-
-        def __enter__(self):
-            DAG.current = self
-            return self
-
-        def __exit__(self, *exc):
-            DAG.current = None
-
-        @property
-        def task_ids(self):
-            return [t.task_id for t in self.tasks]
-
-        def get_task(self, task_id):
-            return next(t for t in self.tasks if t.task_id == task_id)
-
-    class Param:
-        def __init__(self, default=None, **kwargs):
-            self.value = default
-            self.kwargs = kwargs
-
-    class SparkSubmitOperator:
-        def __init__(self, task_id, **kwargs):
-            self.task_id = task_id
-            self.kwargs = kwargs
-            self.upstream_task_ids = set()
-            self.downstream_task_ids = set()
-            DAG.current.tasks.append(self)
-
-        def __rshift__(self, other):
-            self.downstream_task_ids.add(other.task_id)
-            other.upstream_task_ids.add(self.task_id)
-            return other
-
-    airflow = types.ModuleType("airflow")
-    airflow.DAG = DAG
-    models = types.ModuleType("airflow.models")
-    param = types.ModuleType("airflow.models.param")
-    param.Param = Param
-    spark_submit = types.ModuleType("airflow.providers.apache.spark.operators.spark_submit")
-    spark_submit.SparkSubmitOperator = SparkSubmitOperator
-    modules = {
-        "airflow": airflow, "airflow.models": models, "airflow.models.param": param,
-        "airflow.providers": types.ModuleType("airflow.providers"),
-        "airflow.providers.apache": types.ModuleType("airflow.providers.apache"),
-        "airflow.providers.apache.spark": types.ModuleType("airflow.providers.apache.spark"),
-        "airflow.providers.apache.spark.operators": types.ModuleType("airflow.providers.apache.spark.operators"),
-        "airflow.providers.apache.spark.operators.spark_submit": spark_submit,
-    }
-    sys.modules.update(modules)
+def load_dag(env=None):
+    """Imports mimicit_dag.py afresh with the given deployment environment."""
+    airflow_facts.install()
+    saved = dict(os.environ)
+    try:
+        for key in [k for k in os.environ if k.startswith("MIMICIT_")]:
+            del os.environ[key]
+        os.environ.update(env or {})
+        spec = importlib.util.spec_from_file_location("mimicit_dag", os.path.join(HERE, "mimicit_dag.py"))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
-def load_dag():
-    if os.environ.get("MIMICIT_REAL_AIRFLOW") != "1":
-        install_stand_in()
-    spec = importlib.util.spec_from_file_location("mimicit_dag", os.path.join(HERE, "mimicit_dag.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.dag
-
-
-def kwargs_of(task):
-    return task.kwargs if hasattr(task, "kwargs") else {
-        "application_args": task._application_args, "java_class": task._java_class,
-        "application": task.application, "conn_id": task._conn_id}
+def all_on(dag):
+    return {"run_" + s: True for s in STAGES}
 
 
 class MimicitDagTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.dag = load_dag()
+    def setUp(self):
+        # a key where a careless DAG could pick it up: an Airflow Variable and the worker's env
+        os.environ["OPENAI_API_KEY"] = SECRET
+        self.variables = {"mimicit_openai_api_key": SECRET, "openai_api_key": SECRET}
 
-    def test_one_spark_submit_per_stage_in_order(self):
-        ids = ["ingest_images", "ingest_instructions", "join_incontext", "expand_multilingual", "export_shards"]
-        self.assertEqual(sorted(self.dag.task_ids), sorted(ids))
-        for upstream, downstream in zip(ids, ids[1:]):
-            self.assertEqual(self.dag.get_task(downstream).upstream_task_ids, {upstream})
-        self.assertEqual(self.dag.get_task("ingest_images").upstream_task_ids, set())
-        self.assertEqual(self.dag.get_task("export_shards").downstream_task_ids, set())
+    def tearDown(self):
+        os.environ.pop("OPENAI_API_KEY", None)
 
-    def test_each_task_runs_its_command_on_run_scoped_paths(self):
-        warehouse = "{{ params.root }}/runs/{{ run_id }}/warehouse"
+    def command_lines(self, module, params=None):
+        """Every stage's (argv, env) of one run, for every kind of master."""
+        dag = module.dag
+        states, context = airflow_facts.run(dag, params=params, variables=self.variables)
+        lines = {}
+        for task_id in STAGES:
+            task = dag.get_task(task_id)
+            for kind, connection in MASTERS.items():
+                lines[(task_id, kind)] = task.spark_submit_command(context, connection)
+        return lines, states
+
+    def test_no_command_line_and_no_process_env_holds_the_key(self):
+        for env in ({}, {"MIMICIT_API_KEY_ALIAS": "openai",
+                         "MIMICIT_CREDENTIAL_PROVIDER_PATH": "jceks://hdfs@nn:8020/mimicit/keys.jceks"}):
+            module = load_dag(env)
+            lines, _ = self.command_lines(module, all_on(module.dag))
+            for (task_id, kind), (argv, proc_env) in lines.items():
+                text = " ".join(argv) + " " + " ".join("%s=%s" % kv for kv in proc_env.items())
+                self.assertNotIn(SECRET, text, "%s on %s: %s" % (task_id, kind, text))
+                self.assertFalse([a for a in argv if "appMasterEnv" in a or "driverEnv" in a],
+                                 "%s on %s passes env_vars on the command line: %s" % (task_id, kind, argv))
+                self.assertNotIn("--api-key", argv, task_id)
+                self.assertNotIn("OPENAI_API_KEY", text, task_id)
+
+    def test_the_api_stages_name_where_the_key_is_and_nothing_else(self):
+        module = load_dag()
+        lines, _ = self.command_lines(module, all_on(module.dag))
+        for task_id in API_STAGES:
+            argv, _ = lines[(task_id, "yarn-cluster")]
+            i = argv.index("--api-key-file")
+            self.assertEqual(argv[i + 1], "/etc/mimicit/secrets/openai-api-key")
+        module = load_dag({"MIMICIT_API_KEY_ALIAS": "openai",
+                           "MIMICIT_CREDENTIAL_PROVIDER_PATH": "jceks://hdfs@nn:8020/mimicit/keys.jceks"})
+        lines, _ = self.command_lines(module, all_on(module.dag))
+        for task_id in API_STAGES:
+            argv, _ = lines[(task_id, "k8s-cluster")]
+            self.assertEqual(argv[argv.index("--api-key-alias") + 1], "openai")
+            self.assertIn("spark.hadoop.hadoop.security.credential.provider.path="
+                          "jceks://hdfs@nn:8020/mimicit/keys.jceks", argv)
+            self.assertNotIn("--api-key-file", argv)
+
+    def test_every_template_is_in_a_field_airflow_renders(self):
+        module = load_dag()
+        for task_id in module.dag.task_ids:
+            task = module.dag.get_task(task_id)
+            self.assertEqual(task.untemplated_templates(), [],
+                             "%s: these attributes hold {{ }} that %s does not render (template_fields: %s)"
+                             % (task_id, type(task).__name__, task.template_fields))
+        _, context = airflow_facts.run(module.dag, variables=self.variables)
+        lines, _ = self.command_lines(module, all_on(module.dag))
+        for (task_id, kind), (argv, _) in lines.items():
+            self.assertFalse([a for a in argv if "{{" in a or "}}" in a], "%s: unrendered %s" % (task_id, argv))
+
+    def test_the_connection_is_the_deployments_and_reaches_the_operator(self):
+        self.assertEqual(load_dag().dag.get_task("join_incontext")._conn_id, "spark_default")
+        module = load_dag({"MIMICIT_SPARK_CONN_ID": "spark_yarn_prod"})
+        for task_id in STAGES:
+            self.assertEqual(module.dag.get_task(task_id)._conn_id, "spark_yarn_prod")
+
+    def test_each_stage_runs_its_command_on_run_scoped_paths(self):
+        module = load_dag()
+        run_id = "scheduled__2026-12-07T00:00:00+00:00"
+        warehouse = "s3a://mimicit-runs/runs/%s/warehouse" % run_id
+        export = "s3a://mimicit-runs/runs/%s/export" % run_id
+        lines, _ = self.command_lines(module, all_on(module.dag))
         expected = {
-            "ingest_images": ["convert-images", "--input", "{{ params.input }}", "--warehouse", warehouse],
-            "ingest_instructions": ["convert-instructions", "--input", "{{ params.input }}", "--warehouse", warehouse],
+            "convert_images": ["convert-images", "--input", "s3a://datasets/mimicit_data", "--warehouse", warehouse],
+            "convert_sources": ["convert-sources", "--source", "coco", "--input", "s3a://datasets/coco/train2017",
+                                "--task", "LA", "--warehouse", warehouse],
+            "convert_instructions": ["convert-instructions", "--input", "s3a://datasets/mimicit_data",
+                                     "--warehouse", warehouse],
             "join_incontext": ["join-incontext", "--warehouse", warehouse],
-            "expand_multilingual": ["expand-multilingual", "--warehouse", warehouse,
-                                    "--languages", "{{ params.languages }}", "--api-base", "{{ params.api_base }}",
-                                    "--model", "{{ params.model }}",
-                                    "--max-requests-per-minute", "{{ params.max_requests_per_minute }}"],
-            "export_shards": ["export-shards", "--warehouse", warehouse,
-                              "--output", "{{ params.root }}/runs/{{ run_id }}/export",
-                              "--format", "{{ params.formats }}"],
+            "export_shards": ["export-shards", "--warehouse", warehouse, "--output", export,
+                              "--format", "mimicit,parquet,webdataset"],
+            "verify_export": ["verify", "--output", export],
         }
         for task_id, args in expected.items():
-            k = kwargs_of(self.dag.get_task(task_id))
-            self.assertEqual(k["application_args"], args + ["--conf-file", "{{ params.conf_file }}"], task_id)
-            self.assertEqual(k["java_class"], "org.mimicit.jobs.Main")
-            self.assertEqual(k["application"], "{{ params.application }}")
-            self.assertEqual(k["conn_id"], "{{ params.conn_id }}")
+            argv, _ = lines[(task_id, "yarn-cluster")]
+            jar = argv.index("local:///opt/mimicit/mimicit-jobs-cluster.jar")
+            self.assertEqual(argv[jar + 1:], args + ["--conf-file", "/opt/mimicit/conf/cluster.properties"])
+            self.assertEqual(argv[argv.index("--class") + 1], "org.mimicit.jobs.Main")
+            self.assertIn("spark.kubernetes.container.image=mimicit-spark:latest", argv)
+        argv, _ = lines[("expand_multilingual", "yarn-client")]
+        self.assertEqual(argv[argv.index("--languages") + 1], "zh,ja,ko,de,fr,es,ar")
+        argv, _ = lines[("generate_instructions", "yarn-client")]
+        self.assertEqual(argv[argv.index("--task") + 1], "DC")
 
-    def test_the_api_stage_retries_and_gets_the_key_from_a_variable_not_the_command_line(self):
-        k = kwargs_of(self.dag.get_task("expand_multilingual"))
-        self.assertEqual(k["retries"], 5)
-        self.assertTrue(k["retry_exponential_backoff"])
-        self.assertIn("OPENAI_API_KEY", k["env_vars"])
-        self.assertFalse(any("key" in a.lower() for a in k["application_args"]))
-        self.assertNotIn("retries", kwargs_of(self.dag.get_task("export_shards")))
+    def test_the_schedule_is_the_deployments(self):
+        self.assertEqual(load_dag().dag.schedule, "@weekly")
+        self.assertEqual(load_dag({"MIMICIT_SCHEDULE": "0 3 * * 1"}).dag.schedule, "0 3 * * 1")
+        self.assertIsNone(load_dag({"MIMICIT_SCHEDULE": "none"}).dag.schedule)
 
-    def test_connection_and_image_are_params(self):
-        for name in ["conn_id", "image", "application", "conf_file", "input", "root"]:
-            self.assertIn(name, self.dag.params)
-        k = kwargs_of(self.dag.get_task("ingest_images"))
-        self.assertEqual(k["conf"]["spark.kubernetes.container.image"], "{{ params.image }}")
+    def test_a_switched_off_stage_is_skipped_and_the_chain_goes_on(self):
+        module = load_dag()
+        states, _ = airflow_facts.run(module.dag)
+        ran = [t for t in STAGES if states[t] == "success"]
+        self.assertEqual(ran, [t for t in STAGES if module.dag.params["run_" + t].value])
+        self.assertEqual(states["convert_sources"], "skipped")
+        self.assertEqual(states["generate_instructions"], "skipped")
+        params = all_on(module.dag)
+        params["run_join_incontext"] = False
+        states, _ = airflow_facts.run(module.dag, params=params)
+        self.assertEqual([t for t in STAGES if states[t] != "success"], ["join_incontext"])
+
+    def test_a_failed_stage_stops_the_chain(self):
+        module = load_dag()
+        states, _ = airflow_facts.run(module.dag, params=all_on(module.dag), fail={"join_incontext"})
+        self.assertEqual(states["join_incontext"], "failed")
+        for later in STAGES[STAGES.index("join_incontext") + 1:]:
+            self.assertEqual(states[later], "upstream_failed", later)
+
+    def test_every_stage_has_a_switch_and_the_api_stages_retry_longer(self):
+        module = load_dag()
+        self.assertEqual([t for t in module.dag.task_ids if not t.startswith("gate_")], STAGES)
+        for task_id in STAGES:
+            self.assertIsInstance(module.dag.params["run_" + task_id].value, bool)
+            self.assertEqual(module.dag.get_task(task_id).upstream_task_ids, {"gate_" + task_id})
+        for task_id in API_STAGES:
+            task = module.dag.get_task(task_id)
+            self.assertEqual(task.retries, 5)
+            self.assertTrue(task.retry_exponential_backoff)
+        self.assertEqual(module.dag.get_task("export_shards").retries, 1)
 
 
 if __name__ == "__main__":

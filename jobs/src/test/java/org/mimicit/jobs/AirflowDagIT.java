@@ -9,12 +9,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the DAG's own test ({@code submit/airflow/test_mimicit_dag.py}): it imports {@code
- * mimicit_dag.py} (with a stand-in for the Airflow modules, which cannot be installed here) and
- * checks the task graph and every task's spark-submit arguments.
+ * mimicit_dag.py} against {@code airflow_facts.py} (a stand-in for Airflow, which cannot be
+ * installed here, holding the real SparkSubmitOperator's template fields, argument names and
+ * command-line building) and checks every task's rendered spark-submit command line for the API
+ * key, untemplated templates, the schedule and the stage switches.
  */
 class AirflowDagIT {
   @Test
-  void theDagHasOneSparkSubmitPerStageWithRunScopedPaths() throws Exception {
+  void theDagPassesItsOwnTestAgainstTheFactsOfAirflow() throws Exception {
     Path airflow = Path.of(System.getProperty("user.dir")).getParent().resolve("submit/airflow");
     Process p =
         new ProcessBuilder("python3", "-B", "-m", "unittest", "-v", "test_mimicit_dag.py")
@@ -24,6 +26,6 @@ class AirflowDagIT {
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as(output).isZero();
-    assertThat(output).contains("Ran 4 tests").contains("OK");
+    assertThat(output).contains("Ran 9 tests").contains("OK");
   }
 }
