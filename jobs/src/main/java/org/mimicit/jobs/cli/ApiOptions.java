@@ -9,10 +9,11 @@ import org.mimicit.jobs.apistage.ApiLimits;
 import picocli.CommandLine.Option;
 
 /**
- * The options of the commands that call a chat-completions API. Unset options fall back to Syphus's
- * environment variables ({@code OPENAI_API_TYPE}, {@code OPENAI_API_KEY}, {@code OPENAI_API_BASE},
- * {@code OPENAI_API_VERSION}, {@code OPENAI_API_ENGINE}); options win. With no API base at all, the
- * stage runs offline: answers come only from the cache.
+ * The options of the commands that call a chat-completions API. The key comes from a file, a Hadoop
+ * credential provider, the command line or the environment ({@link ApiKeys}). Unset options fall
+ * back to Syphus's environment variables ({@code OPENAI_API_TYPE}, {@code OPENAI_API_KEY}, {@code
+ * OPENAI_API_BASE}, {@code OPENAI_API_VERSION}, {@code OPENAI_API_ENGINE}); options win. With no
+ * API base at all, the stage runs offline: answers come only from the cache.
  */
 public final class ApiOptions {
   @Option(
@@ -33,11 +34,28 @@ public final class ApiOptions {
   String base;
 
   @Option(
+      names = "--api-key-file",
+      paramLabel = "PATH",
+      description =
+          "A file holding the API key, e.g. a Kubernetes secret mounted into the pods (local or"
+              + " any Hadoop path; read on the driver). Never logged or written.")
+  String keyFile;
+
+  @Option(
+      names = "--api-key-alias",
+      paramLabel = "ALIAS",
+      description =
+          "The API key's alias in the Hadoop credential provider named by"
+              + " spark.hadoop.hadoop.security.credential.provider.path (e.g. a JCEKS store on"
+              + " HDFS or S3, made with: hadoop credential create ALIAS -provider PATH).")
+  String keyAlias;
+
+  @Option(
       names = "--api-key",
       paramLabel = "KEY",
       description =
-          "The API key (default: $OPENAI_API_KEY, which is safer: a command line is visible to"
-              + " other users of the machine). Never logged or written.")
+          "The API key on the command line, where ps, shell histories and cluster logs show it:"
+              + " prefer --api-key-file, --api-key-alias or $OPENAI_API_KEY (the default).")
   String key;
 
   @Option(
@@ -164,7 +182,7 @@ public final class ApiOptions {
     return new ApiSettings(
         t,
         b,
-        ApiSettings.optionOrEnv(key, env, "OPENAI_API_KEY"),
+        ApiKeys.resolve(keyFile, keyAlias, key, env),
         ApiSettings.optionOrEnv(apiVersion, env, "OPENAI_API_VERSION"),
         engine,
         m,

@@ -6,6 +6,10 @@ import org.apache.spark.sql.SparkSession;
 
 /** Builds the job's Spark session; the master comes from spark-submit or the local launcher. */
 public final class JobSession {
+  /** Spark 4.2's default {@code spark.redaction.regex}, plus the names of API key settings. */
+  static final String REDACTION_REGEX =
+      "(?i)secret|password|token|access[.]?key|api[-_.]?key|credential";
+
   /**
    * Settings a job gets unless given: Spark's writes commit through Spark's hadoop-cloud protocol
    * (carried by the cluster jar), which picks the S3A magic committer on s3a:// (no rename, nothing
@@ -20,7 +24,11 @@ public final class JobSession {
           "spark.hadoop.mapreduce.outputcommitter.factory.scheme.s3a",
           "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory",
           "spark.hadoop.fs.s3a.committer.name",
-          "magic");
+          "magic",
+          // Spark's own pattern, and the API key's option names: the UI, event logs and
+          // environment pages show such settings as *********(redacted)
+          "spark.redaction.regex",
+          REDACTION_REGEX);
 
   private JobSession() {}
 
