@@ -18,7 +18,17 @@ import java.util.regex.Pattern;
  */
 public final class TextChecks {
   private static final Pattern TAG = Pattern.compile("<[^<>\\s]{1,40}>");
-  private static final Pattern NUMBER = Pattern.compile("\\d+(?:[.,:]\\d+)*");
+
+  /**
+   * A number: decimal digits of any script (Unicode Nd: ASCII, Arabic-Indic, Persian, full-width,
+   * Devanagari, ...) in groups joined by one separator: {@code . , :}, the Arabic decimal and
+   * thousands separators (U+066B, U+066C), the full-width stop, comma and colon (U+FF0E, U+FF0C,
+   * U+FF1A), an apostrophe (Swiss thousands), or a no-break, narrow no-break or thin space (French
+   * thousands, U+00A0, U+202F, U+2009).
+   */
+  private static final Pattern NUMBER =
+      Pattern.compile(
+          "\\p{Nd}+(?:[.,:\u066B\u066C\uFF0E\uFF0C\uFF1A'\u2019\u00A0\u202F\u2009]\\p{Nd}+)*");
 
   /** The share of letters that must be in the language's script. */
   static final double MIN_SCRIPT_SHARE = 0.5;
@@ -100,22 +110,35 @@ public final class TextChecks {
   }
 
   /**
-   * The first number of {@code source} whose digits appear in no number of {@code translation}:
-   * separators may change with the language ({@code 2.5} is {@code 2,5} in German), digits not.
+   * The first number of {@code source} whose digits appear in no number of {@code translation}.
+   * Numbers are compared by the values of their digits, separators dropped: the script of the
+   * digits and the separators may change with the language ({@code 2.5} is {@code 2,5} in German
+   * and {@code ٢٫٥} in Arabic; {@code 1,000}, {@code 1 000} and {@code 1000} agree), the digits may
+   * not.
    */
   private static String missingNumber(String source, String translation) {
     Set<String> have = new HashSet<>();
     Matcher t = NUMBER.matcher(translation);
     while (t.find()) {
-      have.add(t.group().replaceAll("[^0-9]", ""));
+      have.add(digits(t.group()));
     }
     Matcher m = NUMBER.matcher(source);
     while (m.find()) {
-      if (!have.contains(m.group().replaceAll("[^0-9]", ""))) {
+      if (!have.contains(digits(m.group()))) {
         return m.group();
       }
     }
     return null;
+  }
+
+  /** The ASCII digits of the decimal digits of any script in {@code number}, nothing else. */
+  static String digits(String number) {
+    StringBuilder out = new StringBuilder(number.length());
+    number
+        .codePoints()
+        .filter(cp -> Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER)
+        .forEach(cp -> out.append((char) ('0' + Character.digit(cp, 10))));
+    return out.toString();
   }
 
   private static Map<String, Integer> count(Pattern pattern, String text) {

@@ -14,6 +14,37 @@ class TextChecksTest {
   }
 
   @Test
+  void acceptsNumbersWrittenInTheLanguagesOwnDigits() {
+    // Arabic-Indic digits and the Arabic decimal separator
+    assertThat(TextChecks.problem("ar", "The room has 12 chairs.", "في الغرفة ١٢ كرسيًا."))
+        .isNull();
+    assertThat(TextChecks.problem("ar", "It is 2.5 metres long.", "طوله ٢٫٥ متر.")).isNull();
+    // Persian (extended Arabic-Indic) digits
+    assertThat(TextChecks.problem("fa", "There are 12 books.", "۱۲ کتاب وجود دارد.")).isNull();
+    // full-width digits in Chinese and Japanese, with a full-width stop
+    assertThat(TextChecks.problem("zh", "There are 012 items.", "有０１２件物品。")).isNull();
+    assertThat(TextChecks.problem("ja", "It weighs 12.5 kg.", "重さは１２．５キロです。")).isNull();
+    // Devanagari
+    assertThat(TextChecks.problem("hi", "He has 12 apples.", "उसके पास १२ सेब हैं।")).isNull();
+    // thousands written the French way (narrow no-break space) or with a comma
+    assertThat(TextChecks.problem("fr", "It costs 1000 euros.", "Il coûte 1\u202F000 euros."))
+        .isNull();
+    assertThat(TextChecks.problem("de", "1,000 people came.", "1.000 Menschen kamen.")).isNull();
+  }
+
+  @Test
+  void aChangedNumberInAnotherScriptIsStillLost() {
+    assertThat(TextChecks.problem("ar", "The room has 12 chairs.", "في الغرفة ١٣ كرسيًا."))
+        .isEqualTo("lost number 12");
+    assertThat(TextChecks.problem("zh", "It is 2.5 metres.", "它是２．６米。"))
+        .isEqualTo("lost number 2.5");
+    assertThat(TextChecks.problem("fa", "Room 12 and room 7.", "اتاق ۱۲ و اتاق ۸."))
+        .isEqualTo("lost number 7");
+    assertThat(TextChecks.digits("٢٫٥")).isEqualTo("25");
+    assertThat(TextChecks.digits("１２３")).isEqualTo("123");
+  }
+
+  @Test
   void rejectsALostTagOrNumber() {
     assertThat(TextChecks.problem("zh", "<image> What is this?", "这是什么？"))
         .isEqualTo("lost tag <image>");

@@ -55,6 +55,25 @@ class TranslationProtocolTest {
   }
 
   @Test
+  void acceptsAReplyThatWritesNumbersInArabicAndFullWidthDigits() {
+    TranslationItem c =
+        new TranslationItem(
+            "LA_INS_3",
+            "How many doors?",
+            "A bus with 12 doors, 2.5 m high.",
+            List.of("ar", "zh"),
+            List.of("kar3", "kzh3"));
+    String reply =
+        "{\"items\":[{\"id\":\"LA_INS_3\",\"translations\":{"
+            + "\"ar\":{\"instruction\":\"كم عدد الأبواب؟\",\"answer\":\"حافلة بها ١٢ بابًا،"
+            + " ارتفاعها ٢٫٥ م.\"},"
+            + "\"zh\":{\"instruction\":\"有几扇门？\",\"answer\":\"一辆有１２扇门的公共汽车，高２．５米。\"}}}]}";
+    Verdict v = TranslationProtocol.judge(List.of(c), reply);
+    assertThat(v.accepted()).extracting(Accepted::key).containsExactly("kar3", "kzh3");
+    assertThat(v.rest()).isEmpty();
+  }
+
+  @Test
   void readsAReplyWrappedInACodeFenceAndReportsAMissingItem() {
     String reply =
         "```json\n"
