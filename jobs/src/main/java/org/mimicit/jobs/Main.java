@@ -13,7 +13,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    Launcher.exit(execute(args));
   }
 
   /** Parses and runs; returns the exit code instead of exiting. */

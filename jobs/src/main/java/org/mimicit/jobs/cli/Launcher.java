@@ -28,7 +28,21 @@ public final class Launcher {
     List<String> all = new ArrayList<>();
     all.add(command);
     all.addAll(Arrays.asList(args));
-    System.exit(execute(all.toArray(new String[0])));
+    exit(execute(all.toArray(new String[0])));
+  }
+
+  /**
+   * Ends the JVM with {@code code}, except after success in a YARN cluster-mode driver: there the
+   * application master runs this main in a thread and reports success when it returns, while
+   * System.exit would run its shutdown hook first and fail the application ("Shutdown hook called
+   * before final status was reported"). The master sets every Spark setting, the deploy mode among
+   * them, as a system property.
+   */
+  public static void exit(int code) {
+    if (code == 0 && "cluster".equals(System.getProperty("spark.submit.deployMode"))) {
+      return;
+    }
+    System.exit(code);
   }
 
   /** Parses and runs; returns the exit code instead of exiting. */
