@@ -2,6 +2,8 @@ package org.mimicit.jobs.multilingual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -76,6 +78,7 @@ class ApiKeyExposureIT {
 
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
     List<String> args =
         List.of(
             "expand-multilingual",
@@ -105,11 +108,7 @@ class ApiKeyExposureIT {
     try (FakeChatServer server = new FakeChatServer()) {
       List<String> withBase = new ArrayList<>(args);
       withBase.addAll(List.of("--api-base", server.base()));
-      int code =
-          Main.execute(
-              new PrintWriter(out, true),
-              new PrintWriter(err, true),
-              withBase.toArray(new String[0]));
+      int code = executeCapturingConsole(withBase, out, err, console);
       assertThat(code).as(err.toString()).isZero();
       // the key went where it belongs
       assertThat(server.calls()).isNotEmpty().allMatch(c -> ("Bearer " + KEY).equals(c.auth()));
@@ -134,6 +133,9 @@ class ApiKeyExposureIT {
         .doesNotContain(KEY)
         .doesNotContain(IN_A_PROPERTY);
     assertThat(out.toString() + err.toString()).doesNotContain(KEY);
+    // the process's own stdout/stderr, where the logs go (log4j2-test's console follows System.err)
+    String printed = console.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains("expand-multilingual").doesNotContain(KEY);
     List<Path> written;
     try (Stream<Path> files = Stream.concat(Files.walk(events), Files.walk(Path.of(wh)))) {
       written = files.filter(Files::isRegularFile).toList();
@@ -144,6 +146,52 @@ class ApiKeyExposureIT {
     for (Path file : written) {
       String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
       assertThat(text).as(file.toString()).doesNotContain(KEY).doesNotContain(IN_A_PROPERTY);
+    }
+  }
+
+  /** Runs the command with System.out and System.err also copied into {@code console}. */
+  private static int executeCapturingConsole(
+      List<String> args, StringWriter out, StringWriter err, ByteArrayOutputStream console) {
+    PrintStream stdout = System.out;
+    PrintStream stderr = System.err;
+    PrintStream copy = new PrintStream(console, true, StandardCharsets.UTF_8);
+    System.setOut(new PrintStream(new Tee(stdout, copy), true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(new Tee(stderr, copy), true, StandardCharsets.UTF_8));
+    try {
+      return Main.execute(
+          new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(new String[0]));
+    } finally {
+      System.setOut(stdout);
+      System.setErr(stderr);
+    }
+  }
+
+  /** Writes to two streams. */
+  private static final class Tee extends java.io.OutputStream {
+    private final PrintStream a;
+    private final PrintStream b;
+
+    Tee(PrintStream a, PrintStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(int c) {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public void write(byte[] buf, int off, int len) {
+      a.write(buf, off, len);
+      b.write(buf, off, len);
+    }
+
+    @Override
+    public void flush() {
+      a.flush();
+      b.flush();
     }
   }
 }
