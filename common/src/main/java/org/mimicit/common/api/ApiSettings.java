@@ -141,12 +141,33 @@ public record ApiSettings(
     return v == null || v.isBlank() ? null : v.trim();
   }
 
+  /**
+   * The API base as logs and {@code _stats} show it: without user-info or a query, where a key
+   * could hide ({@code https://user:KEY@host/v1}, {@code ...?api-key=KEY}); null when offline.
+   */
+  public String shownBase() {
+    if (base == null) {
+      return null;
+    }
+    try {
+      java.net.URI u = new java.net.URI(base);
+      if (u.getRawUserInfo() == null && u.getRawQuery() == null && u.getRawFragment() == null) {
+        return base;
+      }
+      return new java.net.URI(
+              u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), null, null)
+          .toString();
+    } catch (java.net.URISyntaxException e) {
+      return "(unparsable URL, not shown)";
+    }
+  }
+
   @Override
   public String toString() {
     return "ApiSettings[type="
         + type
         + ", base="
-        + (base == null ? "(offline: cache only)" : base)
+        + (base == null ? "(offline: cache only)" : shownBase())
         + ", key="
         + (key == null ? "(none)" : "(redacted)")
         + ", apiVersion="

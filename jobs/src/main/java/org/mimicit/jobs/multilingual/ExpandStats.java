@@ -27,7 +27,7 @@ final class ExpandStats {
             durationMs,
             JobStats.paths("warehouse", config.warehouse()));
     root.put("model", config.api().model());
-    root.put("api", config.api().offline() ? "offline (cache only)" : config.api().base());
+    root.put("api", config.api().offline() ? "offline (cache only)" : config.api().shownBase());
     config.languages().forEach(root.putArray("languages")::add);
     root.put("rows_in", result.units());
     root.put("rows_out", result.translated());
