@@ -77,8 +77,8 @@ final class ContextCounts extends AccumulatorV2<ContextCounts.Row1, Map<String, 
   }
 
   /**
-   * The counts as the rows {@link InContextOutput#stats} gives: task, instructions, mean and max
-   * context length, dangling relations, instructions with missing images; by task.
+   * The counts as rows by task: task, instructions, mean and max context length, dangling
+   * relations, instructions with missing images (what {@link InContextOutput} writes and logs).
    */
   List<Row> rows() {
     List<Row> rows = new ArrayList<>();

@@ -124,12 +124,12 @@ final class ContextJoin {
   }
 
   /**
-   * Joins declared relations (task, ins_id, rel_ins_ids) into the in-context rows of wanted. Ids
-   * only: each relation is one small row (task, ins_id, pos, rel_id) joined once to the ids of all
-   * instructions, which carry only the image ids of theirs that no image row has (usually none);
-   * the rows of one instruction are then gathered by a sort on its hash and folded by {@link
-   * ContextAssembly}, one instruction at a time. No instruction text moves. {@code imageIds} null:
-   * there is no images table, every image is missing.
+   * Joins declared relations (task, ins_id, rel_ins_ids; a row for every wanted instruction) into
+   * their in-context rows. Ids only: each relation is one small row (task, ins_id, pos, rel_id)
+   * joined once to the ids of all instructions, which carry only the image ids of theirs that no
+   * image row has (usually none); the rows of one instruction are then gathered by a sort on its
+   * hash and folded by {@link ContextAssembly}, one instruction at a time. No instruction text
+   * moves. {@code imageIds} null: there is no images table, every image is missing.
    */
   static Dataset<Row> resolve(
       Dataset<Row> instructions, Dataset<Row> imageIds, Dataset<Row> declared, int maxContext) {

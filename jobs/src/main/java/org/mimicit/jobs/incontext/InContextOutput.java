@@ -1,12 +1,6 @@
 package org.mimicit.jobs.incontext;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -69,21 +63,6 @@ final class InContextOutput {
     }
   }
 
-  /** Per task: instructions, mean/max context length, dangling relations, missing images. */
-  static Dataset<Row> stats(Dataset<Row> incontext) {
-    return incontext
-        .groupBy(Partitions.TASK)
-        .agg(
-            count("*").as("instructions"),
-            avg(size(col(InContextSchema.CONTEXT_INS_IDS))).as("mean_context"),
-            max(size(col(InContextSchema.CONTEXT_INS_IDS))).as("max_context"),
-            sum(size(col(InContextSchema.MISSING_INS_IDS))).cast("long").as("dangling"),
-            sum(when(size(col(InContextSchema.MISSING_IMAGE_IDS)).gt(0), 1).otherwise(0))
-                .cast("long")
-                .as("with_missing_images"))
-        .orderBy(Partitions.TASK);
-  }
-
   /** The sum of column {@code n} per task, of rows {@code task, n}. */
   static Map<String, Long> countByTask(Dataset<Row> taskAndN) {
     Map<String, Long> counts = new TreeMap<>();
@@ -93,7 +72,7 @@ final class InContextOutput {
     return counts;
   }
 
-  /** Logs a line per task of {@link #stats} rows. */
+  /** Logs a line per task of {@link ContextCounts#rows}. */
   static void log(List<Row> stats) {
     stats.forEach(
         r ->
@@ -109,7 +88,7 @@ final class InContextOutput {
                 r.getLong(5)));
   }
 
-  /** {@code _stats/join-incontext.json} of {@link #stats} rows and the counts of the run. */
+  /** {@code _stats/join-incontext.json} of {@link ContextCounts#rows} and the counts of the run. */
   static ObjectNode statsDocument(
       Instant started,
       long ms,
