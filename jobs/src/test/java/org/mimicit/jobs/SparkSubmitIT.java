@@ -2,14 +2,11 @@ package org.mimicit.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mimicit.common.testing.SparkTestBase;
@@ -29,7 +26,7 @@ class SparkSubmitIT extends SparkTestBase {
   @Test
   void runsThePipelineFromTheClusterJarThroughSparkSubmit() throws Exception {
     Path jobs = Path.of(System.getProperty("user.dir"));
-    Path jar = clusterJar(jobs.resolve("target"));
+    Path jar = ClusterJar.in(jobs.resolve("target"));
     Path launcher = jobs.resolve("target/launcher");
     Path sample = jobs.getParent().resolve("sample");
     String wh = tmp.resolve("wh").toString();
@@ -83,7 +80,7 @@ class SparkSubmitIT extends SparkTestBase {
     builder.environment().put("SPARK_HOME", sparkHome.toString());
     Process p = builder.start();
     assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as("spark-submit exit code; log:%n%s", tail(log)).isZero();
+    assertThat(p.exitValue()).as("spark-submit exit code; log:%n%s", ClusterJar.tail(log)).isZero();
     assertThat(Files.readString(log)).doesNotContain("ClassNotFoundException", "NoSuchMethodError");
 
     // convert-sources decodes the sample's H.264 and VP9 videos with FFmpeg's natives from the jar
@@ -94,24 +91,5 @@ class SparkSubmitIT extends SparkTestBase {
     assertThat(spark.read().parquet(wh + "/translations").count()).isEqualTo(24 * 7);
     assertThat(tmp.resolve("export/manifest.json")).exists();
     assertThat(tmp.resolve("export/parquet/LA/train-00000-of-00001.parquet")).exists();
-  }
-
-  private static Path clusterJar(Path target) throws IOException {
-    try (Stream<Path> files = Files.list(target)) {
-      return files
-          .filter(f -> f.getFileName().toString().endsWith("-cluster.jar"))
-          .findFirst()
-          .orElseThrow(
-              () ->
-                  new IllegalStateException(
-                      "No cluster jar in " + target + ": run mvn package first"));
-    }
-  }
-
-  private static String tail(Path log) throws IOException {
-    List<String> lines = Files.readAllLines(log);
-    return String.join(
-        File.separator.equals("/") ? "\n" : "\r\n",
-        lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
@@ -151,7 +150,9 @@ class YarnClusterIT {
               hdfs + "/sample/annotations/DC_dense_captions.jsonl",
               "--prompts",
               hdfs + "/prompts/dense_captions.json");
-      assertThat(code).as("spark-submit on YARN in %s mode; log:%n%s", mode, tail(log)).isZero();
+      assertThat(code)
+          .as("spark-submit on YARN in %s mode; log:%n%s", mode, ClusterJar.tail(log))
+          .isZero();
       assertThat(Files.readString(log)).contains("Submitted application application_");
       try (var in = fs.open(new org.apache.hadoop.fs.Path(run + "/export/MD5SUMS"))) {
         // every shard, release file and manifest equals the local run's, byte for byte
@@ -250,7 +251,7 @@ class YarnClusterIT {
             "spark.sql.shuffle.partitions=4",
             "--class",
             "org.mimicit.jobs.Main",
-            clusterJar(jobs.resolve("target")).toString()));
+            ClusterJar.in(jobs.resolve("target")).toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -259,25 +260,9 @@ class YarnClusterIT {
     Process p = builder.start();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new AssertionError("spark-submit on YARN did not end in 10 minutes:\n" + tail(log));
+      throw new AssertionError(
+          "spark-submit on YARN did not end in 10 minutes:\n" + ClusterJar.tail(log));
     }
     return p.exitValue();
-  }
-
-  private static Path clusterJar(Path target) throws IOException {
-    try (Stream<Path> files = Files.list(target)) {
-      return files
-          .filter(f -> f.getFileName().toString().endsWith("-cluster.jar"))
-          .findFirst()
-          .orElseThrow(() -> new IllegalStateException("No cluster jar in " + target));
-    }
-  }
-
-  private static String tail(Path log) throws IOException {
-    if (!Files.exists(log)) {
-      return "(no log)";
-    }
-    List<String> lines = Files.readAllLines(log);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
   }
 }
