@@ -8,6 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.security.alias.CredentialProviderFactory;
 import org.apache.spark.sql.SparkSession;
+import org.mimicit.common.api.ApiSettings;
 import org.mimicit.common.error.MimicitException;
 
 /**
@@ -44,10 +45,8 @@ final class ApiKeys {
           .warn(
               "--api-key puts the key on the command line, where ps and the cluster's logs show"
                   + " it: use --api-key-file or --api-key-alias");
-      return option;
     }
-    String fromEnv = env.get("OPENAI_API_KEY");
-    return fromEnv == null || fromEnv.isEmpty() ? null : fromEnv;
+    return ApiSettings.optionOrEnv(option, env, "OPENAI_API_KEY");
   }
 
   /** The key in {@code path} (local or any Hadoop file system), surrounding whitespace removed. */

@@ -81,6 +81,9 @@ class ApiKeysTest {
     assertThat(ApiKeys.resolve(null, null, "on-the-line", env)).isEqualTo("on-the-line");
     assertThat(ApiKeys.resolve(null, null, null, env)).isEqualTo("from-env");
     assertThat(ApiKeys.resolve(null, null, null, Map.of())).isNull();
+    // the environment as before the key sources: trimmed, blank is none
+    assertThat(ApiKeys.resolve(null, null, null, Map.of("OPENAI_API_KEY", " k \n"))).isEqualTo("k");
+    assertThat(ApiKeys.resolve(null, null, null, Map.of("OPENAI_API_KEY", "  "))).isNull();
     assertThatThrownBy(() -> ApiKeys.resolve(file.toString(), "openai", null, env))
         .hasMessage(
             "Give the API key one way: --api-key-file, --api-key-alias or --api-key (got 2).");
