@@ -13,6 +13,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.mimicit.common.api.ApiCacheReader;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.jobs.apistage.ApiTask.ApiShare;
 import org.slf4j.Logger;
@@ -26,7 +27,8 @@ public final class ApiStage {
 
   /**
    * The accepted answers in the cache folders (or files) that exist, one row per key; lines cut by
-   * a kill, and lines lacking a column of {@code required}, are skipped.
+   * a kill, and lines lacking a column of {@code required}, are skipped. Files a killed task left
+   * open on HDFS are closed first ({@link ApiCacheReader#closeLeftOpen}), so none is read short.
    */
   public static Dataset<Row> readCache(
       SparkSession spark,
@@ -40,6 +42,7 @@ public final class ApiStage {
       try {
         FileSystem fs = p.getFileSystem(conf);
         if (fs.exists(p) && (fs.isFile(p) || fs.listStatus(p).length > 0)) {
+          ApiCacheReader.closeLeftOpen(conf, dir, ApiCacheReader.LEASE_RECOVERY_TIMEOUT);
           present.add(dir);
         }
       } catch (IOException e) {
