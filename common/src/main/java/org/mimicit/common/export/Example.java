@@ -24,8 +24,15 @@ public record Example(
   public record ContextEntry(
       String insId, String instruction, String answer, List<String> imageIds) {}
 
-  /** An image of the example; {@code format} as in the images table (jpeg, png, ...). */
-  public record Image(String imageId, String format, byte[] bytes) {
+  /**
+   * An image of the example; {@code format} as in the images table (jpeg, png, ...); {@code bytes}
+   * null when the example refers to its images by {@code sha256} (the images-once layout).
+   */
+  public record Image(String imageId, String format, byte[] bytes, String sha256) {
+    public Image(String imageId, String format, byte[] bytes) {
+      this(imageId, format, bytes, null);
+    }
+
     /** The file extension of the format: {@code jpg} for jpeg, else the format. */
     public String extension() {
       return "jpeg".equals(format) ? "jpg" : format;
@@ -43,5 +50,16 @@ public record Example(
       imageRows.add(new Object[] {i.imageId(), i.format(), i.bytes()});
     }
     return new Object[] {insId, task, lang, instruction, answer, contextRows, imageRows};
+  }
+
+  /** The row of {@link ExampleSchema#REFERENCING_SCHEMA}: images by id and SHA-256. */
+  public Object[] toReferencingRow() {
+    Object[] row = toRow();
+    List<Object> refs = new ArrayList<>(images.size());
+    for (Image i : images) {
+      refs.add(new Object[] {i.imageId(), i.sha256()});
+    }
+    row[6] = refs;
+    return row;
   }
 }

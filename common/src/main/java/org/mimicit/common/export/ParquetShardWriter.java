@@ -10,19 +10,33 @@ import org.mimicit.common.schema.ExampleSchema;
 /**
  * A Parquet shard of {@link ExampleSchema} rows: one file, row groups of at most {@code
  * rowGroupBytes}, the {@code images} column (with the bytes) uncompressed and without dictionary,
- * free text without dictionary, the rest SNAPPY. Same examples, same bytes.
+ * free text without dictionary, the rest SNAPPY. Same examples, same bytes. A referencing shard
+ * ({@link ExampleSchema#REFERENCING_SCHEMA}) holds the images' ids and SHA-256 instead of their
+ * bytes.
  */
 public final class ParquetShardWriter implements ShardWriter {
   private final TableParquetWriter writer;
   private final Configuration conf;
   private final Path path;
+  private final boolean referencing;
 
   public ParquetShardWriter(Configuration conf, Path path, long rowGroupBytes) {
+    this(conf, path, rowGroupBytes, false);
+  }
+
+  public ParquetShardWriter(
+      Configuration conf, Path path, long rowGroupBytes, boolean referencing) {
     this.conf = conf;
     this.path = path;
+    this.referencing = referencing;
+    TableParquetWriter.Builder builder =
+        TableParquetWriter.builder(
+            conf, referencing ? ExampleSchema.REFERENCING_SCHEMA : ExampleSchema.SCHEMA);
+    if (!referencing) {
+      builder.mediaColumns(ExampleSchema.IMAGES);
+    }
     this.writer =
-        TableParquetWriter.builder(conf, ExampleSchema.SCHEMA)
-            .mediaColumns(ExampleSchema.IMAGES)
+        builder
             .plainColumns(
                 ExampleSchema.INS_ID,
                 ExampleSchema.INSTRUCTION,
@@ -36,7 +50,7 @@ public final class ParquetShardWriter implements ShardWriter {
 
   @Override
   public void write(Example example) {
-    writer.write(example.toRow());
+    writer.write(referencing ? example.toReferencingRow() : example.toRow());
   }
 
   /** Completes the file and reads it once for its hashes (the writer opens the file itself). */

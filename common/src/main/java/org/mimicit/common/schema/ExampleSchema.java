@@ -1,6 +1,7 @@
 package org.mimicit.common.schema;
 
 import static org.apache.spark.sql.types.DataTypes.BinaryType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import org.apache.spark.sql.types.ArrayType;
@@ -32,6 +33,9 @@ public final class ExampleSchema {
   public static final String FORMAT = "format";
   public static final String BYTES = "bytes";
   public static final String IMAGE_IDS = "image_ids";
+  public static final String SHA256 = "sha256";
+  public static final String WIDTH = "width";
+  public static final String HEIGHT = "height";
 
   /** The source language: the instructions table's text. */
   public static final String SOURCE_LANG = "en";
@@ -58,6 +62,33 @@ public final class ExampleSchema {
           .add(ANSWER, StringType, false)
           .add(CONTEXT, new ArrayType(CONTEXT_ENTRY, false), false)
           .add(IMAGES, new ArrayType(IMAGE, false), false);
+
+  /** An image of a referencing example: its id and the SHA-256 of its bytes. */
+  public static final StructType IMAGE_REF =
+      new StructType().add(IMAGE_ID, StringType, false).add(SHA256, StringType, false);
+
+  /**
+   * An example of the images-once layout: as {@link #SCHEMA}, its images by reference ({@link
+   * #IMAGE_REF}); the bytes are in the export's image shards ({@link #IMAGE_ROW}), once each.
+   */
+  public static final StructType REFERENCING_SCHEMA =
+      new StructType()
+          .add(INS_ID, StringType, false)
+          .add(TASK, StringType, false)
+          .add(LANG, StringType, false)
+          .add(INSTRUCTION, StringType, false)
+          .add(ANSWER, StringType, false)
+          .add(CONTEXT, new ArrayType(CONTEXT_ENTRY, false), false)
+          .add(IMAGES, new ArrayType(IMAGE_REF, false), false);
+
+  /** A row of the image shards of the images-once layout: one per distinct content. */
+  public static final StructType IMAGE_ROW =
+      new StructType()
+          .add(SHA256, StringType, false)
+          .add(FORMAT, StringType, false)
+          .add(WIDTH, IntegerType, false)
+          .add(HEIGHT, IntegerType, false)
+          .add(BYTES, BinaryType, false);
 
   private ExampleSchema() {}
 }

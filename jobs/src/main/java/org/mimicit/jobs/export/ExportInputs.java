@@ -29,7 +29,9 @@ final class ExportInputs {
   private final Dataset<Row> examples;
   private final Dataset<Row> images;
   private final List<Dataset<Row>> persisted = new ArrayList<>(); // released at the end
+  private Dataset<Row> locations; // where each image's bytes are, when plain ranges
   private Dataset<Row> lists; // per instruction where its images are, when plain ranges
+  private Dataset<Row> refs; // per instruction its images' ids and SHA-256, when referencing
 
   private ExportInputs(
       WarehouseTables tables,
@@ -77,7 +79,7 @@ final class ExportInputs {
    */
   void locateImages(SparkSession spark) {
     spark.sparkContext().setJobDescription("locate images");
-    Dataset<Row> locations = ImageLocations.locate(spark, tables.images(), tasks);
+    locations = ImageLocations.locate(spark, tables.images(), tasks);
     if (locations == null) {
       LOG.info(
           "{}: the images table's bytes are not plain ranges of its files (not written "
@@ -95,11 +97,31 @@ final class ExportInputs {
     persisted.add(lists);
   }
 
+  /**
+   * Caches per instruction its images' ids and SHA-256 ({@link ImageShards#perInstruction}), for
+   * referencing shards.
+   */
+  void referenceImages(SparkSession spark) {
+    refs =
+        ImageShards.perInstruction(instructions, images)
+            .coalesce(spark.sparkContext().defaultParallelism())
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    persisted.add(refs);
+  }
+
   /** Per instruction the images found and their sizes ({@link ShardPlan#imageTotals}). */
   Dataset<Row> imageTotals() {
     return lists != null
         ? ShardPlan.imageTotals(lists)
         : ShardPlan.imageTotals(instructions, ShardPlan.imageSizes(images));
+  }
+
+  /**
+   * Per instruction the images found and the size of their references, for referencing shards
+   * ({@link ShardPlan#referenceTotals}); after {@link #referenceImages}.
+   */
+  Dataset<Row> referenceTotals() {
+    return ShardPlan.referenceTotals(refs);
   }
 
   /** Drops the cached examples and image locations. */
@@ -146,5 +168,18 @@ final class ExportInputs {
    */
   Dataset<Row> lists() {
     return lists;
+  }
+
+  /**
+   * Where each image's bytes are in the images table's files ({@link ImageLocations#locate}),
+   * cached; null before {@link #locateImages} or when the images are not plain ranges.
+   */
+  Dataset<Row> locations() {
+    return locations;
+  }
+
+  /** Per instruction its images' references ({@link #referenceImages}), cached; else null. */
+  Dataset<Row> refs() {
+    return refs;
   }
 }

@@ -53,7 +53,12 @@ final class ExportOutput {
 
   /** Where a format's shard plan is kept while the export is written. */
   Path planPath(ExportFormat format) {
-    return new Path(commit.staging(), "plan-" + format.label());
+    return planPath(format.label());
+  }
+
+  /** Where a plan is kept while the export is written. */
+  Path planPath(String name) {
+    return new Path(commit.staging(), "plan-" + name);
   }
 
   /** Drops the plans, writes the manifest and MD5SUMS, and replaces {@code --output}. */
@@ -63,6 +68,7 @@ final class ExportOutput {
     for (ExportFormat format : ExportFormat.values()) {
       fs.delete(planPath(format), true);
     }
+    fs.delete(planPath(ImageShards.FOLDER), true);
     manifest.write(fs, commit.staging());
     commit.publish();
     return manifest;
@@ -89,6 +95,7 @@ final class ExportOutput {
     var formats = root.putArray("formats");
     config.formats().forEach(f -> formats.add(f.label()));
     root.put("shard_bytes", config.shardBytes());
+    root.put("image_layout", config.imageLayout().label());
     root.put("files", result.manifest().files().size());
     root.put("bytes_out", bytes(result.manifest()));
     ObjectNode tasks = root.putObject("tasks");

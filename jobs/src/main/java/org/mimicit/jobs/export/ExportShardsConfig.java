@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * @param tasks empty for all
  * @param languages empty for {@code en} and every translated language
  * @param shardBytes the target size of a shard
+ * @param imageLayout how the Parquet shards hold images
  */
 public record ExportShardsConfig(
     String warehouse,
@@ -22,7 +23,8 @@ public record ExportShardsConfig(
     List<ExportFormat> formats,
     List<String> tasks,
     List<String> languages,
-    long shardBytes) {
+    long shardBytes,
+    ImageLayout imageLayout) {
   private static final Pattern SIZE =
       Pattern.compile("(\\d+)\\s*(|B|K|KB|KIB|M|MB|MIB|G|GB|GIB|T|TB|TIB)");
   private static final Pattern LANG = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?");
@@ -50,6 +52,11 @@ public record ExportShardsConfig(
           "Cannot export task '%s' in the mimicit format: its folder would be the %s shards'.",
           t,
           t);
+      checkArgument(
+          !ImageShards.FOLDER.equals(t) || !formats.contains(ExportFormat.PARQUET),
+          "Cannot export task '%s' in the parquet format: parquet/%s/ holds the image shards.",
+          t,
+          t);
     }
     for (String l : languages) {
       checkArgument(
@@ -57,15 +64,27 @@ public record ExportShardsConfig(
           "Cannot use language '%s': expected a code such as en, zh, ja, pt-BR.",
           l);
     }
+    checkArgument(imageLayout != null, "Cannot export: no --image-layout.");
     formats = List.copyOf(formats.stream().distinct().toList());
     tasks = List.copyOf(tasks);
     languages = List.copyOf(languages.stream().distinct().toList());
   }
 
-  /** Every format, task and language, 256MB shards. */
+  /** Every format, task and language, 256MB shards, each image once. */
   public static ExportShardsConfig defaults(String warehouse, String output) {
     return new ExportShardsConfig(
-        warehouse, output, List.of(ExportFormat.values()), List.of(), List.of(), 256L << 20);
+        warehouse,
+        output,
+        List.of(ExportFormat.values()),
+        List.of(),
+        List.of(),
+        256L << 20,
+        ImageLayout.ONCE);
+  }
+
+  /** Whether the Parquet shards refer to their images (the images-once layout). */
+  boolean referencing() {
+    return imageLayout == ImageLayout.ONCE;
   }
 
   /** The config from command-line values. */
@@ -75,13 +94,20 @@ public record ExportShardsConfig(
       List<String> formats,
       List<String> tasks,
       List<String> languages,
-      String shardSize) {
+      String shardSize,
+      String imageLayout) {
     List<ExportFormat> parsed = new ArrayList<>();
     for (String f : formats) {
       parsed.add(ExportFormat.parse(f));
     }
     return new ExportShardsConfig(
-        warehouse, output, parsed, tasks, languages, parseSize(shardSize));
+        warehouse,
+        output,
+        parsed,
+        tasks,
+        languages,
+        parseSize(shardSize),
+        ImageLayout.parse(imageLayout));
   }
 
   /** Bytes from {@code 256MB}, {@code 1G}, {@code 500000}: K, M, G, T are powers of 1024. */

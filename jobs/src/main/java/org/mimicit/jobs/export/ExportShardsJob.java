@@ -154,14 +154,29 @@ public final class ExportShardsJob {
                 + "GB too). Default: ${DEFAULT-VALUE}.")
     String shardSize;
 
+    @Option(
+        names = "--image-layout",
+        paramLabel = "LAYOUT",
+        defaultValue = "once",
+        description =
+            "Parquet images: once (each image's bytes once per export, by SHA-256, in"
+                + " parquet/images/; example rows refer to them by image_id and sha256) or"
+                + " per-example (the bytes in every example row). Default: ${DEFAULT-VALUE}.")
+    String imageLayout;
+
     @Mixin SparkOptions spark;
 
     @Override
     public Integer call() {
       ExportShardsConfig config =
           ExportShardsConfig.parse(
-              warehouse, output, formats, tasks, languages,
-              shardSize); // validated before Spark starts
+              warehouse,
+              output,
+              formats,
+              tasks,
+              languages,
+              shardSize,
+              imageLayout); // validated before Spark starts
       run(JobSession.start(NAME, spark.conf()), config);
       return 0;
     }

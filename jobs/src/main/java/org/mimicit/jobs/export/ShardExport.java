@@ -22,7 +22,9 @@ import org.mimicit.common.warehouse.SerializableConf;
 /**
  * The Parquet and WebDataset shards: per format the plan ({@link ShardPlan}), computed once into
  * the staging folder, then the shards written in parallel, one Spark task per shard (up to {@link
- * #MAX_WRITE_TASKS}) running a {@link ShardPartitionWriter} over the rows of {@link ShardRows}.
+ * #MAX_WRITE_TASKS}) running a {@link ShardPartitionWriter} over the rows of {@link ShardRows}. In
+ * the images-once layout the Parquet examples refer to their images, whose bytes go once each into
+ * the image shards ({@link ImageShards}).
  */
 final class ShardExport {
   private static final long MAX_ROW_GROUP_BYTES = 128L << 20;
@@ -40,6 +42,7 @@ final class ShardExport {
   private final ExportOutput output;
   private final List<ExportFormat> formats;
   private final Dataset<Row> imageTotals;
+  private final boolean referencing;
 
   /** After {@link ExportInputs#locateImages}: the plans read the image lists it caches. */
   ShardExport(
@@ -55,6 +58,15 @@ final class ShardExport {
     this.output = output;
     this.formats = config.formats().stream().filter(f -> f != ExportFormat.MIMICIT).toList();
     this.imageTotals = inputs.imageTotals();
+    this.referencing = config.referencing() && formats.contains(ExportFormat.PARQUET);
+    if (referencing) {
+      inputs.referenceImages(spark);
+    }
+  }
+
+  /** Whether {@code format}'s shards refer to their images (Parquet in the images-once layout). */
+  private boolean referencing(ExportFormat format) {
+    return referencing && format == ExportFormat.PARQUET;
   }
 
   /**
@@ -79,7 +91,11 @@ final class ShardExport {
   private ShardPlan.Summary plan(ExportFormat format) {
     String path = output.planPath(format).toString();
     spark.sparkContext().setJobDescription("plan " + format.label() + " shards");
-    ShardPlan.plan(inputs.examples(), imageTotals, config.shardBytes(), format)
+    ShardPlan.plan(
+            inputs.examples(),
+            referencing(format) ? inputs.referenceTotals() : imageTotals,
+            config.shardBytes(),
+            format)
         .write()
         .parquet(path);
     return ShardPlan.Summary.of(spark.read().parquet(path));
@@ -91,13 +107,22 @@ final class ShardExport {
     if (shards.isEmpty()) {
       return List.of();
     }
+    boolean refs = referencing(format);
     Dataset<Row> rows =
-        ShardRows.of(
-            plan.plan(),
-            inputs.examples(),
-            inputs.images(),
-            inputs.lists(),
-            plan.imageRefs() <= BROADCAST_REFS);
+        refs
+            ? ShardRows.listed(plan.plan(), inputs.examples(), inputs.refs(), ImageShards.REFS)
+            : ShardRows.of(
+                plan.plan(),
+                inputs.examples(),
+                inputs.images(),
+                inputs.lists(),
+                plan.imageRefs() <= BROADCAST_REFS);
+    ShardPartitionWriter.Input input =
+        refs
+            ? ShardPartitionWriter.Input.REFERENCED
+            : inputs.lists() != null
+                ? ShardPartitionWriter.Input.LOCATED
+                : ShardPartitionWriter.Input.ROWS;
     int total = shards.values().stream().mapToInt(Integer::intValue).sum();
     int partitions = Math.min(total, MAX_WRITE_TASKS);
     long rowGroup = Math.min(MAX_ROW_GROUP_BYTES, Math.max(1, config.shardBytes() / 8));
@@ -113,12 +138,24 @@ final class ShardExport {
                     format,
                     shards,
                     rowGroup,
-                    inputs.lists() != null),
+                    input),
                 Encoders.row(ShardPartitionWriter.RESULT))
             .collectAsList();
     List<ExportManifest.Entry> entries = new ArrayList<>();
     for (Row file : files) {
       entries.add(ShardPartitionWriter.entryOf(file));
+    }
+    if (refs) {
+      entries.addAll(
+          ImageShards.write(
+              spark,
+              conf,
+              inputs,
+              plan,
+              output.planPath(ImageShards.FOLDER),
+              output.staging(),
+              config.shardBytes(),
+              rowGroup));
     }
     return entries;
   }

@@ -26,12 +26,13 @@ import org.mimicit.common.warehouse.SerializableConf;
 
 /**
  * Writes the shards of one Spark partition. Input rows are sorted by task, shard, ordinal (and pos)
- * and start with task, shard, ordinal, ins_id, lang, instruction, answer, context. Then, with
- * {@code located}, one row per example ends with its images' locations (a list of pos, image_id,
- * format, file, offset, length), whose bytes are read from the images table's files; otherwise an
- * example is a text row (image_id, format, bytes null, pos -1) followed by one row per image with
- * its bytes. Each shard is written in the format and hashed (SHA-256, MD5) by its writer. Output:
- * one row per file ({@link #RESULT}).
+ * and start with task, shard, ordinal, ins_id, lang, instruction, answer, context. Then ({@link
+ * Input}), {@code LOCATED}: one row per example ends with its images' locations (a list of pos,
+ * image_id, format, file, offset, length), whose bytes are read from the images table's files;
+ * {@code REFERENCED}: one row per example ends with its images' references (a list of pos,
+ * image_id, sha256, format); {@code ROWS}: an example is a text row (image_id, format, bytes null,
+ * pos -1) followed by one row per image with its bytes. Each shard is written in the format and
+ * hashed (SHA-256, MD5) by its writer. Output: one row per file ({@link #RESULT}).
  */
 final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -52,7 +53,17 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
   private final ExportFormat format;
   private final Map<String, Integer> shardsByTask;
   private final long rowGroupBytes;
-  private final boolean located;
+  private final Input input;
+
+  /** How the rows bring the images. */
+  enum Input {
+    /** A text row, then a row per image with its bytes. */
+    ROWS,
+    /** One row per example with its images' locations in the images table's files. */
+    LOCATED,
+    /** One row per example with its images' ids and SHA-256 (referencing shards: no bytes). */
+    REFERENCED
+  }
 
   ShardPartitionWriter(
       SerializableConf conf,
@@ -60,13 +71,13 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
       ExportFormat format,
       Map<String, Integer> shardsByTask,
       long rowGroupBytes,
-      boolean located) {
+      Input input) {
     this.conf = conf;
     this.staging = staging;
     this.format = format;
     this.shardsByTask = Map.copyOf(shardsByTask);
     this.rowGroupBytes = rowGroupBytes;
-    this.located = located;
+    this.input = input;
   }
 
   /** The manifest entry of a file written, from its {@link #RESULT} row. */
@@ -87,7 +98,7 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
   public Iterator<Row> call(Iterator<Row> rows) {
     List<Row> written = new ArrayList<>();
     Shard shard = null;
-    try (RangeReader ranges = new RangeReader(conf.get())) {
+    try (ImageRanges ranges = new ImageRanges(conf.get())) {
       while (rows.hasNext()) {
         Row r = rows.next();
         String task = r.getString(0);
@@ -98,10 +109,10 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
           }
           shard = new Shard(task, index);
         }
-        if (located) {
-          shard.addLocated(r, ranges);
-        } else {
-          shard.add(r);
+        switch (input) {
+          case LOCATED -> shard.addLocated(r, ranges);
+          case REFERENCED -> shard.addReferenced(r);
+          case ROWS -> shard.add(r);
         }
       }
       if (shard != null) {
@@ -138,7 +149,7 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
       Path file = new Path(staging, path);
       this.writer =
           format == ExportFormat.PARQUET
-              ? new ParquetShardWriter(hadoop, file, rowGroupBytes)
+              ? new ParquetShardWriter(hadoop, file, rowGroupBytes, input == Input.REFERENCED)
               : new WebDatasetShardWriter(hadoop, file);
     }
 
@@ -151,7 +162,7 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
       }
     }
 
-    void addLocated(Row r, RangeReader ranges) throws IOException {
+    void addLocated(Row r, ImageRanges ranges) throws IOException {
       text = r;
       if (!r.isNullAt(8)) {
         for (Row image : r.<Row>getList(8)) {
@@ -160,6 +171,17 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
                   image.getString(1),
                   image.getString(2),
                   ranges.read(image.getString(3), image.getLong(4), image.getInt(5))));
+        }
+      }
+      flushExample();
+    }
+
+    void addReferenced(Row r) {
+      text = r;
+      if (!r.isNullAt(8)) {
+        for (Row image : r.<Row>getList(8)) {
+          images.add(
+              new Example.Image(image.getString(1), image.getString(3), null, image.getString(2)));
         }
       }
       flushExample();
@@ -211,43 +233,6 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
       } catch (RuntimeException e) {
         cause.addSuppressed(e);
       }
-    }
-  }
-
-  /** Reads byte ranges of the images table's files, keeping a few files open. */
-  private static final class RangeReader implements java.io.Closeable {
-    private static final int OPEN_FILES = 8;
-    private final Configuration conf;
-    private final Map<String, org.apache.hadoop.fs.FSDataInputStream> open =
-        new java.util.LinkedHashMap<>(16, 0.75f, true);
-
-    RangeReader(Configuration conf) {
-      this.conf = conf;
-    }
-
-    byte[] read(String file, long offset, int length) throws IOException {
-      org.apache.hadoop.fs.FSDataInputStream in = open.get(file);
-      if (in == null) {
-        if (open.size() == OPEN_FILES) {
-          var eldest = open.entrySet().iterator().next();
-          eldest.getValue().close();
-          open.remove(eldest.getKey());
-        }
-        Path path = new Path(java.net.URI.create(file));
-        in = org.mimicit.common.io.DataFiles.fileSystem(path, conf).open(path, 1 << 16);
-        open.put(file, in);
-      }
-      byte[] bytes = new byte[length];
-      in.readFully(offset, bytes, 0, length);
-      return bytes;
-    }
-
-    @Override
-    public void close() throws IOException {
-      for (var in : open.values()) {
-        in.close();
-      }
-      open.clear();
     }
   }
 }

@@ -56,6 +56,9 @@ final class ShardPlan {
 
   private static final long ROW_BYTES = 64;
 
+  /** A SHA-256 in hex. */
+  private static final long SHA_BYTES = 64;
+
   /** The JSON member's keys and key; per image its image_id, format and member name. */
   private static final long JSON_BYTES = 160;
 
@@ -148,6 +151,20 @@ final class ShardPlan {
             .as(IMAGE_BYTES),
         aggregate(located, lit(0L), (acc, i) -> acc.plus(padded(i.getField(ImageLocations.LENGTH))))
             .as(TAR_IMAGE_BYTES));
+  }
+
+  /**
+   * {@link #imageTotals(Dataset, Dataset)} for referencing shards, from {@link
+   * ImageShards#perInstruction} lists: an image costs its id and SHA-256, not its bytes.
+   */
+  static Dataset<Row> referenceTotals(Dataset<Row> refs) {
+    Column n = size(col(ImageShards.REFS)).cast(DataTypes.LongType);
+    return refs.select(
+        col(Partitions.TASK),
+        col(InstructionSchema.INS_ID),
+        n.as(FOUND),
+        n.multiply(SHA_BYTES).as(IMAGE_BYTES),
+        lit(0L).as(TAR_IMAGE_BYTES));
   }
 
   /**

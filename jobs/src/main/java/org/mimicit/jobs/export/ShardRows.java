@@ -33,26 +33,42 @@ final class ShardRows {
       Dataset<Row> images,
       Dataset<Row> lists,
       boolean broadcastIds) {
-    Dataset<Row> placed = plan.where(col(ShardPlan.COMPLETE));
-    Dataset<Row> keys =
-        placed.select(
+    return lists != null
+        ? listed(plan, examples, lists, ImageLocations.LOCATED)
+        : withImages(plan, examples, images, broadcastIds);
+  }
+
+  /**
+   * The rows of the complete examples of {@code plan}, one per example ending with its list of
+   * images ({@code column} of {@code lists}: locations, or references for referencing shards).
+   */
+  static Dataset<Row> listed(
+      Dataset<Row> plan, Dataset<Row> examples, Dataset<Row> lists, String column) {
+    return located(texts(examples, keys(plan)), lists, column);
+  }
+
+  private static Dataset<Row> keys(Dataset<Row> plan) {
+    return plan.where(col(ShardPlan.COMPLETE))
+        .select(
             Partitions.TASK,
             ExampleTable.LANG,
             InstructionSchema.INS_ID,
             ShardPlan.SHARD,
             ShardPlan.ORDINAL);
+  }
+
+  private static Dataset<Row> withImages(
+      Dataset<Row> plan, Dataset<Row> examples, Dataset<Row> images, boolean broadcastIds) {
+    Dataset<Row> keys = keys(plan);
     Dataset<Row> texts = texts(examples, keys);
-    return lists != null
-        ? located(texts, lists)
-        : withImageRows(
-            texts,
-            ShardPlan.imageRefs(examples)
-                .join(
-                    keys,
-                    ExampleTable.using(
-                        Partitions.TASK, ExampleTable.LANG, InstructionSchema.INS_ID)),
-            images,
-            broadcastIds);
+    return withImageRows(
+        texts,
+        ShardPlan.imageRefs(examples)
+            .join(
+                keys,
+                ExampleTable.using(Partitions.TASK, ExampleTable.LANG, InstructionSchema.INS_ID)),
+        images,
+        broadcastIds);
   }
 
   /** The text of each placed example with its shard and ordinal. */
@@ -71,8 +87,8 @@ final class ShardRows {
             col(InContextSchema.CONTEXT));
   }
 
-  /** One row per example, its images' locations in order in a list (null when it has none). */
-  private static Dataset<Row> located(Dataset<Row> texts, Dataset<Row> lists) {
+  /** One row per example, its images' list in order (null when it has none). */
+  private static Dataset<Row> located(Dataset<Row> texts, Dataset<Row> lists, String column) {
     return texts
         .join(lists, ExampleTable.using(Partitions.TASK, InstructionSchema.INS_ID), "left")
         .select(
@@ -84,7 +100,7 @@ final class ShardRows {
             col(InstructionSchema.INSTRUCTION),
             col(InstructionSchema.ANSWER),
             col(InContextSchema.CONTEXT),
-            col(ImageLocations.LOCATED),
+            col(column),
             lit(-1).as(ShardPlan.POS));
   }
 

@@ -34,6 +34,21 @@ class ExportShardsConfigTest {
         .hasMessage(
             "Cannot export task 'parquet' in the mimicit format: its folder would be the "
                 + "parquet shards'.");
+    assertThatThrownBy(() -> parse(List.of("parquet"), List.of("images"), List.of(), "1MB"))
+        .hasMessage(
+            "Cannot export task 'images' in the parquet format: parquet/images/ holds the image"
+                + " shards.");
+    assertThatThrownBy(
+            () ->
+                ExportShardsConfig.parse(
+                    "wh", "out", List.of("parquet"), List.of(), List.of(), "1MB", "shared"))
+        .hasMessageStartingWith("Cannot use --image-layout 'shared': the layouts are once");
+    assertThat(
+            ExportShardsConfig.parse(
+                    "wh", "out", List.of("parquet"), List.of(), List.of(), "1MB", " Per-Example")
+                .imageLayout())
+        .isEqualTo(ImageLayout.PER_EXAMPLE);
+    assertThat(ExportShardsConfig.defaults("wh", "out").imageLayout()).isEqualTo(ImageLayout.ONCE);
   }
 
   @Test
@@ -48,6 +63,6 @@ class ExportShardsConfigTest {
 
   private static ExportShardsConfig parse(
       List<String> formats, List<String> tasks, List<String> languages, String size) {
-    return ExportShardsConfig.parse("wh", "out", formats, tasks, languages, size);
+    return ExportShardsConfig.parse("wh", "out", formats, tasks, languages, size, "once");
   }
 }

@@ -116,7 +116,7 @@ class ExportShardsJobIT extends SparkTestBase {
     ExportShardsJob.run(
         spark,
         ExportShardsConfig.parse(
-            wh, out.toString(), List.of("mimicit"), List.of(), List.of(), "256MB"));
+            wh, out.toString(), List.of("mimicit"), List.of(), List.of(), "256MB", "once"));
 
     assertThat(readJson(out.resolve("LA/LA.json"))).isEqualTo(images);
     assertThat(readJson(out.resolve("LA/LA_instructions.json"))).isEqualTo(instructions);
@@ -156,28 +156,30 @@ class ExportShardsJobIT extends SparkTestBase {
           .parquet(copied.resolve(table).toString());
     }
     List<String> shards = List.of("parquet", "webdataset");
-    ExportShardsJob.run(
-        spark,
-        ExportShardsConfig.parse(
-            wh, tmp.resolve("direct").toString(), shards, List.of(), List.of(), "16K"));
-    ExportShardsJob.run(
-        spark,
-        ExportShardsConfig.parse(
-            copied.toString(),
-            tmp.resolve("shuffled").toString(),
-            shards,
-            List.of(),
-            List.of(),
-            "16K"));
-    List<String> files = relativeFiles(tmp.resolve("direct"));
-    assertThat(files)
-        .contains(
-            "parquet/LA/train-00000-of-00001.parquet", "webdataset/LA/train-00000-of-00001.tar");
-    assertThat(relativeFiles(tmp.resolve("shuffled"))).isEqualTo(files);
-    for (String f : files) {
-      assertThat(tmp.resolve("shuffled").resolve(f))
-          .as(f)
-          .hasSameBinaryContentAs(tmp.resolve("direct").resolve(f));
+    for (String layout : List.of("once", "per-example")) {
+      Path direct = tmp.resolve("direct-" + layout);
+      Path shuffled = tmp.resolve("shuffled-" + layout);
+      ExportShardsJob.run(
+          spark,
+          ExportShardsConfig.parse(
+              wh, direct.toString(), shards, List.of(), List.of(), "16K", layout));
+      ExportShardsJob.run(
+          spark,
+          ExportShardsConfig.parse(
+              copied.toString(), shuffled.toString(), shards, List.of(), List.of(), "16K", layout));
+      List<String> files = relativeFiles(direct);
+      assertThat(files)
+          .contains(
+              "parquet/LA/train-00000-of-00001.parquet", "webdataset/LA/train-00000-of-00001.tar");
+      if (layout.equals("once")) {
+        assertThat(files).contains("parquet/images/images-00000-of-00001.parquet");
+      } else {
+        assertThat(files).noneMatch(f -> f.startsWith("parquet/images/"));
+      }
+      assertThat(relativeFiles(shuffled)).isEqualTo(files);
+      for (String f : files) {
+        assertThat(shuffled.resolve(f)).as(f).hasSameBinaryContentAs(direct.resolve(f));
+      }
     }
   }
 
@@ -295,13 +297,25 @@ class ExportShardsJobIT extends SparkTestBase {
     Path b = tmp.resolve("b");
     ExportShardsConfig config =
         ExportShardsConfig.parse(
-            wh, a.toString(), List.of("parquet", "webdataset"), List.of(), List.of(), "200000");
+            wh,
+            a.toString(),
+            List.of("parquet", "webdataset"),
+            List.of(),
+            List.of(),
+            "200000",
+            "per-example");
 
     ExportShardsJob.Result result = ExportShardsJob.run(spark, config);
     ExportShardsJob.run(
         spark,
         ExportShardsConfig.parse(
-            wh, b.toString(), List.of("parquet", "webdataset"), List.of(), List.of(), "200000"));
+            wh,
+            b.toString(),
+            List.of("parquet", "webdataset"),
+            List.of(),
+            List.of(),
+            "200000",
+            "per-example"));
 
     assertThat(result.examples()).isEqualTo(Map.of("TS", Map.of("en", 59L, "zh", 20L)));
     assertThat(result.skipped()).isEqualTo(Map.of("TS", Map.of("en", 1L)));
@@ -461,7 +475,13 @@ class ExportShardsJobIT extends SparkTestBase {
     ExportShardsJob.run(
         spark,
         ExportShardsConfig.parse(
-            wh, out.toString(), List.of("mimicit", "webdataset"), List.of(), List.of("en"), "1MB"));
+            wh,
+            out.toString(),
+            List.of("mimicit", "webdataset"),
+            List.of(),
+            List.of("en"),
+            "1MB",
+            "once"));
     Path tar = out.resolve("webdataset/TS/train-00000-of-00001.tar");
     byte[] bytes = Files.readAllBytes(tar);
     bytes[1000] ^= 1;
@@ -524,7 +544,8 @@ class ExportShardsJobIT extends SparkTestBase {
                         List.of("parquet"),
                         List.of(),
                         List.of("en", "ja"),
-                        "1MB")))
+                        "1MB",
+                        "once")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
             "Cannot export language ja: the warehouse has no translations to "
@@ -537,7 +558,13 @@ class ExportShardsJobIT extends SparkTestBase {
                 ExportShardsJob.run(
                     spark,
                     ExportShardsConfig.parse(
-                        wh, home.toString(), List.of("parquet"), List.of(), List.of(), "1MB")))
+                        wh,
+                        home.toString(),
+                        List.of("parquet"),
+                        List.of(),
+                        List.of(),
+                        "1MB",
+                        "once")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("it exists and is not an export (no manifest.json)");
     assertThat(home.resolve("thesis.tex")).hasContent("precious");

@@ -1,8 +1,23 @@
 package org.mimicit.jobs.pipeline;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.md5;
+import static org.apache.spark.sql.functions.posexplode_outer;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.transform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mimicit.common.testing.SparkTestBase;
@@ -124,5 +139,100 @@ class PipelineJobIT extends SparkTestBase {
       assertThat(tmp.resolve("export/webdataset/" + task + "/train-00000-of-00001.tar")).exists();
     }
     assertThat(Main.execute("verify", "--output", export)).isZero();
+    imagesOnceRoundTrip(wh, export);
+  }
+
+  /**
+   * The Parquet export in the images-once layout, read back with a join on sha256 (as the README
+   * shows): every example of the warehouse whose images exist, in every language, comes back with
+   * its text and its images' bytes in order; each distinct image is stored once.
+   */
+  private static void imagesOnceRoundTrip(String wh, String export) {
+    Dataset<Row> shards = spark.read().parquet(export + "/parquet/*/train-*.parquet");
+    Dataset<Row> images = spark.read().parquet(export + "/parquet/images");
+    List<String> got =
+        examplesWithImages(
+            shards
+                .select(
+                    col("task"),
+                    col("lang"),
+                    col("ins_id"),
+                    col("instruction"),
+                    col("answer"),
+                    posexplode_outer(col("images")).as(new String[] {"pos", "r"}))
+                .join(images, col("r.sha256").equalTo(images.col("sha256")), "left"));
+
+    Dataset<Row> instructions = spark.read().parquet(wh + "/instructions");
+    Dataset<Row> translated =
+        spark
+            .read()
+            .parquet(wh + "/translations")
+            .join(instructions.select("task", "ins_id", "image_ids"), using("task", "ins_id"));
+    Dataset<Row> examples =
+        instructions
+            .select(
+                col("task"),
+                lit("en").as("lang"),
+                col("ins_id"),
+                col("instruction"),
+                col("answer"),
+                col("image_ids"))
+            .unionByName(
+                translated.select("task", "lang", "ins_id", "instruction", "answer", "image_ids"));
+    Dataset<Row> warehouseImages = spark.read().parquet(wh + "/images");
+    List<String> expected =
+        examplesWithImages(
+            examples
+                .select(
+                    col("task"),
+                    col("lang"),
+                    col("ins_id"),
+                    col("instruction"),
+                    col("answer"),
+                    posexplode_outer(col("image_ids")).as(new String[] {"pos", "image_id"}))
+                .join(
+                    warehouseImages.select("task", "image_id", "bytes"),
+                    using("task", "image_id"),
+                    "left"));
+    assertThat(got).hasSize(expected.size()).containsExactlyElementsOf(expected);
+    assertThat(expected).hasSizeGreaterThan(200);
+    // each distinct image once: no sha256 twice, and as many as the examples use
+    assertThat(images.select("sha256").distinct().count()).isEqualTo(images.count());
+    assertThat(images.count())
+        .isEqualTo(
+            shards.select(explode(col("images")).as("r")).select("r.sha256").distinct().count());
+  }
+
+  private static scala.collection.immutable.Seq<String> using(String... names) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(List.of(names)).toList();
+  }
+
+  /**
+   * Examples as strings (task, lang, ins_id, text, then the MD5 of each image's bytes in order),
+   * sorted; from rows of an example and one of its images (pos, bytes), the examples that lack an
+   * image left out.
+   */
+  private static List<String> examplesWithImages(Dataset<Row> rows) {
+    return rows
+        .groupBy("task", "lang", "ins_id", "instruction", "answer")
+        .agg(
+            sort_array(collect_list(struct(col("pos"), md5(col("bytes")).as("md5")))).as("imgs"),
+            count(col("pos")).as("refs"),
+            count(col("bytes")).as("found"))
+        .where(col("refs").equalTo(col("found")))
+        .select(
+            concat_ws(
+                " | ",
+                col("task"),
+                col("lang"),
+                col("ins_id"),
+                col("instruction"),
+                col("answer"),
+                concat_ws(",", transform(col("imgs"), i -> i.getField("md5")))))
+        .as(Encoders.STRING())
+        .collectAsList()
+        .stream()
+        .sorted()
+        .toList();
   }
 }
