@@ -62,6 +62,94 @@ public final class WebDatasetShardWriter implements ShardWriter {
     return key + "." + index + "." + image.extension();
   }
 
+  /**
+   * Writes a sample of the images-once layout: each distinct image content of the set once as
+   * {@code <key>.<i>.<ext>} (i in the order of the set's image ids), then {@code <key>.json}: the
+   * key, task, the images ({@code image_id, sha256, format, member}) and the examples ({@code
+   * ins_id, lang, instruction, answer, context, image_ids}).
+   */
+  public void write(Sample sample) {
+    try {
+      java.util.Map<String, String> members = new java.util.HashMap<>();
+      List<String> names = new java.util.ArrayList<>();
+      for (Sample.SampleImage image : sample.images()) {
+        String name = members.get(image.sha256());
+        if (name == null) {
+          name =
+              sample.key()
+                  + "."
+                  + members.size()
+                  + "."
+                  + new Example.Image(image.imageId(), image.format(), null).extension();
+          members.put(image.sha256(), name);
+          addMember(name, image.bytes());
+        }
+        names.add(name);
+      }
+      json.reset();
+      writeJson(sample, names, json);
+      addMember(sample.key() + ".json", json.toByteArray());
+    } catch (IOException e) {
+      throw new MimicitException(
+          e, "Cannot write sample %s to %s: %s", sample.key(), path, e.getMessage());
+    }
+  }
+
+  /** The JSON of a sample of the images-once layout, keys in a fixed order. */
+  static void writeJson(Sample sample, List<String> members, OutputStream out) throws IOException {
+    try (JsonGenerator g = ExportJson.generator(out)) {
+      g.writeStartObject();
+      g.writeStringField("key", sample.key());
+      g.writeStringField("task", sample.task());
+      g.writeArrayFieldStart("images");
+      for (int i = 0; i < sample.images().size(); i++) {
+        Sample.SampleImage image = sample.images().get(i);
+        g.writeStartObject();
+        g.writeStringField("image_id", image.imageId());
+        g.writeStringField("sha256", image.sha256());
+        g.writeStringField("format", image.format());
+        g.writeStringField("member", members.get(i));
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("examples");
+      for (Sample.Entry e : sample.examples()) {
+        g.writeStartObject();
+        g.writeStringField("ins_id", e.insId());
+        g.writeStringField("lang", e.lang());
+        g.writeStringField("instruction", e.instruction());
+        g.writeStringField("answer", e.answer());
+        writeContext(g, e.context());
+        g.writeArrayFieldStart("image_ids");
+        for (String id : e.imageIds()) {
+          g.writeString(id);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+  }
+
+  private static void writeContext(JsonGenerator g, List<Example.ContextEntry> context)
+      throws IOException {
+    g.writeArrayFieldStart("context");
+    for (Example.ContextEntry c : context) {
+      g.writeStartObject();
+      g.writeStringField("ins_id", c.insId());
+      g.writeStringField("instruction", c.instruction());
+      g.writeStringField("answer", c.answer());
+      g.writeArrayFieldStart("image_ids");
+      for (String id : c.imageIds()) {
+        g.writeString(id);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
   private void addMember(String name, byte[] data) throws IOException {
     TarArchiveEntry entry = new TarArchiveEntry(name, true);
     entry.setSize(data.length);
@@ -84,20 +172,7 @@ public final class WebDatasetShardWriter implements ShardWriter {
       g.writeStringField("lang", example.lang());
       g.writeStringField("instruction", example.instruction());
       g.writeStringField("answer", example.answer());
-      g.writeArrayFieldStart("context");
-      for (Example.ContextEntry c : example.context()) {
-        g.writeStartObject();
-        g.writeStringField("ins_id", c.insId());
-        g.writeStringField("instruction", c.instruction());
-        g.writeStringField("answer", c.answer());
-        g.writeArrayFieldStart("image_ids");
-        for (String id : c.imageIds()) {
-          g.writeString(id);
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-      }
-      g.writeEndArray();
+      writeContext(g, example.context());
       g.writeArrayFieldStart("images");
       for (int i = 0; i < example.images().size(); i++) {
         Example.Image image = example.images().get(i);

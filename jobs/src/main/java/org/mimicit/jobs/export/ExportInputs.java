@@ -124,6 +124,11 @@ final class ExportInputs {
     return ShardPlan.referenceTotals(refs);
   }
 
+  /** Drops {@code cached} with the other caches at the end. */
+  void keep(Dataset<Row> cached) {
+    persisted.add(cached);
+  }
+
   /** Drops the cached examples and image locations. */
   void release() {
     examples.unpersist();

@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.mimicit.common.export.ExportManifest;
+import org.mimicit.common.schema.InstructionSchema;
 import org.mimicit.common.warehouse.Partitions;
 import org.mimicit.common.warehouse.SerializableConf;
 
@@ -43,6 +44,7 @@ final class ShardExport {
   private final List<ExportFormat> formats;
   private final Dataset<Row> imageTotals;
   private final boolean referencing;
+  private Dataset<Row> setImages;
 
   /** After {@link ExportInputs#locateImages}: the plans read the image lists it caches. */
   ShardExport(
@@ -69,6 +71,22 @@ final class ShardExport {
     return referencing && format == ExportFormat.PARQUET;
   }
 
+  /** Whether {@code format}'s samples are image sets (WebDataset in the images-once layout). */
+  private boolean grouped(ExportFormat format) {
+    return config.referencing() && format == ExportFormat.WEBDATASET;
+  }
+
+  /** Per image set its images ({@link SampleGroups#setImages}), cached at first use. */
+  private Dataset<Row> setImages() {
+    if (setImages == null) {
+      setImages =
+          SampleGroups.setImages(inputs.instructions(), inputs.images(), inputs.locations())
+              .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+      inputs.keep(setImages);
+    }
+    return setImages;
+  }
+
   /**
    * The plan of the first shard format asked (Parquet's when none is): which examples are exported
    * and which are left out, for every format.
@@ -91,11 +109,13 @@ final class ShardExport {
   private ShardPlan.Summary plan(ExportFormat format) {
     String path = output.planPath(format).toString();
     spark.sparkContext().setJobDescription("plan " + format.label() + " shards");
-    ShardPlan.plan(
-            inputs.examples(),
-            referencing(format) ? inputs.referenceTotals() : imageTotals,
-            config.shardBytes(),
-            format)
+    (grouped(format)
+            ? SampleGroups.plan(inputs.examples(), setImages(), config.shardBytes())
+            : ShardPlan.plan(
+                inputs.examples(),
+                referencing(format) ? inputs.referenceTotals() : imageTotals,
+                config.shardBytes(),
+                format))
         .write()
         .parquet(path);
     return ShardPlan.Summary.of(spark.read().parquet(path));
@@ -108,29 +128,33 @@ final class ShardExport {
       return List.of();
     }
     boolean refs = referencing(format);
+    boolean grouped = grouped(format);
     Dataset<Row> rows =
-        refs
-            ? ShardRows.listed(plan.plan(), inputs.examples(), inputs.refs(), ImageShards.REFS)
-            : ShardRows.of(
-                plan.plan(),
-                inputs.examples(),
-                inputs.images(),
-                inputs.lists(),
-                plan.imageRefs() <= BROADCAST_REFS);
+        grouped
+            ? SampleGroups.rows(plan.plan(), inputs.examples(), setImages())
+            : refs
+                ? ShardRows.listed(plan.plan(), inputs.examples(), inputs.refs(), ImageShards.REFS)
+                : ShardRows.of(
+                    plan.plan(),
+                    inputs.examples(),
+                    inputs.images(),
+                    inputs.lists(),
+                    plan.imageRefs() <= BROADCAST_REFS);
     ShardPartitionWriter.Input input =
-        refs
-            ? ShardPartitionWriter.Input.REFERENCED
-            : inputs.lists() != null
-                ? ShardPartitionWriter.Input.LOCATED
-                : ShardPartitionWriter.Input.ROWS;
+        grouped
+            ? ShardPartitionWriter.Input.GROUPED
+            : refs
+                ? ShardPartitionWriter.Input.REFERENCED
+                : inputs.lists() != null
+                    ? ShardPartitionWriter.Input.LOCATED
+                    : ShardPartitionWriter.Input.ROWS;
     int total = shards.values().stream().mapToInt(Integer::intValue).sum();
     int partitions = Math.min(total, MAX_WRITE_TASKS);
     long rowGroup = Math.min(MAX_ROW_GROUP_BYTES, Math.max(1, config.shardBytes() / 8));
     spark.sparkContext().setJobDescription("write " + total + " " + format.label() + " shards");
     List<Row> files =
         rows.repartitionById(partitions, writeTask(shards, partitions))
-            .sortWithinPartitions(
-                Partitions.TASK, ShardPlan.SHARD, ShardPlan.ORDINAL, ShardPlan.POS)
+            .sortWithinPartitions(writeOrder(grouped))
             .mapPartitions(
                 new ShardPartitionWriter(
                     new SerializableConf(conf),
@@ -158,6 +182,23 @@ final class ShardExport {
               rowGroup));
     }
     return entries;
+  }
+
+  /**
+   * The order of a write task's rows: by shard and ordinal, then the images of an example (pos) or
+   * the examples of a sample (ins_id, lang).
+   */
+  private static Column[] writeOrder(boolean grouped) {
+    List<String> names =
+        grouped
+            ? List.of(
+                Partitions.TASK,
+                ShardPlan.SHARD,
+                ShardPlan.ORDINAL,
+                InstructionSchema.INS_ID,
+                ExampleTable.LANG)
+            : List.of(Partitions.TASK, ShardPlan.SHARD, ShardPlan.ORDINAL, ShardPlan.POS);
+    return names.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
   }
 
   /**

@@ -20,6 +20,7 @@ import org.mimicit.common.export.Example;
 import org.mimicit.common.export.ExportManifest;
 import org.mimicit.common.export.FileDigest;
 import org.mimicit.common.export.ParquetShardWriter;
+import org.mimicit.common.export.Sample;
 import org.mimicit.common.export.ShardWriter;
 import org.mimicit.common.export.WebDatasetShardWriter;
 import org.mimicit.common.warehouse.SerializableConf;
@@ -62,7 +63,12 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
     /** One row per example with its images' locations in the images table's files. */
     LOCATED,
     /** One row per example with its images' ids and SHA-256 (referencing shards: no bytes). */
-    REFERENCED
+    REFERENCED,
+    /**
+     * One row per example of a WebDataset sample of the images-once layout ({@link SampleGroups}):
+     * rows of one sample share the ordinal and carry the set's images.
+     */
+    GROUPED
   }
 
   ShardPartitionWriter(
@@ -112,6 +118,7 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
         switch (input) {
           case LOCATED -> shard.addLocated(r, ranges);
           case REFERENCED -> shard.addReferenced(r);
+          case GROUPED -> shard.addGrouped(r, ranges);
           case ROWS -> shard.add(r);
         }
       }
@@ -140,6 +147,9 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
     long examples;
     Row text;
     List<Example.Image> images = new ArrayList<>();
+    long sampleOrdinal = -1;
+    List<Sample.SampleImage> sampleImages;
+    List<Sample.Entry> entries = new ArrayList<>();
 
     Shard(String task, int index) {
       this.task = task;
@@ -187,15 +197,61 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
       flushExample();
     }
 
+    void addGrouped(Row r, ImageRanges ranges) throws IOException {
+      long ordinal = r.getLong(2);
+      if (ordinal != sampleOrdinal) {
+        flushSample();
+        sampleOrdinal = ordinal;
+        sampleImages = new ArrayList<>();
+        if (!r.isNullAt(9)) {
+          for (Row image : r.<Row>getList(9)) {
+            byte[] bytes =
+                image.size() == 4
+                    ? image.getAs(3)
+                    : ranges.read(image.getString(3), image.getLong(4), image.getInt(5));
+            sampleImages.add(
+                new Sample.SampleImage(
+                    image.getString(0), image.getString(1), image.getString(2), bytes));
+          }
+        }
+      }
+      entries.add(
+          new Sample.Entry(
+              r.getString(3),
+              r.getString(4),
+              r.getString(5),
+              r.getString(6),
+              context(r.getList(7)),
+              r.getList(8)));
+      languages.merge(r.getString(4), 1L, Long::sum);
+      examples++;
+    }
+
+    private void flushSample() {
+      if (entries.isEmpty()) {
+        return;
+      }
+      ((WebDatasetShardWriter) writer)
+          .write(
+              new Sample(
+                  String.format(Locale.ROOT, "%09d", sampleOrdinal), task, sampleImages, entries));
+      entries = new ArrayList<>();
+    }
+
+    private List<Example.ContextEntry> context(List<Row> rows) {
+      List<Example.ContextEntry> context = new ArrayList<>();
+      for (Row c : rows) {
+        context.add(
+            new Example.ContextEntry(c.getString(0), c.getString(1), c.getString(2), c.getList(3)));
+      }
+      return context;
+    }
+
     private void flushExample() {
       if (text == null) {
         return;
       }
-      List<Example.ContextEntry> context = new ArrayList<>();
-      for (Row c : text.<Row>getList(7)) {
-        context.add(
-            new Example.ContextEntry(c.getString(0), c.getString(1), c.getString(2), c.getList(3)));
-      }
+      List<Example.ContextEntry> context = context(text.getList(7));
       Example example =
           new Example(
               String.format(Locale.ROOT, "%09d", text.getLong(2)),
@@ -215,6 +271,7 @@ final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
 
     Row finish() {
       flushExample();
+      flushSample();
       FileDigest d = writer.finish();
       return RowFactory.create(
           format.label(),

@@ -49,7 +49,7 @@ final class ShardPlan {
   static final String IMAGE_BYTES = "image_bytes";
   private static final String FOUND = "found";
   private static final String TAR_IMAGE_BYTES = "tar_image_bytes";
-  private static final long TAR_BLOCK = 512;
+  static final long TAR_BLOCK = 512;
 
   /** An image id and its list entry; a row's fixed columns (task, lang, keys, list headers). */
   private static final long ID_BYTES = 32;
@@ -60,9 +60,9 @@ final class ShardPlan {
   private static final long SHA_BYTES = 64;
 
   /** The JSON member's keys and key; per image its image_id, format and member name. */
-  private static final long JSON_BYTES = 160;
+  static final long JSON_BYTES = 160;
 
-  private static final long JSON_IMAGE_BYTES = 96;
+  static final long JSON_IMAGE_BYTES = 96;
 
   private ShardPlan() {}
 
@@ -99,7 +99,7 @@ final class ShardPlan {
   }
 
   /** {@code bytes} rounded up to whole 512-byte tar blocks. */
-  private static Column padded(Column bytes) {
+  static Column padded(Column bytes) {
     return org.apache.spark.sql.functions.ceil(bytes.divide(TAR_BLOCK)).multiply(TAR_BLOCK);
   }
 
@@ -174,18 +174,7 @@ final class ShardPlan {
    */
   static Dataset<Row> plan(
       Dataset<Row> examples, Dataset<Row> imageTotals, long shardBytes, ExportFormat format) {
-    Column contextText =
-        aggregate(
-            col(InContextSchema.CONTEXT),
-            lit(0L),
-            (acc, c) ->
-                acc.plus(octet_length(c.getField(ExampleSchema.INSTRUCTION)))
-                    .plus(octet_length(c.getField(ExampleSchema.ANSWER)))
-                    .plus(size(c.getField(ExampleSchema.IMAGE_IDS)).multiply(ID_BYTES)));
-    Column text =
-        octet_length(col(InstructionSchema.INSTRUCTION))
-            .plus(octet_length(col(InstructionSchema.ANSWER)))
-            .plus(contextText);
+    Column text = textBytes();
     Column imageCount = size(col(InstructionSchema.IMAGE_IDS));
     Column imageBytes = coalesce(col(IMAGE_BYTES), lit(0L));
     Column estimate =
@@ -210,19 +199,46 @@ final class ShardPlan {
                     .equalTo(size(col(InstructionSchema.IMAGE_IDS)))
                     .as(COMPLETE),
                 estimate.as("estimate"));
-    // one pass over all examples: the incomplete ones count for nothing and get no place
-    WindowSpec order =
-        Window.partitionBy(Partitions.TASK).orderBy(InstructionSchema.INS_ID, ExampleTable.LANG);
+    return place(estimated, shardBytes, InstructionSchema.INS_ID, ExampleTable.LANG);
+  }
+
+  /** The bytes of an example's text as UTF-8: its pair and its context examples (pairs, ids). */
+  static Column textBytes() {
+    Column contextText =
+        aggregate(
+            col(InContextSchema.CONTEXT),
+            lit(0L),
+            (acc, c) ->
+                acc.plus(octet_length(c.getField(ExampleSchema.INSTRUCTION)))
+                    .plus(octet_length(c.getField(ExampleSchema.ANSWER)))
+                    .plus(size(c.getField(ExampleSchema.IMAGE_IDS)).multiply(ID_BYTES)));
+    return octet_length(col(InstructionSchema.INSTRUCTION))
+        .plus(octet_length(col(InstructionSchema.ANSWER)))
+        .plus(contextText);
+  }
+
+  /**
+   * Places rows (task, complete, estimate, ...) in shards, per task in the {@code order} given:
+   * {@code ordinal} counts the complete ones, {@code shard} is {@code floor(offset / shardBytes)}
+   * renumbered without gaps, where offset is the estimate of the complete rows before; the
+   * incomplete ones get neither. One pass over all rows; {@code estimate} is dropped.
+   */
+  static Dataset<Row> place(Dataset<Row> estimated, long shardBytes, String... order) {
+    Column[] orderBy = new Column[order.length];
+    for (int i = 0; i < order.length; i++) {
+      orderBy[i] = col(order[i]);
+    }
+    WindowSpec ordered = Window.partitionBy(Partitions.TASK).orderBy(orderBy);
     Column counted = when(col(COMPLETE), col("estimate")).otherwise(lit(0L));
     return estimated
         .withColumn(
             "offset",
             coalesce(
-                sum(counted).over(order.rowsBetween(Window.unboundedPreceding(), -1)), lit(0L)))
+                sum(counted).over(ordered.rowsBetween(Window.unboundedPreceding(), -1)), lit(0L)))
         .withColumn(
-            ORDINAL, sum(when(col(COMPLETE), lit(1L)).otherwise(lit(0L))).over(order).minus(1))
+            ORDINAL, sum(when(col(COMPLETE), lit(1L)).otherwise(lit(0L))).over(ordered).minus(1))
         .withColumn("raw_shard", floor(col("offset").divide(lit(shardBytes))))
-        // an incomplete example shares its raw shard with the next complete one, or comes last
+        // an incomplete row shares its raw shard with the next complete one, or comes last
         .withColumn(
             SHARD,
             dense_rank().over(Window.partitionBy(Partitions.TASK).orderBy("raw_shard")).minus(1))

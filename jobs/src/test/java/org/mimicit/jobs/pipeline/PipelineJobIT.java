@@ -13,8 +13,21 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.transform;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -27,7 +40,7 @@ class PipelineJobIT extends SparkTestBase {
   @TempDir Path tmp;
 
   @Test
-  void runsEveryStageOnTheBundledSample() {
+  void runsEveryStageOnTheBundledSample() throws IOException {
     Path sample = Path.of(System.getProperty("user.dir")).getParent().resolve("sample/mimicit");
     String wh = tmp.resolve("wh").toString();
     String export = tmp.resolve("export").toString();
@@ -139,7 +152,76 @@ class PipelineJobIT extends SparkTestBase {
       assertThat(tmp.resolve("export/webdataset/" + task + "/train-00000-of-00001.tar")).exists();
     }
     assertThat(Main.execute("verify", "--output", export)).isZero();
-    imagesOnceRoundTrip(wh, export);
+    List<String> examples = imagesOnceRoundTrip(wh, export);
+    webDatasetRoundTrip(Path.of(export), examples);
+  }
+
+  /**
+   * The WebDataset export in the images-once layout, read back from the tars alone: one sample per
+   * image set with each content once, and from the samples every example of {@code expected}.
+   */
+  private static void webDatasetRoundTrip(Path export, List<String> expected) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<String> got = new ArrayList<>();
+    long members = 0;
+    long refs = 0;
+    List<Path> tars;
+    try (Stream<Path> files = Files.walk(export.resolve("webdataset"))) {
+      tars = files.filter(f -> f.toString().endsWith(".tar")).sorted().toList();
+    }
+    for (Path tar : tars) {
+      Map<String, byte[]> contents = new HashMap<>();
+      try (TarArchiveInputStream in =
+          new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(tar)))) {
+        for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+          byte[] bytes = in.readAllBytes();
+          if (!e.getName().endsWith(".json")) {
+            contents.put(e.getName(), bytes);
+            members++;
+            continue;
+          }
+          JsonNode sample = json.readTree(bytes);
+          Map<String, String> md5ById = new HashMap<>();
+          Set<String> shas = new HashSet<>();
+          for (JsonNode image : sample.get("images")) {
+            byte[] content = contents.get(image.get("member").asText());
+            assertThat(content).as(image.toString()).isNotNull();
+            md5ById.put(image.get("image_id").asText(), md5Hex(content));
+            shas.add(image.get("sha256").asText());
+          }
+          assertThat(contents).as("one member per content").hasSize(shas.size());
+          contents.clear();
+          for (JsonNode ex : sample.get("examples")) {
+            List<String> md5s = new ArrayList<>();
+            for (JsonNode id : ex.get("image_ids")) {
+              md5s.add(md5ById.get(id.asText()));
+              refs++;
+            }
+            got.add(
+                String.join(
+                    " | ",
+                    sample.get("task").asText(),
+                    ex.get("lang").asText(),
+                    ex.get("ins_id").asText(),
+                    ex.get("instruction").asText(),
+                    ex.get("answer").asText(),
+                    String.join(",", md5s)));
+          }
+        }
+      }
+    }
+    assertThat(got.stream().sorted().toList()).isEqualTo(expected);
+    // DC's frames are shared by its instructions and every language: far fewer members than uses
+    assertThat(members).isLessThan(refs / 4);
+  }
+
+  private static String md5Hex(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
@@ -147,7 +229,7 @@ class PipelineJobIT extends SparkTestBase {
    * shows): every example of the warehouse whose images exist, in every language, comes back with
    * its text and its images' bytes in order; each distinct image is stored once.
    */
-  private static void imagesOnceRoundTrip(String wh, String export) {
+  private static List<String> imagesOnceRoundTrip(String wh, String export) {
     Dataset<Row> shards = spark.read().parquet(export + "/parquet/*/train-*.parquet");
     Dataset<Row> images = spark.read().parquet(export + "/parquet/images");
     List<String> got =
@@ -201,6 +283,7 @@ class PipelineJobIT extends SparkTestBase {
     assertThat(images.count())
         .isEqualTo(
             shards.select(explode(col("images")).as("r")).select("r.sha256").distinct().count());
+    return expected;
   }
 
   private static scala.collection.immutable.Seq<String> using(String... names) {
