@@ -57,9 +57,6 @@ final class ImageShards {
   /** Per image: its SHA-256, format and sizes as stored, and page headers. */
   private static final long ROW_BYTES = 128;
 
-  /** Per file: the footer and the magic numbers. */
-  private static final long FILE_BYTES = 8 << 10;
-
   /** Files written at once at most: one Spark task per shard up to this many. */
   private static final int MAX_WRITE_TASKS = 10_000;
 
@@ -171,7 +168,9 @@ final class ImageShards {
     rows.select(SHA256, SIZE)
         .repartition(1)
         .sortWithinPartitions(SHA256)
-        .mapPartitions(new Fill(shardBytes), Encoders.row(Fill.SCHEMA))
+        .mapPartitions(
+            new Fill(shardBytes, ShardPlan.FileSize.parquet(shardBytes, rowGroupBytes)),
+            Encoders.row(Fill.SCHEMA))
         .write()
         .parquet(planPath.toString());
     Dataset<Row> shardOf = spark.read().parquet(planPath.toString());
@@ -211,7 +210,8 @@ final class ImageShards {
    * Shard numbers for images in SHA-256 order, in one partition: a shard takes images while its
    * estimated size stays within the shard size; an image larger than that gets a shard of its own.
    */
-  private record Fill(long shardBytes) implements MapPartitionsFunction<Row, Row> {
+  private record Fill(long shardBytes, ShardPlan.FileSize size)
+      implements MapPartitionsFunction<Row, Row> {
     static final StructType SCHEMA =
         new StructType().add(SHA256, DataTypes.StringType).add(SHARD, DataTypes.IntegerType);
 
@@ -219,8 +219,7 @@ final class ImageShards {
     public Iterator<Row> call(Iterator<Row> rows) {
       return new Iterator<>() {
         int shard = 0;
-        long filled = FILE_BYTES;
-        boolean empty = true;
+        long filled = 0;
 
         @Override
         public boolean hasNext() {
@@ -231,12 +230,11 @@ final class ImageShards {
         public Row next() {
           Row r = rows.next();
           long bytes = r.getLong(1) + ROW_BYTES;
-          if (!empty && filled + bytes > shardBytes) {
+          if (filled > 0 && size.of(filled + bytes) > shardBytes) {
             shard++;
-            filled = FILE_BYTES;
+            filled = 0;
           }
           filled += bytes;
-          empty = false;
           return RowFactory.create(r.getString(0), shard);
         }
       };

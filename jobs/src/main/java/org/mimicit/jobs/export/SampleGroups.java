@@ -124,8 +124,8 @@ final class SampleGroups {
 
   /**
    * The plan, one row per example as {@link ShardPlan#plan} has it (task, lang, ins_id, complete,
-   * image_refs, shard, ordinal), where the ordinal is the sample's: samples are placed in shards by
-   * their estimated size (the set's images once, the JSON of all its examples).
+   * image_refs, shard, ordinal, oversize), where the ordinal is the sample's: samples are placed in
+   * shards by their estimated size (the set's images once, the JSON of all its examples).
    */
   static Dataset<Row> plan(Dataset<Row> examples, Dataset<Row> setImages, long shardBytes) {
     Dataset<Row> keyed = examples.withColumn(SET, key());
@@ -135,7 +135,7 @@ final class SampleGroups {
             .groupBy(Partitions.TASK, SET)
             .agg(
                 min(col(InstructionSchema.INS_ID)).as("first"),
-                sum(ShardPlan.textBytes().plus(ShardPlan.JSON_BYTES)).as("text"),
+                sum(ShardPlan.textBytes(true).plus(ShardPlan.JSON_BYTES)).as("text"),
                 first(distinctImages).as("images"))
             .join(
                 setImages.select(Partitions.TASK, SET, FOUND, TAR_BYTES),
@@ -152,11 +152,17 @@ final class SampleGroups {
                             col("text").plus(col("images").multiply(ShardPlan.JSON_IMAGE_BYTES))))
                     .plus(ShardPlan.TAR_BLOCK)
                     .as("estimate"));
-    Dataset<Row> placed = ShardPlan.place(samples, shardBytes, "first", SET);
+    Dataset<Row> placed =
+        ShardPlan.place(samples, shardBytes, ShardPlan.FileSize.tar(), "first", SET);
     return keyed
         .join(
             placed.select(
-                Partitions.TASK, SET, ShardPlan.COMPLETE, ShardPlan.SHARD, ShardPlan.ORDINAL),
+                Partitions.TASK,
+                SET,
+                ShardPlan.COMPLETE,
+                ShardPlan.SHARD,
+                ShardPlan.ORDINAL,
+                ShardPlan.OVERSIZE),
             ExampleTable.using(Partitions.TASK, SET))
         .select(
             col(Partitions.TASK),
@@ -165,7 +171,8 @@ final class SampleGroups {
             col(ShardPlan.COMPLETE),
             size(col(InstructionSchema.IMAGE_IDS)).as(ShardPlan.IMAGE_REFS),
             col(ShardPlan.SHARD),
-            col(ShardPlan.ORDINAL));
+            col(ShardPlan.ORDINAL),
+            col(ShardPlan.OVERSIZE));
   }
 
   /**

@@ -28,7 +28,9 @@ import org.mimicit.common.warehouse.SerializableConf;
  * the image shards ({@link ImageShards}).
  */
 final class ShardExport {
-  private static final long MAX_ROW_GROUP_BYTES = 128L << 20;
+  // the job's messages, under the job's name
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ExportShardsJob.class);
 
   /** Image references up to which the id side of the image join is broadcast. */
   private static final long BROADCAST_REFS = 1_000_000;
@@ -118,7 +120,20 @@ final class ShardExport {
                 format))
         .write()
         .parquet(path);
-    return ShardPlan.Summary.of(spark.read().parquet(path));
+    ShardPlan.Summary summary = ShardPlan.Summary.of(spark.read().parquet(path));
+    summary
+        .oversize()
+        .forEach(
+            (task, n) ->
+                LOG.warn(
+                    "{}: task {}: {} {} example(s) larger than --shard-size {} bytes: each has a"
+                        + " shard of its own",
+                    ExportShardsJob.NAME,
+                    task,
+                    n,
+                    format.label(),
+                    config.shardBytes()));
+    return summary;
   }
 
   /** Writes the planned shards of one format; returns their manifest entries. */
@@ -150,7 +165,7 @@ final class ShardExport {
                     : ShardPartitionWriter.Input.ROWS;
     int total = shards.values().stream().mapToInt(Integer::intValue).sum();
     int partitions = Math.min(total, MAX_WRITE_TASKS);
-    long rowGroup = Math.min(MAX_ROW_GROUP_BYTES, Math.max(1, config.shardBytes() / 8));
+    long rowGroup = ShardPlan.rowGroupBytes(config.shardBytes());
     spark.sparkContext().setJobDescription("write " + total + " " + format.label() + " shards");
     List<Row> files =
         rows.repartitionById(partitions, writeTask(shards, partitions))

@@ -4,26 +4,29 @@ import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.dense_rank;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.mimicit.common.schema.ExampleSchema;
 import org.mimicit.common.schema.ImageSchema;
 import org.mimicit.common.schema.InContextSchema;
@@ -44,6 +47,40 @@ final class ShardPlan {
   static final String SHARD = "shard";
   static final String ORDINAL = "ordinal";
   static final String COMPLETE = "complete";
+
+  /** A complete row larger than the shard size alone: it has a shard of its own. */
+  static final String OVERSIZE = "oversize";
+
+  /**
+   * The size of a shard file from the bytes of its content: a tar's two end blocks and its padding
+   * to whole 10240-byte records ({@code record}), or a Parquet file's footer ({@code fixed}).
+   */
+  record FileSize(long fixed, long record) implements java.io.Serializable {
+    long of(long content) {
+      return record > 0 ? (content + fixed + record - 1) / record * record : content + fixed;
+    }
+
+    static FileSize tar() {
+      return new FileSize(2 * TAR_BLOCK, 20 * TAR_BLOCK);
+    }
+
+    /** A footer: 4 KB, and 2 KB per row group (a file of shardBytes has at most that many). */
+    static FileSize parquet(long shardBytes, long rowGroupBytes) {
+      return new FileSize(4096 + 2048 * (shardBytes / rowGroupBytes + 1), 0);
+    }
+
+    static FileSize of(ExportFormat format, long shardBytes) {
+      return format == ExportFormat.WEBDATASET
+          ? tar()
+          : parquet(shardBytes, rowGroupBytes(shardBytes));
+    }
+  }
+
+  /** Row groups of a shard: an eighth of it, at least 1 MB, at most 128 MB. */
+  static long rowGroupBytes(long shardBytes) {
+    return Math.min(128L << 20, Math.max(1L << 20, shardBytes / 8));
+  }
+
   static final String IMAGE_REFS = "image_refs";
   static final String POS = "pos";
   static final String IMAGE_BYTES = "image_bytes";
@@ -75,15 +112,21 @@ final class ShardPlan {
       Map<String, Map<String, Long>> exported,
       Map<String, Map<String, Long>> skipped,
       Map<String, Integer> shards,
-      long imageRefs) {
+      long imageRefs,
+      Map<String, Long> oversize) {
     static Summary of(Dataset<Row> plan) {
       Map<String, Map<String, Long>> exported = new TreeMap<>();
       Map<String, Map<String, Long>> skipped = new TreeMap<>();
       Map<String, Integer> shards = new TreeMap<>();
+      Map<String, Long> oversize = new TreeMap<>();
       long refs = 0;
       for (Row r :
           plan.groupBy(Partitions.TASK, ExampleTable.LANG, COMPLETE)
-              .agg(count("*"), max(SHARD), sum(IMAGE_REFS))
+              .agg(
+                  count("*"),
+                  max(SHARD),
+                  sum(IMAGE_REFS),
+                  sum(when(col(OVERSIZE), lit(1L)).otherwise(lit(0L))))
               .collectAsList()) {
         boolean complete = r.getBoolean(2);
         (complete ? exported : skipped)
@@ -92,9 +135,12 @@ final class ShardPlan {
         if (complete) {
           shards.merge(r.getString(0), r.getInt(4) + 1, Math::max);
           refs += r.getLong(5);
+          if (r.getLong(6) > 0) {
+            oversize.merge(r.getString(0), r.getLong(6), Long::sum);
+          }
         }
       }
-      return new Summary(plan, exported, skipped, shards, refs);
+      return new Summary(plan, exported, skipped, shards, refs, oversize);
     }
   }
 
@@ -174,7 +220,7 @@ final class ShardPlan {
    */
   static Dataset<Row> plan(
       Dataset<Row> examples, Dataset<Row> imageTotals, long shardBytes, ExportFormat format) {
-    Column text = textBytes();
+    Column text = textBytes(format == ExportFormat.WEBDATASET);
     Column imageCount = size(col(InstructionSchema.IMAGE_IDS));
     Column imageBytes = coalesce(col(IMAGE_BYTES), lit(0L));
     Column estimate =
@@ -199,51 +245,113 @@ final class ShardPlan {
                     .equalTo(size(col(InstructionSchema.IMAGE_IDS)))
                     .as(COMPLETE),
                 estimate.as("estimate"));
-    return place(estimated, shardBytes, InstructionSchema.INS_ID, ExampleTable.LANG);
+    return place(
+        estimated,
+        shardBytes,
+        FileSize.of(format, shardBytes),
+        InstructionSchema.INS_ID,
+        ExampleTable.LANG);
   }
 
-  /** The bytes of an example's text as UTF-8: its pair and its context examples (pairs, ids). */
-  static Column textBytes() {
+  /**
+   * The bytes of an example's text: its pair and its context examples (pairs, ids); as UTF-8, or
+   * with {@code json} as the tar shards' JSON escapes it ({@link JsonLength}).
+   */
+  static Column textBytes(boolean json) {
+    java.util.function.Function<Column, Column> length =
+        json ? c -> JsonLength.UDF.apply(c) : functions::octet_length;
     Column contextText =
         aggregate(
             col(InContextSchema.CONTEXT),
             lit(0L),
             (acc, c) ->
-                acc.plus(octet_length(c.getField(ExampleSchema.INSTRUCTION)))
-                    .plus(octet_length(c.getField(ExampleSchema.ANSWER)))
+                acc.plus(length.apply(c.getField(ExampleSchema.INSTRUCTION)))
+                    .plus(length.apply(c.getField(ExampleSchema.ANSWER)))
                     .plus(size(c.getField(ExampleSchema.IMAGE_IDS)).multiply(ID_BYTES)));
-    return octet_length(col(InstructionSchema.INSTRUCTION))
-        .plus(octet_length(col(InstructionSchema.ANSWER)))
+    return length
+        .apply(col(InstructionSchema.INSTRUCTION))
+        .plus(length.apply(col(InstructionSchema.ANSWER)))
         .plus(contextText);
   }
 
   /**
    * Places rows (task, complete, estimate, ...) in shards, per task in the {@code order} given:
-   * {@code ordinal} counts the complete ones, {@code shard} is {@code floor(offset / shardBytes)}
-   * renumbered without gaps, where offset is the estimate of the complete rows before; the
-   * incomplete ones get neither. One pass over all rows; {@code estimate} is dropped.
+   * {@code ordinal} counts the complete ones; a shard takes them while its estimated size, the
+   * file's own bytes included ({@code fileSize}), stays within {@code shardBytes}, so {@code
+   * --shard-size} is an upper bound, except for a row larger than it, which gets a shard of its own
+   * ({@code oversize}). The incomplete ones get no shard or ordinal. One sequential pass per task
+   * (rows of ids and numbers: a sort of them in one Spark task per task); {@code estimate} is
+   * dropped.
    */
-  static Dataset<Row> place(Dataset<Row> estimated, long shardBytes, String... order) {
-    Column[] orderBy = new Column[order.length];
-    for (int i = 0; i < order.length; i++) {
-      orderBy[i] = col(order[i]);
-    }
-    WindowSpec ordered = Window.partitionBy(Partitions.TASK).orderBy(orderBy);
-    Column counted = when(col(COMPLETE), col("estimate")).otherwise(lit(0L));
+  static Dataset<Row> place(
+      Dataset<Row> estimated, long shardBytes, FileSize fileSize, String... order) {
+    List<String> sort = new ArrayList<>();
+    sort.add(Partitions.TASK);
+    sort.addAll(List.of(order));
+    StructType in = estimated.schema();
+    StructType out =
+        in.add(SHARD, DataTypes.IntegerType)
+            .add(ORDINAL, DataTypes.LongType)
+            .add(OVERSIZE, DataTypes.BooleanType);
     return estimated
-        .withColumn(
-            "offset",
-            coalesce(
-                sum(counted).over(ordered.rowsBetween(Window.unboundedPreceding(), -1)), lit(0L)))
-        .withColumn(
-            ORDINAL, sum(when(col(COMPLETE), lit(1L)).otherwise(lit(0L))).over(ordered).minus(1))
-        .withColumn("raw_shard", floor(col("offset").divide(lit(shardBytes))))
-        // an incomplete row shares its raw shard with the next complete one, or comes last
-        .withColumn(
-            SHARD,
-            dense_rank().over(Window.partitionBy(Partitions.TASK).orderBy("raw_shard")).minus(1))
-        .withColumn(ORDINAL, when(col(COMPLETE), col(ORDINAL)))
-        .withColumn(SHARD, when(col(COMPLETE), col(SHARD)))
-        .drop("offset", "raw_shard", "estimate");
+        .repartition(col(Partitions.TASK))
+        .sortWithinPartitions(sort.stream().map(functions::col).toArray(Column[]::new))
+        .mapPartitions(
+            new Fill(
+                shardBytes,
+                fileSize,
+                in.fieldIndex(Partitions.TASK),
+                in.fieldIndex(COMPLETE),
+                in.fieldIndex("estimate")),
+            Encoders.row(out))
+        .drop("estimate");
+  }
+
+  /** The greedy fill of {@link #place}, over the rows of whole tasks in order. */
+  private record Fill(long shardBytes, FileSize size, int task, int complete, int estimate)
+      implements MapPartitionsFunction<Row, Row> {
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      return new Iterator<>() {
+        String current;
+        int shard;
+        long ordinal;
+        long filled;
+
+        @Override
+        public boolean hasNext() {
+          return rows.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          Row r = rows.next();
+          Object[] values = new Object[r.size() + 3];
+          for (int i = 0; i < r.size(); i++) {
+            values[i] = r.get(i);
+          }
+          if (!r.getString(task).equals(current)) {
+            current = r.getString(task);
+            shard = 0;
+            ordinal = 0;
+            filled = 0;
+          }
+          if (r.getBoolean(complete)) {
+            long bytes = r.getLong(estimate);
+            if (filled > 0 && size.of(filled + bytes) > shardBytes) {
+              shard++;
+              filled = 0;
+            }
+            filled += bytes;
+            values[r.size()] = shard;
+            values[r.size() + 1] = ordinal++;
+            values[r.size() + 2] = size.of(bytes) > shardBytes;
+          } else {
+            values[r.size() + 2] = false;
+          }
+          return RowFactory.create(values);
+        }
+      };
+    }
   }
 }

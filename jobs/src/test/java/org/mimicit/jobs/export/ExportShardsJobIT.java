@@ -236,7 +236,7 @@ class ExportShardsJobIT extends SparkTestBase {
               i % 2 == 0 ? "png" : "jpeg",
               8,
               8,
-              "sha",
+              sha256(bytes),
               "src",
               bytes,
               "TS"));
@@ -338,17 +338,50 @@ class ExportShardsJobIT extends SparkTestBase {
         assertThat(shards.get(i).getFileName().toString())
             .isEqualTo(String.format("train-%05d-of-%05d.%s", i, shards.size(), ext));
         long size = Files.size(shards.get(i));
-        assertThat(size).as(shards.get(i).toString()).isLessThanOrEqualTo((long) (SHARD * 1.1));
+        // --shard-size is an upper bound; a shard closes when the next example would not fit
+        assertThat(size).as(shards.get(i).toString()).isLessThanOrEqualTo(SHARD);
         if (i < shards.size() - 1) {
           assertThat(size)
               .as(shards.get(i).toString())
-              .isGreaterThanOrEqualTo((long) (SHARD * 0.9));
+              .isGreaterThanOrEqualTo((long) (SHARD * 0.8));
         }
       }
     }
     checkParquet(a);
     checkTar(a);
     assertThat(verify("--output", a.toString())).isZero();
+
+    // the images-once layout: every file within the shard size too, the image shards included
+    Path once = tmp.resolve("once");
+    ExportShardsJob.run(
+        spark,
+        ExportShardsConfig.parse(
+            wh,
+            once.toString(),
+            List.of("parquet", "webdataset"),
+            List.of(),
+            List.of(),
+            "" + SHARD,
+            "once"));
+    List<String> onceFiles = relativeFiles(once);
+    assertThat(onceFiles)
+        .anyMatch(f -> f.startsWith("parquet/images/images-00000-of-"))
+        .anyMatch(f -> f.startsWith("webdataset/TS/"));
+    for (String f : onceFiles) {
+      if (f.startsWith("parquet/") || f.startsWith("webdataset/")) {
+        assertThat(Files.size(once.resolve(f))).as(f).isLessThanOrEqualTo(SHARD);
+      }
+    }
+    assertThat(verify("--output", once.toString())).isZero();
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void checkParquet(Path export) throws IOException {
