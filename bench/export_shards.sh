@@ -17,7 +17,7 @@
 #   COMPARE=/path/other-checkout bench/export_shards.sh # also exports with that (built) checkout,
 #                                     # beside this one under the same load, first on even runs
 #
-# Data: bench/data/images/E4D/E4D.json (gen_images.py, 3G) -> convert-images (or hard links of
+# Data: bench/data/images-unique/E4D/E4D.json (gen_images.py --unique, 3G) -> convert-images (or hard links of
 # IMAGES_WAREHOUSE/images/task=E4D, default bench/data/warehouse) -> instructions for those images
 # (gen_export_instructions.py: 8 frames each) -> convert-instructions -> join-incontext, all into
 # bench/data/export/wh. Disk: the warehouse (~2.4 GB unless linked) plus ~2.4 GB per output, which
@@ -29,8 +29,9 @@ SHARD_SIZE=${SHARD_SIZE:-256MB}
 TASK=E4D
 DATA=bench/data/export
 WH=$DATA/wh
-IMAGES_JSON=${IMAGES_JSON:-bench/data/images/$TASK/$TASK.json}
-IMAGES_WAREHOUSE=${IMAGES_WAREHOUSE:-bench/data/warehouse}
+# --unique: every image's bytes distinct, so the images-once export stores every one of them
+IMAGES_JSON=${IMAGES_JSON:-bench/data/images-unique/$TASK/$TASK.json}
+IMAGES_WAREHOUSE=${IMAGES_WAREHOUSE:-bench/data/warehouse-unique}
 mkdir -p bench/results "$DATA"
 
 if [ ! -d "$WH/images/task=$TASK" ]; then
@@ -39,7 +40,7 @@ if [ ! -d "$WH/images/task=$TASK" ]; then
     cp -al "$IMAGES_WAREHOUSE/images/task=$TASK" "$WH/images/"
   else
     [ -f "$IMAGES_JSON" ] || python3 bench/gen_images.py --out "$(dirname "$(dirname "$IMAGES_JSON")")" \
-      --task "$TASK" --size 3G >&2
+      --task "$TASK" --size 3G --unique >&2
     submit/mimicit convert-images --input "$(dirname "$(dirname "$IMAGES_JSON")")" \
       --warehouse "$WH" --tasks "$TASK" >&2
   fi

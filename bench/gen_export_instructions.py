@@ -4,7 +4,9 @@
 Reads the image ids of IMAGES (a {image_id: base64} file from gen_images.py, scanned in 8 MB
 chunks without parsing the base64) and writes OUT/<TASK>/<TASK>_instructions.json in the release
 format: one instruction per FRAMES consecutive frames of a video (so every image is used once and
-an export carries each image's bytes once), with rel_ins_ids naming the next three instructions.
+an export carries each image's bytes once), or --per-set N of them (N instructions sharing each
+frame group, as DC's instructions share their video's frames), with rel_ins_ids naming the next
+three instructions.
 Text comes from gen_instructions.TextMaker. Deterministic for a given --seed.
 
 Example:
@@ -49,6 +51,8 @@ def main():
     p.add_argument("--task", required=True)
     p.add_argument("--frames", type=int, default=8)
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--per-set", type=int, default=1,
+                   help="instructions per frame group (MIMIC-IT's DC: 16 per 8-frame video)")
     args = p.parse_args()
     rng = random.Random(args.seed)
     text = TextMaker(rng)
@@ -64,6 +68,7 @@ def main():
         groups.append(current)
     out_dir = os.path.join(args.out, args.task)
     os.makedirs(out_dir, exist_ok=True)
+    groups = [g for g in groups for _ in range(args.per_set)]
     ids = [f"{args.task}_INS_{i + 1:06d}" for i in range(len(groups))]
     tmp = os.path.join(out_dir, f".{args.task}_instructions.json.partial")
     with open(tmp, "w", encoding="ascii") as f:
@@ -74,7 +79,7 @@ def main():
             f.write(("" if i == 0 else ", ") + json.dumps(ins_id) + ": " + json.dumps(record))
         f.write("}}")
     os.replace(tmp, os.path.join(out_dir, f"{args.task}_instructions.json"))
-    print(json.dumps({"instructions": len(ids), "images": sum(len(g) for g in groups)}))
+    print(json.dumps({"instructions": len(ids), "image_refs": sum(len(g) for g in groups)}))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,10 @@ Ids look like the Ego4D converter's: <TASK>_IMG_<video uuid>_<8-digit frame inde
 numbered from 0 within each synthetic video of 20-400 frames. Everything is deterministic for a
 given --seed and set of source images.
 
+With --unique every record's bytes differ (a JPEG COM segment or a PNG tEXt chunk carrying the
+record number, inserted after SOI / IHDR; other formats are not used), so a content-addressed
+export stores every image: the export benchmark's "every image used once".
+
 Example:
   bench/gen_images.py --out bench/data/images --task E4D --size 3G
 """
@@ -28,6 +32,7 @@ import re
 import sys
 import time
 import uuid
+import zlib
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_SAMPLE_GLOB = os.path.join(REPO, "sample", "mimicit", "*", "*.json")
@@ -142,8 +147,22 @@ def load_sources(args):
     return unique, origin
 
 
+def make_unique(data, n):
+    """data with a comment carrying n: a JPEG COM segment after SOI, a PNG tEXt chunk after IHDR."""
+    note = b"mimicit-bench %d" % n
+    if data[:2] == b"\xff\xd8":
+        return data[:2] + b"\xff\xfe" + (len(note) + 2).to_bytes(2, "big") + note + data[2:]
+    body = b"tEXt" + b"Comment\x00" + note
+    chunk = (len(body) - 4).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+    return data[:33] + chunk + data[33:]  # 8-byte signature + 25-byte IHDR chunk
+
+
 def generate(args):
     sources, origin = load_sources(args)
+    if args.unique:
+        sources = [(n, d) for n, d in sources if d[:2] == b"\xff\xd8" or d[:8] == b"\x89PNG\r\n\x1a\n"]
+        if not sources:
+            sys.exit("gen_images.py: --unique needs JPEG or PNG source images")
     encoded = [base64.b64encode(data) for _, data in sources]
     rng = random.Random(args.seed)
     task = args.task.encode("ascii")
@@ -178,7 +197,12 @@ def generate(args):
                     pos = 0
                 idx = order[pos]
                 pos += 1
-                b64 = encoded[idx]
+                if args.unique:
+                    raw = make_unique(sources[idx][1], records)
+                    b64 = base64.b64encode(raw)
+                    decoded_total += len(raw) - len(sources[idx][1])
+                else:
+                    b64 = encoded[idx]
                 sep = b", " if records else b""
                 parts.append(b'%s"%s%08d": "' % (sep, prefix, frame))
                 parts.append(b64)
@@ -235,6 +259,8 @@ def main(argv=None):
                    help="skip source images larger than this (default: no limit)")
     p.add_argument("--seed", type=int, default=42, help="random seed (ids and order), default 42")
     p.add_argument("--fsync", action="store_true", help="fsync the file before renaming it into place")
+    p.add_argument("--unique", action="store_true",
+                   help="make every record's bytes distinct (JPEG/PNG sources only; see above)")
     args = p.parse_args(argv)
     generate(args)
 
