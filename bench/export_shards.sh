@@ -7,12 +7,14 @@
 # uses the CPU's SHA instructions as Java does; sha256sum/md5sum if there is no openssl). Each
 # timing ends with `sync`, so the bytes are on disk; the warehouse is read from the page cache
 # (warmed first). Prints a table with the ratios export/copy and export/(copy+hash) per run, and
-# appends JSON lines (with the load average and commit) to bench/results/export-shards.jsonl.
+# appends JSON lines (with the load average and commit) to bench/export-shards-results.jsonl, which
+# is committed.
 # Each export also reports the CPU seconds of its process (user + system), which other work on a
 # shared machine changes much less than the seconds.
 #
 #   bench/export_shards.sh                  # RUNS=2 runs of copy, parquet, webdataset
 #   RUNS=3 SHARD_SIZE=256MB bench/export_shards.sh
+#   RUNS=1 E4D_SIZE=40M SHARED_SIZE=20M SHARD_SIZE=8MB bench/export_shards.sh   # a smoke run
 #   IMAGES_WAREHOUSE=/path/wh bench/export_shards.sh   # hard-links its images/task=E4D
 #   COMPARE=/path/other-checkout bench/export_shards.sh # also exports with that (built) checkout,
 #                                     # beside this one under the same load, first on even runs
@@ -25,13 +27,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-2}
+SHARED_SIZE=${SHARED_SIZE:-512M}
 SHARD_SIZE=${SHARD_SIZE:-256MB}
 TASK=E4D
-DATA=bench/data/export
+E4D_SIZE=${E4D_SIZE:-3G}
+DATA=bench/data/export-$E4D_SIZE
 WH=$DATA/wh
 # --unique: every image's bytes distinct, so the images-once export stores every one of them
-IMAGES_JSON=${IMAGES_JSON:-bench/data/images-unique/$TASK/$TASK.json}
+IMAGES_JSON=${IMAGES_JSON:-bench/data/images-unique-$E4D_SIZE/$TASK/$TASK.json}
 IMAGES_WAREHOUSE=${IMAGES_WAREHOUSE:-bench/data/warehouse-unique}
+# raw results, committed (the README's figures are checkable from the repo)
+RESULTS=bench/export-shards-results.jsonl
 mkdir -p bench/results "$DATA"
 
 if [ ! -d "$WH/images/task=$TASK" ]; then
@@ -40,7 +46,7 @@ if [ ! -d "$WH/images/task=$TASK" ]; then
     cp -al "$IMAGES_WAREHOUSE/images/task=$TASK" "$WH/images/"
   else
     [ -f "$IMAGES_JSON" ] || python3 bench/gen_images.py --out "$(dirname "$(dirname "$IMAGES_JSON")")" \
-      --task "$TASK" --size 3G --unique >&2
+      --task "$TASK" --size "$E4D_SIZE" --unique >&2
     submit/mimicit convert-images --input "$(dirname "$(dirname "$IMAGES_JSON")")" \
       --warehouse "$WH" --tasks "$TASK" >&2
   fi
@@ -107,8 +113,79 @@ for run in $(seq 1 "$RUNS"); do
       printf '{"timestamp": "%s", "run": %s, "format": "%s", "bytes": %s, "seconds": %s, "mb_per_s": %s, "copy_mb_per_s": %s, "ratio": %s, "copy_hash_mb_per_s": %s, "hash_seconds": %s, "ratio_copy_hash": %s, "job_ms": %s, "cpu_seconds": %s, "load": "%s", "commit": "%s"}\n' \
         "$(date -u +%FT%TZ)" "$run" "$format" "$bytes" "$s" "$rate" "$copy_mbps" "$ratio" \
         "$ceiling_mbps" "$hash_s" "$ratio_hash" "$job_ms" "$cpu_s" \
-        "$(cut -d' ' -f1-3 /proc/loadavg)" "$commit" >> bench/results/export-shards.jsonl
+        "$(cut -d' ' -f1-3 /proc/loadavg)" "$commit" >> "$RESULTS"
       rm -rf "$out"
     done
   done
+done
+
+# --- shared frames (SHARED=1, the default): a task generated like MIMIC-IT's DC, 16 instructions
+# per 8-frame video, every pair translated into the 7 languages (by the project's loopback chat
+# server, common's FakeChatServer), exported in the images-once layout. Targets: shard bytes at
+# most 1.1 x (distinct image bytes + text bytes), where the text bytes are those of the release
+# layout's instruction files (every pair once per language, JSON as the shards write it), and the
+# export's time per distinct image byte at most 1.5 x the E4D task's above (the last run of each).
+[ "${SHARED:-1}" = 1 ] || exit 0
+STASK=SDC
+SDATA=bench/data/export-shared-$SHARED_SIZE
+SWH=$SDATA/wh
+PORT=${PORT:-18432}
+mkdir -p "$SDATA"
+if [ ! -f "$SDATA/images.json" ]; then
+  python3 bench/gen_images.py --out "$SDATA/in" --task "$STASK" --size "$SHARED_SIZE" --unique \
+    > "$SDATA/images.json"
+fi
+if [ ! -d "$SWH/translations/task=$STASK" ]; then
+  rm -rf "$SWH"
+  python3 bench/gen_export_instructions.py --images "$SDATA/in/$STASK/$STASK.json" --out "$SDATA/in" \
+    --task "$STASK" --frames 8 --per-set 16 >&2
+  submit/mimicit convert-images --input "$SDATA/in" --warehouse "$SWH" --tasks "$STASK" >&2
+  submit/mimicit convert-instructions --input "$SDATA/in" --warehouse "$SWH" --tasks "$STASK" >&2
+  submit/mimicit join-incontext --warehouse "$SWH" --tasks "$STASK" >&2
+  java -cp "common/target/test-classes:$(cat jobs/target/launcher/classpath-provided.txt)" \
+    org.mimicit.common.testing.FakeChatServer "$PORT" 0 0 > "$SDATA/server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 100); do grep -q listening "$SDATA/server.log" 2>/dev/null && break; sleep 0.1; done
+  submit/mimicit expand-multilingual --warehouse "$SWH" --languages zh,ja,ko,de,fr,es,ar \
+    --api-base "http://127.0.0.1:$PORT/v1" --model bench-model --batch-items 8 \
+    --max-concurrency 32 --max-requests-per-minute 0 --max-tokens-per-minute 0 >&2
+  kill $server
+fi
+image_bytes=$(python3 -c "import json; print(json.load(open('$SDATA/images.json'))['decoded_image_bytes'])")
+text_out="$SDATA/out-text"
+rm -rf "$text_out"
+submit/mimicit export-shards --warehouse "$SWH" --output "$text_out" --format mimicit \
+  --tasks "$STASK" > "$SDATA/text.log" 2>&1
+text_bytes=$(cat "$text_out/$STASK"/"$STASK"_instructions*.json | wc -c)
+rm -rf "$text_out"
+e4d_image_bytes=$copy_bytes
+for format in parquet webdataset; do
+  e4d_s=$(python3 -c "
+import json
+rows = [json.loads(l) for l in open('$RESULTS') if '\"format\": \"$format\"' in l and 'shared' not in l]
+print(rows[-1]['seconds'])")
+  out="$SDATA/out-$format"
+  rm -rf "$out"; sync
+  t0=$(now)
+  submit/mimicit export-shards --warehouse "$SWH" --output "$out" --format "$format" \
+    --tasks "$STASK" --shard-size "$SHARD_SIZE" > "$SDATA/$format.log" 2>&1
+  sync; t1=$(now)
+  s=$(python3 -c "print($t1 - $t0)")
+  bytes=$(du -sb "$out/$format" | cut -f1)
+  python3 - "$format" "$bytes" "$image_bytes" "$text_bytes" "$s" "$e4d_s" "$e4d_image_bytes" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)" "$(git rev-parse --short HEAD)" <<'PY' | tee -a "$RESULTS"
+import json, sys, datetime
+fmt, shard, img, text, s, e4d_s, e4d_img, load, commit = sys.argv[1:]
+shard, img, text, s, e4d_s, e4d_img = int(shard), int(img), int(text), float(s), float(e4d_s), int(e4d_img)
+bytes_ratio = shard / (img + text)
+time_ratio = (s / img) / (e4d_s / e4d_img)
+print(f"shared frames, {fmt}: shards {shard} B = {bytes_ratio:.3f} x (images {img} + text {text}); "
+      f"{s:.1f} s = {time_ratio:.2f} x the E4D task's time per distinct image byte", file=sys.stderr)
+print(json.dumps({"timestamp": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  "task": "shared", "format": fmt, "shard_bytes": shard, "image_bytes": img,
+                  "text_bytes": text, "bytes_ratio": round(bytes_ratio, 4), "seconds": round(s, 2),
+                  "e4d_seconds": e4d_s, "e4d_image_bytes": e4d_img,
+                  "time_per_byte_ratio": round(time_ratio, 3), "load": load, "commit": commit}))
+PY
+  rm -rf "$out"
 done

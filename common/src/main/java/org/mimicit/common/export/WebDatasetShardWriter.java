@@ -66,7 +66,10 @@ public final class WebDatasetShardWriter implements ShardWriter {
    * Writes a sample of the images-once layout: each distinct image content of the set once as
    * {@code <key>.<i>.<ext>} (i in the order of the set's image ids), then {@code <key>.json}: the
    * key, task, the images ({@code image_id, sha256, format, member}) and the examples ({@code
-   * ins_id, lang, instruction, answer, context, image_ids}).
+   * ins_id, lang, instruction, answer, context, image_ids}). A context entry whose pair is an
+   * example of the same sample in the same language is written as {@code {"ins_id", "in_sample":
+   * true}}: its text and images are that example's (a video's instructions are each other's
+   * context; copying them made the text several times over).
    */
   public void write(Sample sample) {
     try {
@@ -112,6 +115,10 @@ public final class WebDatasetShardWriter implements ShardWriter {
         g.writeEndObject();
       }
       g.writeEndArray();
+      java.util.Set<String> inSample = new java.util.HashSet<>();
+      for (Sample.Entry e : sample.examples()) {
+        inSample.add(e.lang() + "\u0000" + e.insId());
+      }
       g.writeArrayFieldStart("examples");
       for (Sample.Entry e : sample.examples()) {
         g.writeStartObject();
@@ -119,7 +126,19 @@ public final class WebDatasetShardWriter implements ShardWriter {
         g.writeStringField("lang", e.lang());
         g.writeStringField("instruction", e.instruction());
         g.writeStringField("answer", e.answer());
-        writeContext(g, e.context());
+        g.writeArrayFieldStart("context");
+        for (Example.ContextEntry c : e.context()) {
+          if (inSample.contains(e.lang() + "\u0000" + c.insId())) {
+            // the same pair in the same language is an example of this sample: named, not copied
+            g.writeStartObject();
+            g.writeStringField("ins_id", c.insId());
+            g.writeBooleanField("in_sample", true);
+            g.writeEndObject();
+          } else {
+            writeContextEntry(g, c);
+          }
+        }
+        g.writeEndArray();
         g.writeArrayFieldStart("image_ids");
         for (String id : e.imageIds()) {
           g.writeString(id);
@@ -136,18 +155,23 @@ public final class WebDatasetShardWriter implements ShardWriter {
       throws IOException {
     g.writeArrayFieldStart("context");
     for (Example.ContextEntry c : context) {
-      g.writeStartObject();
-      g.writeStringField("ins_id", c.insId());
-      g.writeStringField("instruction", c.instruction());
-      g.writeStringField("answer", c.answer());
-      g.writeArrayFieldStart("image_ids");
-      for (String id : c.imageIds()) {
-        g.writeString(id);
-      }
-      g.writeEndArray();
-      g.writeEndObject();
+      writeContextEntry(g, c);
     }
     g.writeEndArray();
+  }
+
+  private static void writeContextEntry(JsonGenerator g, Example.ContextEntry c)
+      throws IOException {
+    g.writeStartObject();
+    g.writeStringField("ins_id", c.insId());
+    g.writeStringField("instruction", c.instruction());
+    g.writeStringField("answer", c.answer());
+    g.writeArrayFieldStart("image_ids");
+    for (String id : c.imageIds()) {
+      g.writeString(id);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
   }
 
   private void addMember(String name, byte[] data) throws IOException {

@@ -153,16 +153,32 @@ class PipelineJobIT extends SparkTestBase {
     }
     assertThat(Main.execute("verify", "--output", export)).isZero();
     List<String> examples = imagesOnceRoundTrip(wh, export);
-    webDatasetRoundTrip(Path.of(export), examples);
+    List<String> contexts =
+        spark
+            .read()
+            .parquet(export + "/parquet/*/train-*.parquet")
+            .selectExpr(
+                "concat_ws(' | ', task, lang, ins_id, concat_ws(' ; ', transform(context, c ->"
+                    + " concat_ws(' / ', c.ins_id, c.instruction, c.answer,"
+                    + " array_join(c.image_ids, ',')))))")
+            .as(Encoders.STRING())
+            .collectAsList()
+            .stream()
+            .sorted()
+            .toList();
+    webDatasetRoundTrip(Path.of(export), examples, contexts);
   }
 
   /**
    * The WebDataset export in the images-once layout, read back from the tars alone: one sample per
    * image set with each content once, and from the samples every example of {@code expected}.
    */
-  private static void webDatasetRoundTrip(Path export, List<String> expected) throws IOException {
+  private static void webDatasetRoundTrip(
+      Path export, List<String> expected, List<String> expectedContexts) throws IOException {
     ObjectMapper json = new ObjectMapper();
     List<String> got = new ArrayList<>();
+    List<String> gotContexts = new ArrayList<>();
+    long named = 0;
     long members = 0;
     long refs = 0;
     List<Path> tars;
@@ -191,7 +207,35 @@ class PipelineJobIT extends SparkTestBase {
           }
           assertThat(contents).as("one member per content").hasSize(shas.size());
           contents.clear();
+          Map<String, JsonNode> byLangAndId = new HashMap<>();
           for (JsonNode ex : sample.get("examples")) {
+            byLangAndId.put(ex.get("lang").asText() + "/" + ex.get("ins_id").asText(), ex);
+          }
+          for (JsonNode ex : sample.get("examples")) {
+            List<String> context = new ArrayList<>();
+            for (JsonNode c : ex.get("context")) {
+              JsonNode entry = c;
+              if (c.path("in_sample").asBoolean()) {
+                entry = byLangAndId.get(ex.get("lang").asText() + "/" + c.get("ins_id").asText());
+                named++;
+              }
+              List<String> ids = new ArrayList<>();
+              entry.get("image_ids").forEach(id -> ids.add(id.asText()));
+              context.add(
+                  String.join(
+                      " / ",
+                      entry.get("ins_id").asText(),
+                      entry.get("instruction").asText(),
+                      entry.get("answer").asText(),
+                      String.join(",", ids)));
+            }
+            gotContexts.add(
+                String.join(
+                    " | ",
+                    sample.get("task").asText(),
+                    ex.get("lang").asText(),
+                    ex.get("ins_id").asText(),
+                    String.join(" ; ", context)));
             List<String> md5s = new ArrayList<>();
             for (JsonNode id : ex.get("image_ids")) {
               md5s.add(md5ById.get(id.asText()));
@@ -211,6 +255,9 @@ class PipelineJobIT extends SparkTestBase {
       }
     }
     assertThat(got.stream().sorted().toList()).isEqualTo(expected);
+    // context entries named in the sample resolve to the same texts as the Parquet rows carry
+    assertThat(gotContexts.stream().sorted().toList()).isEqualTo(expectedContexts);
+    assertThat(named).isPositive();
     // DC's frames are shared by its instructions and every language: far fewer members than uses
     assertThat(members).isLessThan(refs / 4);
   }
