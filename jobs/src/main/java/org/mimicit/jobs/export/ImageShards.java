@@ -25,7 +25,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.export.ExportManifest;
 import org.mimicit.common.export.FileDigest;
@@ -39,9 +38,9 @@ import org.mimicit.common.warehouse.SerializableConf;
  * The image shards of the images-once Parquet layout, {@code parquet/images/images-*.parquet}: one
  * row per distinct content (sha256, format, width, height, bytes) among the images of the exported
  * examples, whatever the number of instructions, languages, ids or tasks that use it, in SHA-256
- * order. Shards are filled in that order up to {@code --shard-size} (a larger image gets a shard of
- * its own). The bytes come from the images table's files as byte ranges when they are plain ({@link
- * ImageLocations}), else through a join.
+ * order. Shards are filled in that order up to {@code --shard-size} ({@link ShardPlan#place}: a
+ * larger image gets a shard of its own). The bytes come from the images table's files as byte
+ * ranges when they are plain ({@link ImageLocations}), else through a join.
  */
 final class ImageShards {
   /** The folder under {@code parquet/}. */
@@ -52,7 +51,7 @@ final class ImageShards {
 
   static final String SHA256 = ImageSchema.SHA256;
   private static final String SIZE = "size";
-  private static final String SHARD = "shard";
+  private static final String SHARD = ShardPlan.SHARD;
 
   /** Per image: its SHA-256, format and sizes as stored, and page headers. */
   private static final long ROW_BYTES = 128;
@@ -165,12 +164,16 @@ final class ImageShards {
 
     // the plan: shard numbers in SHA-256 order, filled up to the shard size (one small pass)
     spark.sparkContext().setJobDescription("plan image shards");
-    rows.select(SHA256, SIZE)
-        .repartition(1)
-        .sortWithinPartitions(SHA256)
-        .mapPartitions(
-            new Fill(shardBytes, ShardPlan.FileSize.parquet(shardBytes, rowGroupBytes)),
-            Encoders.row(Fill.SCHEMA))
+    ShardPlan.place(
+            rows.select(
+                lit("").as(Partitions.TASK),
+                col(SHA256),
+                lit(true).as(ShardPlan.COMPLETE),
+                col(SIZE).plus(ROW_BYTES).as("estimate")),
+            shardBytes,
+            ShardPlan.FileSize.parquet(shardBytes, rowGroupBytes),
+            SHA256)
+        .select(SHA256, SHARD)
         .write()
         .parquet(planPath.toString());
     Dataset<Row> shardOf = spark.read().parquet(planPath.toString());
@@ -204,41 +207,6 @@ final class ImageShards {
       entries.add(ShardPartitionWriter.entryOf(file));
     }
     return entries;
-  }
-
-  /**
-   * Shard numbers for images in SHA-256 order, in one partition: a shard takes images while its
-   * estimated size stays within the shard size; an image larger than that gets a shard of its own.
-   */
-  private record Fill(long shardBytes, ShardPlan.FileSize size)
-      implements MapPartitionsFunction<Row, Row> {
-    static final StructType SCHEMA =
-        new StructType().add(SHA256, DataTypes.StringType).add(SHARD, DataTypes.IntegerType);
-
-    @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-      return new Iterator<>() {
-        int shard = 0;
-        long filled = 0;
-
-        @Override
-        public boolean hasNext() {
-          return rows.hasNext();
-        }
-
-        @Override
-        public Row next() {
-          Row r = rows.next();
-          long bytes = r.getLong(1) + ROW_BYTES;
-          if (filled > 0 && size.of(filled + bytes) > shardBytes) {
-            shard++;
-            filled = 0;
-          }
-          filled += bytes;
-          return RowFactory.create(r.getString(0), shard);
-        }
-      };
-    }
   }
 
   /**
