@@ -28,12 +28,13 @@ public final class ReportPage {
       dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px;
         margin: 8px 0; }
       dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; word-break: break-all; }
-      nav ol { columns: 3; padding-left: 1.2em; margin: 8px 0; }
+      nav ol { columns: 4; padding-left: 1.2em; margin: 8px 0; }
       p.notice { background: #fff8c5; border-left: 4px solid #d4a72c; padding: 6px 10px; }
       figure.chart { margin: 16px 0; break-inside: avoid; }
       div.plot { width: 100%; height: 340px; }
       figcaption { font-size: 0.85em; color: #57606a; }
       .table-wrap { overflow-x: auto; }
+      #overview .table-wrap { display: inline-block; vertical-align: top; margin-right: 24px; }
       table { border-collapse: collapse; margin: 8px 0 16px; font-size: 0.85em; }
       caption { text-align: left; font-weight: 600; padding: 4px 0; }
       th, td { border: 1px solid #d0d7de; padding: 3px 8px; vertical-align: top; }

@@ -25,6 +25,7 @@ import org.mimicit.jobs.cli.JobCommand;
 import org.mimicit.jobs.cli.Launcher;
 import org.mimicit.jobs.cli.SparkOptions;
 import org.mimicit.jobs.session.JobSession;
+import org.mimicit.jobs.session.ProgressReporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -56,7 +57,10 @@ public final class BuildReportJob {
     long started = System.nanoTime();
     LOG.info("{}: warehouse {} -> {}", NAME, config.warehouse(), config.output());
     ReportInputs in = ReportInputs.open(spark, config);
-    String html = build(in).render();
+    String html;
+    try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), NAME, 10)) {
+      html = build(in).render();
+    }
     write(spark, config.output(), html);
     LOG.info(
         "{}: wrote {} ({} bytes) in {} ms",

@@ -22,6 +22,17 @@ final class Overview {
         : "Empty: the " + path + " table has no rows" + tasks + ".";
   }
 
+  /** An ISO instant to the second ("2026-12-05T18:22:47Z"); other text as it is. */
+  static String seconds(String instant) {
+    try {
+      return java.time.Instant.parse(instant)
+          .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+          .toString();
+    } catch (java.time.format.DateTimeParseException e) {
+      return instant;
+    }
+  }
+
   /** Fills {@code s}: the tables looked at with their rows, and the last run of each job. */
   static void fill(Section s, ReportInputs in, Map<String, Long> rowsByTable) {
     DataTable tables =
@@ -48,7 +59,7 @@ final class Overview {
       }
       runs.row(
           job,
-          j.path("started").asText(""),
+          seconds(j.path("started").asText("")),
           Histograms.round(j.path("duration_ms").asLong() / 1000.0),
           j.has("rows_in") ? j.get("rows_in").asLong() : null,
           j.has("rows_out") ? j.get("rows_out").asLong() : null,

@@ -57,7 +57,7 @@ final class RunStatsReport {
       double cost = (prompt + completion) / 1000.0 * price;
       t.row(
           job,
-          stats.path("started").asText(""),
+          Overview.seconds(stats.path("started").asText("")),
           a.path("requests").asLong(),
           a.path("retries").asLong(),
           a.path("http_429").asLong(),
@@ -151,7 +151,7 @@ final class RunStatsReport {
                 "rejected",
                 "not generated offline"));
     t.row(
-        g.path("started").asText(""),
+        Overview.seconds(g.path("started").asText("")),
         g.path("task").asText(""),
         g.path("model").asText(""),
         g.path("rows_in").asLong(),
@@ -180,7 +180,7 @@ final class RunStatsReport {
             "The last export",
             List.of("started", "output", "formats", "files", "bytes", "shard size (bytes)"));
     run.row(
-        e.path("started").asText(""),
+        Overview.seconds(e.path("started").asText("")),
         e.path("paths").path("output").asText(""),
         String.join(", ", formats),
         e.path("files").asLong(),
