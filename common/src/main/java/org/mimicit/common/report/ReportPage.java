@@ -20,7 +20,8 @@ public final class ReportPage {
       """
       :root { color-scheme: light; }
       body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans",
-        sans-serif; margin: 0 auto; max-width: 1100px; padding: 16px 24px; color: #1b1f24;
+        "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK KR", sans-serif;
+        margin: 0 auto; max-width: 1100px; padding: 16px 24px; color: #1b1f24;
         line-height: 1.4; }
       h1 { font-size: 1.6em; margin: 0.2em 0; }
       h2 { font-size: 1.25em; border-bottom: 2px solid #d0d7de; padding-bottom: 4px;

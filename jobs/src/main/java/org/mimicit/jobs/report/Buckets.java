@@ -13,8 +13,8 @@ import org.apache.spark.sql.Column;
  * with {@code bounds[i] <= v < bounds[i + 1]}, the last bin everything from its bound up.
  */
 final class Buckets {
-  /** Lengths and counts: 0, 1, 2, 5, 10, 20, 50, ... up to 10^7. */
-  static final Buckets COUNTS = new Buckets(oneTwoFive(10_000_000L), false);
+  /** Lengths and counts: 0, 1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, ... up to 10^7. */
+  static final Buckets COUNTS = new Buckets(logSteps(10_000_000L), false);
 
   /** Small counts (context examples, images per instruction): each of 0..10, then 1-2-5 steps. */
   static final Buckets SMALL_COUNTS =
@@ -92,12 +92,15 @@ final class Buckets {
     return n + " B";
   }
 
-  private static long[] oneTwoFive(long max) {
-    List<Long> b = new ArrayList<>(List.of(0L, 1L, 2L, 5L));
+  private static long[] logSteps(long max) {
+    List<Long> b = new ArrayList<>(List.of(0L, 1L, 2L, 3L, 5L, 7L));
     for (long p = 10; p <= max; p *= 10) {
       b.add(p);
+      b.add(p * 3 / 2);
       b.add(2 * p);
+      b.add(3 * p);
       b.add(5 * p);
+      b.add(7 * p);
     }
     return b.stream().mapToLong(Long::longValue).toArray();
   }

@@ -116,7 +116,7 @@ final class Histograms {
     section.chart(
         Chart.bars(
             id,
-            m.title() + " per task",
+            m.title() + " (" + m.unit() + ") per task",
             m.title() + " (" + m.unit() + ")",
             m.buckets().labels(first, last),
             rows + " (count)",

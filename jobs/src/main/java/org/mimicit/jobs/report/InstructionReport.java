@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.unhex;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -67,7 +68,11 @@ final class InstructionReport {
                 get_json_object(col(InstructionSchema.EXTRA_JSON), "$.generated_by")
                     .as("generated_by"),
                 get_json_object(col(InstructionSchema.EXTRA_JSON), "$.model").as("model"),
-                sha2(concat_ws("\u0000", coalesce(ins, lit("")), coalesce(ans, lit(""))), 256)
+                // 32 bytes, not 64 hex characters: the projection is kept for several passes
+                unhex(
+                        sha2(
+                            concat_ws("\u0000", coalesce(ins, lit("")), coalesce(ans, lit(""))),
+                            256))
                     .as("key"))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {

@@ -244,6 +244,25 @@ class BuildReportJobIT extends SparkTestBase {
                 "SELECT concat_ws('|', task, count(*), min(length(instruction)),"
                     + " round(avg(length(instruction)), 2), max(length(instruction))) FROM"
                     + " parquet.`%s/instructions` GROUP BY task ORDER BY task"));
+    // every instruction in one bin of each length histogram, per task
+    for (String histogram : List.of("instruction-chars-data", "answer-words-data")) {
+      List<String> bins = rows(tables, histogram);
+      List<String> totals = new ArrayList<>();
+      int taskColumns = bins.get(0).split("\\|").length - 1;
+      for (int c = 1; c <= taskColumns; c++) {
+        long sum = 0;
+        for (String bin : bins) {
+          sum += Long.parseLong(bin.split("\\|")[c]);
+        }
+        totals.add(String.valueOf(sum));
+      }
+      assertThat(totals)
+          .as(histogram)
+          .containsExactlyElementsOf(
+              sql(
+                  "SELECT cast(count(*) AS string) FROM parquet.`%s/instructions` GROUP BY task"
+                      + " ORDER BY task"));
+    }
     assertThat(rows(tables, "context-problems"))
         .containsExactlyElementsOf(
             sql(
