@@ -1,12 +1,14 @@
 package org.mimicit.jobs.report;
 
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.udf;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Histogram bins given by their lower bounds (ascending, the first 0): bin i holds the values v
@@ -44,13 +46,17 @@ final class Buckets {
     return bounds.length;
   }
 
-  /** The bin of {@code value} as an int column (null for null). */
+  /** The bin of {@code value} (a long column) as an int column (null for null). */
   Column index(Column value) {
-    Column c = lit(0);
-    for (int i = 1; i < bounds.length; i++) {
-      c = when(value.geq(bounds[i]), i).otherwise(c);
-    }
-    return when(value.isNull(), lit(null)).otherwise(c);
+    long[] b = bounds;
+    return udf((UDF1<Long, Integer>) v -> v == null ? null : index(b, v), DataTypes.IntegerType)
+        .apply(value.cast("long"));
+  }
+
+  /** The bin of {@code v}: a binary search of the lower bounds (values below 0 go to bin 0). */
+  static int index(long[] bounds, long v) {
+    int i = Arrays.binarySearch(bounds, v);
+    return i >= 0 ? i : Math.max(0, -i - 2);
   }
 
   /** The label of bin {@code i}: "10–19", "7", "≥ 4096", "1 KiB–2 KiB". */

@@ -59,26 +59,7 @@ final class ContextReport {
       s.notice(Overview.absent(in, InContextSchema.TABLE));
       return 0;
     }
-    DataTable t =
-        new DataTable(
-            "context-problems",
-            "Dangling relations and missing images per task",
-            List.of(
-                "task",
-                "instructions",
-                "instructions with dangling relations",
-                "dangling relations",
-                "instructions with missing images",
-                "missing image ids"));
-    perTask.forEach(
-        r ->
-            t.row(
-                r.getString(0),
-                r.getLong(1),
-                r.getLong(2),
-                r.getLong(3),
-                r.getLong(4),
-                r.getLong(5)));
+    DataTable t = problems(perTask);
     Histograms.Metric m =
         new Histograms.Metric(
             "context", "Context length", "examples", col("context"), Buckets.SMALL_COUNTS);
@@ -102,6 +83,31 @@ final class ContextReport {
         "image ids not in the images table",
         shown);
     return perTask.stream().mapToLong(r -> r.getLong(1)).sum();
+  }
+
+  /** Per task: instructions, with dangling relations, dangling, with missing images, missing. */
+  private static DataTable problems(List<Row> perTask) {
+    DataTable t =
+        new DataTable(
+            "context-problems",
+            "Dangling relations and missing images per task",
+            List.of(
+                "task",
+                "instructions",
+                "instructions with dangling relations",
+                "dangling relations",
+                "instructions with missing images",
+                "missing image ids"));
+    perTask.forEach(
+        r ->
+            t.row(
+                r.getString(0),
+                r.getLong(1),
+                r.getLong(2),
+                r.getLong(3),
+                r.getLong(4),
+                r.getLong(5)));
+    return t;
   }
 
   private static Column sizeOf(String arrayColumn) {

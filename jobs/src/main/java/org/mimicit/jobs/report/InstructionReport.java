@@ -9,10 +9,7 @@ import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.split;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unhex;
-import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,10 +33,6 @@ import org.mimicit.common.warehouse.Partitions;
  * words), images per instruction; the generated pairs; exact duplicate pairs.
  */
 final class InstructionReport {
-  /** Scripts written without spaces between words: no word count for text that uses them. */
-  static final String NO_SPACES_SCRIPT =
-      "[\\p{IsHan}\\p{IsHiragana}\\p{IsKatakana}\\p{IsThai}\\p{IsLao}\\p{IsKhmer}\\p{IsMyanmar}]";
-
   private InstructionReport() {}
 
   /** Adds the instructions and generated-pairs sections; returns the instructions per task. */
@@ -62,8 +55,8 @@ final class InstructionReport {
                 col(InstructionSchema.INS_ID),
                 length(ins).cast("long").as("ins_chars"),
                 length(ans).cast("long").as("ans_chars"),
-                words(ins).as("ins_words"),
-                words(ans).as("ans_words"),
+                TextMeasures.words(ins).as("ins_words"),
+                TextMeasures.words(ans).as("ans_words"),
                 coalesce(size(col(InstructionSchema.IMAGE_IDS)), lit(0)).cast("long").as("images"),
                 get_json_object(col(InstructionSchema.EXTRA_JSON), "$.generated_by")
                     .as("generated_by"),
@@ -88,13 +81,6 @@ final class InstructionReport {
       rows.unpersist();
     }
     return perTask;
-  }
-
-  /** Words: whitespace-separated; null for text in a script without spaces between words. */
-  static Column words(Column text) {
-    return when(text.isNull().or(text.rlike(NO_SPACES_SCRIPT)), lit(null))
-        .when(trim(text).equalTo(""), lit(0L))
-        .otherwise(size(split(trim(text), "\\s+")).cast("long"));
   }
 
   private static void counts(

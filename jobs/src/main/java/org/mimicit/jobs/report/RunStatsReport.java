@@ -22,9 +22,64 @@ final class RunStatsReport {
 
   private RunStatsReport() {}
 
+  /** One API stage's figures: the {@code api_calls} block of its stats. */
+  record ApiFigures(String stage, String started, JsonNode calls) {
+    long of(String field) {
+      return calls.path(field).asLong();
+    }
+
+    long tokens() {
+      return of("prompt_tokens") + of("completion_tokens");
+    }
+  }
+
   /** The API section: one row per job whose stats have an {@code api_calls} block. */
   static void api(Section s, ReportInputs in) {
+    List<ApiFigures> stages = new ArrayList<>();
+    for (String job : in.statsJobs()) {
+      JsonNode stats = in.stats(job).orElse(null);
+      if (stats != null && stats.has("api_calls")) {
+        stages.add(
+            new ApiFigures(
+                job, Overview.seconds(stats.path("started").asText("")), stats.get("api_calls")));
+        if (stats.has("api")) {
+          s.text(
+              job + ": " + stats.path("api").asText() + ", model " + stats.path("model").asText());
+        }
+      }
+    }
+    if (stages.isEmpty()) {
+      s.notice("No API stage has run on this warehouse (no _stats file with api_calls).");
+      return;
+    }
+    List<String> names = stages.stream().map(ApiFigures::stage).toList();
+    s.chart(
+        Chart.bars(
+            "chart-api-requests",
+            "API requests, retries and 429 answers per stage",
+            "stage",
+            names,
+            "requests (count)",
+            series(stages, "requests", "retries", "http_429"),
+            false));
+    s.chart(
+        Chart.bars(
+            "chart-api-tokens",
+            "API tokens per stage",
+            "stage",
+            names,
+            "tokens (count)",
+            series(stages, "prompt_tokens", "completion_tokens"),
+            true));
     double price = in.config().pricePer1kTokens();
+    s.table(apiTable(stages, price));
+    s.text(
+        price == 0
+            ? "Cost: give --price-per-1k-tokens to price the tokens (0 USD per 1,000 tokens here)."
+            : String.format(Locale.ROOT, "Cost at %s USD per 1,000 tokens.", price));
+  }
+
+  private static DataTable apiTable(List<ApiFigures> stages, double price) {
     DataTable t =
         new DataTable(
             "api-calls",
@@ -41,85 +96,32 @@ final class RunStatsReport {
                 "accepted",
                 "rejected",
                 "cost (USD)"));
-    List<String> stages = new ArrayList<>();
-    Map<String, long[]> requests = new LinkedHashMap<>();
-    Map<String, long[]> tokens = new LinkedHashMap<>();
-    List<long[]> req = new ArrayList<>();
-    List<long[]> tok = new ArrayList<>();
-    for (String job : in.statsJobs()) {
-      JsonNode stats = in.stats(job).orElse(null);
-      if (stats == null || !stats.has("api_calls")) {
-        continue;
-      }
-      JsonNode a = stats.get("api_calls");
-      long prompt = a.path("prompt_tokens").asLong();
-      long completion = a.path("completion_tokens").asLong();
-      double cost = (prompt + completion) / 1000.0 * price;
+    for (ApiFigures f : stages) {
       t.row(
-          job,
-          Overview.seconds(stats.path("started").asText("")),
-          a.path("requests").asLong(),
-          a.path("retries").asLong(),
-          a.path("http_429").asLong(),
-          a.path("failed_attempts").asLong(),
-          prompt,
-          completion,
-          a.path("accepted").asLong(),
-          a.path("rejected").asLong(),
-          Math.round(cost * 10000) / 10000.0);
-      stages.add(job);
-      req.add(
-          new long[] {
-            a.path("requests").asLong(), a.path("retries").asLong(), a.path("http_429").asLong()
-          });
-      tok.add(new long[] {prompt, completion});
-      if (stats.has("api")) {
-        s.text(job + ": " + stats.path("api").asText() + ", model " + stats.path("model").asText());
-      }
+          f.stage(),
+          f.started(),
+          f.of("requests"),
+          f.of("retries"),
+          f.of("http_429"),
+          f.of("failed_attempts"),
+          f.of("prompt_tokens"),
+          f.of("completion_tokens"),
+          f.of("accepted"),
+          f.of("rejected"),
+          Math.round(f.tokens() / 1000.0 * price * 10000) / 10000.0);
     }
-    if (stages.isEmpty()) {
-      s.notice("No API stage has run on this warehouse (no _stats file with api_calls).");
-      return;
+    return t;
+  }
+
+  /** Per field of {@code api_calls}: its value in each stage. */
+  private static Map<String, long[]> series(List<ApiFigures> stages, String... fields) {
+    Map<String, long[]> series = new LinkedHashMap<>();
+    for (String field : fields) {
+      series.put(
+          field.replace("http_", "HTTP ").replace('_', ' '),
+          stages.stream().mapToLong(f -> f.of(field)).toArray());
     }
-    String[] reqNames = {"requests", "retries", "HTTP 429"};
-    for (int k = 0; k < reqNames.length; k++) {
-      long[] v = new long[stages.size()];
-      for (int i = 0; i < stages.size(); i++) {
-        v[i] = req.get(i)[k];
-      }
-      requests.put(reqNames[k], v);
-    }
-    String[] tokNames = {"prompt tokens", "completion tokens"};
-    for (int k = 0; k < tokNames.length; k++) {
-      long[] v = new long[stages.size()];
-      for (int i = 0; i < stages.size(); i++) {
-        v[i] = tok.get(i)[k];
-      }
-      tokens.put(tokNames[k], v);
-    }
-    s.chart(
-        Chart.bars(
-            "chart-api-requests",
-            "API requests, retries and 429 answers per stage",
-            "stage",
-            stages,
-            "requests (count)",
-            requests,
-            false));
-    s.chart(
-        Chart.bars(
-            "chart-api-tokens",
-            "API tokens per stage",
-            "stage",
-            stages,
-            "tokens (count)",
-            tokens,
-            true));
-    s.table(t);
-    s.text(
-        price == 0
-            ? "Cost: give --price-per-1k-tokens to price the tokens (0 USD per 1,000 tokens here)."
-            : String.format(Locale.ROOT, "Cost at %s USD per 1,000 tokens.", price));
+    return series;
   }
 
   /** The generation run's figures, beside the generated pairs counted in the table. */
@@ -187,9 +189,13 @@ final class RunStatsReport {
         e.path("bytes_out").asLong(),
         e.path("shard_bytes").asLong());
     s.table(run);
+    examples(s, e, in.config().tasks());
+  }
+
+  /** Examples per task and language, and those left out, from the export's stats. */
+  private static void examples(Section s, JsonNode e, java.util.Set<String> asked) {
     TreeSet<String> langs = new TreeSet<>();
     List<String> tasks = new ArrayList<>();
-    java.util.Set<String> asked = in.config().tasks();
     e.path("tasks")
         .fields()
         .forEachRemaining(

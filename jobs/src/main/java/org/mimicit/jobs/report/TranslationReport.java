@@ -159,26 +159,7 @@ final class TranslationReport {
                 col(TranslationSchema.INS_ID).as("t_id"),
                 substring(col(TranslationSchema.INSTRUCTION), 1, 160).as("t_ins"),
                 substring(col(TranslationSchema.ANSWER), 1, 160).as("t_ans"));
-    Map<String, String[]> english = new HashMap<>();
-    in.table(InstructionSchema.TABLE)
-        .ifPresent(
-            ins ->
-                ins.join(
-                        broadcast(picked.select("t_task", "t_id").distinct()),
-                        col(Partitions.TASK)
-                            .equalTo(col("t_task"))
-                            .and(col(InstructionSchema.INS_ID).equalTo(col("t_id"))))
-                    .select(
-                        col("t_task"),
-                        col("t_id"),
-                        substring(col(InstructionSchema.INSTRUCTION), 1, 160),
-                        substring(col(InstructionSchema.ANSWER), 1, 160))
-                    .collectAsList()
-                    .forEach(
-                        r ->
-                            english.put(
-                                r.getString(0) + "/" + r.getString(1),
-                                new String[] {r.getString(2), r.getString(3)})));
+    Map<String, String[]> english = english(in, picked);
     DataTable t =
         new DataTable(
             "translation-samples",
@@ -208,5 +189,30 @@ final class TranslationReport {
                   r.getString(4));
             });
     s.table(t);
+  }
+
+  /** The English instruction and answer (first 160 characters) of the picked sample ids. */
+  private static Map<String, String[]> english(ReportInputs in, Dataset<Row> picked) {
+    Map<String, String[]> english = new HashMap<>();
+    in.table(InstructionSchema.TABLE)
+        .ifPresent(
+            ins ->
+                ins.join(
+                        broadcast(picked.select("t_task", "t_id").distinct()),
+                        col(Partitions.TASK)
+                            .equalTo(col("t_task"))
+                            .and(col(InstructionSchema.INS_ID).equalTo(col("t_id"))))
+                    .select(
+                        col("t_task"),
+                        col("t_id"),
+                        substring(col(InstructionSchema.INSTRUCTION), 1, 160),
+                        substring(col(InstructionSchema.ANSWER), 1, 160))
+                    .collectAsList()
+                    .forEach(
+                        r ->
+                            english.put(
+                                r.getString(0) + "/" + r.getString(1),
+                                new String[] {r.getString(2), r.getString(3)})));
+    return english;
   }
 }
