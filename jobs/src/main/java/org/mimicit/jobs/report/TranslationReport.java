@@ -113,12 +113,19 @@ final class TranslationReport {
             "Translation coverage per task and language",
             List.of("task", "language", "instructions", "translated", "failed", "missing"));
     List<String> langList = new ArrayList<>(langs);
+    List<String> matrixColumns = new ArrayList<>(List.of("task"));
+    matrixColumns.addAll(langList);
+    DataTable matrix =
+        new DataTable(
+            "translation-matrix", "Task x language: translated / failed / missing", matrixColumns);
     Map<String, long[]> series = new LinkedHashMap<>();
     for (String name : List.of("translated", "failed", "missing")) {
       series.put(name, new long[langList.size()]);
     }
     for (String task : tasks) {
       long n = instructions.getOrDefault(task, 0L);
+      Object[] cells = new Object[langList.size() + 1];
+      cells[0] = task;
       for (int i = 0; i < langList.size(); i++) {
         String key = task + "/" + langList.get(i);
         long ok = translated.getOrDefault(key, 0L);
@@ -128,8 +135,11 @@ final class TranslationReport {
         series.get("translated")[i] += ok;
         series.get("failed")[i] += bad;
         series.get("missing")[i] += missing;
+        cells[i + 1] = ok + " / " + bad + " / " + missing;
       }
+      matrix.row(cells);
     }
+    s.table(matrix);
     s.chart(
         Chart.bars(
             "chart-translation-coverage",

@@ -155,6 +155,11 @@ class BuildReportJobIT extends SparkTestBase {
             .matches(".+\\|([2-9]|\\d\\d+)");
       }
       assertChartsDrawn(browser);
+      byte[] pdf = browser.printToPdf(); // printable: a PDF of several pages, kept for people
+      Files.write(png.resolveSibling("report.pdf"), pdf);
+      assertThat(new String(pdf, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+      assertThat(new String(pdf, StandardCharsets.ISO_8859_1))
+          .containsPattern("/Count (1[0-9]|[2-9][0-9])\\b");
       assertNumbersEqualSparks(tables(browser));
 
       List<String> requests = new ArrayList<>();

@@ -193,6 +193,20 @@ final class HeadlessChromium implements AutoCloseable {
                 .asText());
   }
 
+  /** The page printed to PDF (A4, as a person's "Print" would lay it out). */
+  byte[] printToPdf() throws Exception {
+    return Base64.getDecoder()
+        .decode(
+            send(
+                    "Page.printToPDF",
+                    JSON.createObjectNode()
+                        .put("paperWidth", 8.27)
+                        .put("paperHeight", 11.69)
+                        .put("printBackground", true))
+                .path("data")
+                .asText());
+  }
+
   /** The protocol events received so far (method and params), in order. */
   List<JsonNode> events() {
     return List.copyOf(events);
