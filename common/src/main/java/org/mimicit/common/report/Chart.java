@@ -230,6 +230,7 @@ public final class Chart {
     vm.put("left", "center");
     vm.put("bottom", 0);
     vm.put("calculable", false);
+    vm.putArray("text").add(String.valueOf(max)).add("0"); // the counts at the scale's ends
     vm.putObject("inRange").putArray("color").add("#e8f1fa").add("#08306b");
     ObjectNode s = o.putArray("series").addObject();
     s.put("name", title);

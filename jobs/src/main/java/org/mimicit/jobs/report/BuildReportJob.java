@@ -181,8 +181,8 @@ public final class BuildReportJob {
         paramLabel = "N",
         defaultValue = "" + ReportConfig.DEFAULT_SAMPLES,
         description =
-            "Sample rows shown per rejected reason (and per language, less one) (default:"
-                + " ${DEFAULT-VALUE}).")
+            "Rows shown per rejected reason and task, and one fewer sample pair per language"
+                + " (default: ${DEFAULT-VALUE}).")
     int samples;
 
     @Mixin SparkOptions spark;
