@@ -53,6 +53,11 @@ final class Buckets {
         .apply(value.cast("long"));
   }
 
+  /** The bin of {@code v}. */
+  int of(long v) {
+    return index(bounds, v);
+  }
+
   /** The bin of {@code v}: a binary search of the lower bounds (values below 0 go to bin 0). */
   static int index(long[] bounds, long v) {
     int i = Arrays.binarySearch(bounds, v);

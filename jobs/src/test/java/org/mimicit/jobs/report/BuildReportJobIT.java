@@ -302,6 +302,12 @@ class BuildReportJobIT extends SparkTestBase {
                 "SELECT concat_ws('|', count(*), coalesce(sum(n), 0), coalesce(sum(n), 0) -"
                     + " count(*)) FROM (SELECT sha256, count(*) n FROM parquet.`%s/images` GROUP"
                     + " BY sha256 HAVING count(*) > 1)"));
+    assertThat(rows(tables, "duplicate-instructions"))
+        .containsExactlyElementsOf(
+            sql(
+                "SELECT concat_ws('|', count(*), coalesce(sum(n), 0), coalesce(sum(n), 0) -"
+                    + " count(*)) FROM (SELECT count(*) n FROM parquet.`%s/instructions` GROUP BY"
+                    + " instruction, answer HAVING count(*) > 1)"));
     assertThat(rows(tables, "tables"))
         .contains(
             sql("SELECT 'images|present|' || count(*) FROM parquet.`%s/images`").get(0),

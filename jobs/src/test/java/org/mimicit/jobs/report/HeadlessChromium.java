@@ -53,6 +53,9 @@ final class HeadlessChromium implements AutoCloseable {
             List.of(
                 CHROMIUM.toString(),
                 "--headless=new",
+                // the sandbox needs user namespaces, which containers (and root) often lack;
+                // the page is one the test wrote itself
+                "--no-sandbox",
                 "--remote-debugging-port=0",
                 "--remote-allow-origins=*",
                 "--user-data-dir=" + profile,
@@ -70,9 +73,6 @@ final class HeadlessChromium implements AutoCloseable {
                 "--no-pings",
                 "--hide-scrollbars",
                 "about:blank"));
-    if ("root".equals(System.getProperty("user.name"))) {
-      cmd.add(1, "--no-sandbox"); // Chromium refuses to run as root with its sandbox
-    }
     Process process =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
