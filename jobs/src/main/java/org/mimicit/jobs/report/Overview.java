@@ -40,7 +40,11 @@ final class Overview {
     for (Map.Entry<String, ReportInputs.State> e : in.states().entrySet()) {
       String state = e.getValue().name().toLowerCase(java.util.Locale.ROOT);
       Long rows =
-          e.getValue() == ReportInputs.State.EMPTY ? Long.valueOf(0) : rowsByTable.get(e.getKey());
+          switch (e.getValue()) {
+            case MISSING -> null; // shown empty: there is no table to count
+            case EMPTY -> 0L;
+            case PRESENT -> rowsByTable.get(e.getKey());
+          };
       tables.row(e.getKey(), state, rows);
       if (e.getValue() != ReportInputs.State.PRESENT && !e.getKey().startsWith("rejected/")) {
         s.notice(absent(in, e.getKey()));

@@ -355,6 +355,7 @@ class BuildReportJobIT extends SparkTestBase {
     String html = Files.readString(out, StandardCharsets.UTF_8);
     assertThat(html)
         .contains("Missing: the incontext table is not in the warehouse (no incontext/ folder).")
+        .contains("<tr><td>incontext</td><td>missing</td><td></td></tr>")
         .contains("<section id=\"images\">")
         .doesNotContain("<td>DC</td>");
     Set<String> ids = new HashSet<>();
