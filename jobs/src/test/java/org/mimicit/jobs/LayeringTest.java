@@ -21,7 +21,14 @@ class LayeringTest {
   /** One package a job: none of them depends on another, only the pipeline composes them. */
   static final List<String> JOBS =
       List.of(
-          "images", "sources", "instructions", "incontext", "multilingual", "generation", "export");
+          "images",
+          "sources",
+          "instructions",
+          "incontext",
+          "multilingual",
+          "generation",
+          "export",
+          "report");
 
   /** The glue the jobs share: command line, API stage, ingest, session. */
   static final List<String> GLUE = List.of("cli", "apistage", "ingest", "session");
@@ -33,6 +40,7 @@ class LayeringTest {
     "org.mimicit.common.media..",
     "org.mimicit.common.api..",
     "org.mimicit.common.export..",
+    "org.mimicit.common.report..",
     "org.mimicit.common.error.."
   };
 

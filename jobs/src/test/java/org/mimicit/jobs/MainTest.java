@@ -18,7 +18,9 @@ class MainTest {
   @Test
   void printsHelpForEveryCommand() {
     for (String command :
-        new String[] {"convert-images", "convert-instructions", "join-incontext", "pipeline"}) {
+        new String[] {
+          "convert-images", "convert-instructions", "join-incontext", "report", "pipeline"
+        }) {
       assertThat(run(command, "--help")).isZero();
       assertThat(out.toString()).contains("Usage: mimicit " + command);
     }
@@ -28,7 +30,9 @@ class MainTest {
             "--warehouse=DIR",
             "--tasks=TASK[,TASK...]",
             "--max-reject-ratio=R",
-            "--conf=KEY=VALUE");
+            "--conf=KEY=VALUE",
+            "--output=FILE",
+            "--price-per-1k-tokens=USD");
   }
 
   @Test
@@ -61,8 +65,8 @@ class MainTest {
         .contains("Unmatched argument at index 0: 'convert-everything'")
         .contains(
             "Commands: convert-images, convert-sources, convert-instructions, join-incontext,"
-                + " expand-multilingual, generate-instructions, export-shards, verify, pipeline,"
-                + " help");
+                + " expand-multilingual, generate-instructions, export-shards, verify, report,"
+                + " pipeline, help");
   }
 
   @Test

@@ -189,6 +189,7 @@ class S3PipelineIT extends SparkTestBase {
     assertThat(spark.read().parquet(wh + "/instructions").count()).isEqualTo(97 + 8);
     assertThat(spark.read().parquet(wh + "/incontext").count()).isEqualTo(97 + 8);
     assertThat(spark.read().parquet(wh + "/translations").count()).isEqualTo(24 * 7);
+    assertThat(s3.exists(new org.apache.hadoop.fs.Path(wh + "/_report/index.html"))).isTrue();
     assertThat(
             spark
                 .read()

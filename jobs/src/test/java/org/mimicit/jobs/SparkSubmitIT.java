@@ -91,5 +91,8 @@ class SparkSubmitIT extends SparkTestBase {
     assertThat(spark.read().parquet(wh + "/translations").count()).isEqualTo(24 * 7);
     assertThat(tmp.resolve("export/manifest.json")).exists();
     assertThat(tmp.resolve("export/parquet/LA/train-00000-of-00001.parquet")).exists();
+    // the report, with the chart library the cluster jar carries inlined
+    assertThat(Files.readString(Path.of(wh, "_report/index.html")))
+        .contains("<section id=\"duplicates\">", "echarts.init(", "Apache ECharts 5.3.1");
   }
 }

@@ -24,20 +24,24 @@ import org.mimicit.jobs.ingest.IngestConfig;
 import org.mimicit.jobs.instructions.ConvertInstructionsJob;
 import org.mimicit.jobs.multilingual.ExpandMultilingualConfig;
 import org.mimicit.jobs.multilingual.ExpandMultilingualJob;
+import org.mimicit.jobs.report.BuildReportJob;
+import org.mimicit.jobs.report.ReportConfig;
 import org.mimicit.jobs.session.JobSession;
 import org.mimicit.jobs.sources.ConvertSourcesJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs every stage in order: convert-images, convert-sources (on the sample, or with --sources),
  * convert-instructions, generate-instructions (on the sample, or with --annotations),
- * join-incontext, expand-multilingual (offline unless {@code --api-base} is given) and
- * export-shards. With no arguments it runs on the bundled sample ({@code sample/mimicit}) and
- * writes under {@code out/}.
+ * join-incontext, expand-multilingual (offline unless {@code --api-base} is given), export-shards
+ * and the report ({@code <warehouse>/_report/index.html}, its path printed). With no arguments it
+ * runs on the bundled sample ({@code sample/mimicit}) and writes under {@code out/}.
  */
 public final class PipelineJob {
   public static final String NAME = "pipeline";
@@ -61,6 +65,8 @@ public final class PipelineJob {
       description =
           "All stages in order; with no arguments, on the bundled sample, writing under out/.")
   public static final class Cli implements JobCommand {
+    @Spec CommandSpec spec;
+
     @Option(
         names = "--input",
         paramLabel = "DIR",
@@ -154,7 +160,10 @@ public final class PipelineJob {
       ExpandMultilingualJob.run(session, expandConfig(wh, input == null));
       String out = output != null ? output : home().resolve("out/export").toString();
       ExportShardsJob.run(session, ExportShardsConfig.defaults(wh, out));
+      String report = BuildReportJob.run(session, ReportConfig.defaults(wh));
       LOG.info("pipeline: done; the warehouse is {}", wh);
+      spec.commandLine().getOut().println("report: " + report);
+      spec.commandLine().getOut().flush();
       return 0;
     }
 
