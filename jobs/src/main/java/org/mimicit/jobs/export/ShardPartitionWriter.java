@@ -31,9 +31,11 @@ import org.mimicit.common.warehouse.SerializableConf;
  * Input}), {@code LOCATED}: one row per example ends with its images' locations (a list of pos,
  * image_id, format, file, offset, length), whose bytes are read from the images table's files;
  * {@code REFERENCED}: one row per example ends with its images' references (a list of pos,
- * image_id, sha256, format); {@code ROWS}: an example is a text row (image_id, format, bytes null,
- * pos -1) followed by one row per image with its bytes. Each shard is written in the format and
- * hashed (SHA-256, MD5) by its writer. Output: one row per file ({@link #RESULT}).
+ * image_id, sha256, format); {@code GROUPED}: one row per example of a WebDataset sample (rows of a
+ * sample share its ordinal) ends with its image ids and the sample's images; {@code ROWS}: an
+ * example is a text row (image_id, format, bytes null, pos -1) followed by one row per image with
+ * its bytes. Each shard is written in the format and hashed (SHA-256, MD5) by its writer. Output:
+ * one row per file ({@link #RESULT}).
  */
 final class ShardPartitionWriter implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
