@@ -32,7 +32,8 @@ public final class ApiStageRun {
       List<String> cacheFrom,
       boolean dryRun,
       boolean offline,
-      ApiLimits limits) {}
+      ApiLimits limits,
+      java.time.Duration requestTimeout) {}
 
   /** Pending work: {@code batches} rows to spread over tasks, {@code units} to count progress. */
   public record Pending(long batches, long units) {}
@@ -62,6 +63,7 @@ public final class ApiStageRun {
             work.batches(),
             work.units(),
             settings.limits(),
+            settings.requestTimeout(),
             counts,
             share -> steps.task(share, cacheDir, sconf, counts),
             steps.failureSchema(),
