@@ -6,6 +6,8 @@
 # own log it prints the sustained request rate against the limit, the share of 429s and the
 # duplicates (an item answered in full twice), and appends a JSON line to bench/results/api-rate.jsonl.
 # Targets: rate >= 95% of the limit, < 2% 429s, 0 duplicates. Smoke run: ITEMS=200 bench/api_rate.sh
+# SKEW=0.5 gives the first of TASKS (default 8) Spark tasks half of the items and spreads the rest
+# over the others (spark.mimicit.api.skew), so that the budget must move to the task that is left.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITEMS=${ITEMS:-1500}
@@ -13,6 +15,8 @@ RPM=${RPM:-600}
 LATENCY_MS=${LATENCY_MS:-800}
 CONCURRENCY=${CONCURRENCY:-32}
 PORT=${PORT:-18431}
+SKEW=${SKEW:-0}
+TASKS=${TASKS:-8}
 DATA=bench/data/api-rate-$ITEMS
 mkdir -p bench/results "$DATA"
 if [ ! -f common/target/test-classes/org/mimicit/common/testing/FakeChatServer.class ] \
@@ -36,23 +40,33 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
+skew=()
+if [ "$SKEW" != "0" ]; then
+  export MIMICIT_MASTER="local[$TASKS]"
+  skew=(--conf "spark.mimicit.api.skew=$SKEW")
+fi
+load=$(cut -d' ' -f1 /proc/loadavg)
 start=$(date +%s)
 submit/mimicit expand-multilingual --warehouse "$DATA/wh" --languages zh --batch-items 1 \
   --api-base "http://127.0.0.1:$PORT/v1" --model bench-model \
   --max-requests-per-minute "$RPM" --max-concurrency "$CONCURRENCY" --max-tokens-per-minute 0 \
-  > "$DATA/expand.log" 2>&1
+  "${skew[@]}" > "$DATA/expand.log" 2>&1
 end=$(date +%s)
+load="$load $(cut -d' ' -f1 /proc/loadavg)"
 stats=$(curl -s "http://127.0.0.1:$PORT/stats")
-python3 - "$stats" "$RPM" "$ITEMS" "$((end - start))" "$(git rev-parse --short HEAD)" <<'PY' | tee -a bench/results/api-rate.jsonl
+python3 - "$stats" "$RPM" "$ITEMS" "$((end - start))" "$(git rev-parse --short HEAD)" "$SKEW" "$TASKS" "$load" <<'PY' | tee -a bench/results/api-rate.jsonl
 import json, sys, datetime
 s = json.loads(sys.argv[1]); rpm = float(sys.argv[2])
 share429 = s["http_429"] / s["requests"]
 ratio = s["requests_per_minute"] / rpm
 print(f"expand-multilingual vs a {rpm:.0f} requests/min server: {s['requests']} requests in {s['seconds']:.1f} s = "
       f"{s['requests_per_minute']:.1f}/min = {ratio:.3f} of the limit; 429s {s['http_429']} ({100 * share429:.2f}%); "
-      f"duplicates {s['duplicates']}; job wall {sys.argv[4]} s", file=sys.stderr)
+      f"duplicates {s['duplicates']}; job wall {sys.argv[4]} s; skew {sys.argv[6]}; "
+      f"load {sys.argv[8]} (1-min, before and after)", file=sys.stderr)
 print(json.dumps({"timestamp": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                   "items": int(sys.argv[3]), "limit_rpm": rpm, "rate_ratio": round(ratio, 4),
                   "share_429": round(share429, 4), **s, "job_wall_seconds": int(sys.argv[4]),
-                  "commit": sys.argv[5]}))
+                  "commit": sys.argv[5], "skew": float(sys.argv[6]),
+                  "tasks": int(sys.argv[7]) if float(sys.argv[6]) > 0 else None,
+                  "load_1min_before_after": [float(x) for x in sys.argv[8].split()]}))
 PY

@@ -99,6 +99,9 @@ public final class ApiCoordinator {
 
   private int inFlight;
   private String stopped;
+  private long answeredBusy;
+  private long answeredDone;
+  private long passedOn;
 
   /**
    * @param requestsPerMinute the job's limit; 0 for none
@@ -233,6 +236,7 @@ public final class ApiCoordinator {
       Long holder = holders.get(key);
       Long from = released.get(key);
       if (outcome != null) {
+        answeredDone++;
         if (outcome.isEmpty()) {
           done.add(key);
         } else {
@@ -240,9 +244,12 @@ public final class ApiCoordinator {
         }
       } else if (holder != null) {
         (holder == attempt ? granted : busy).add(key);
+        answeredBusy += holder == attempt ? 0 : 1;
       } else if (from != null && now < from) {
         busy.add(key);
+        answeredBusy++;
       } else {
+        passedOn += from != null ? 1 : 0;
         released.remove(key);
         holders.put(key, attempt);
         a.held.add(key);
@@ -337,6 +344,18 @@ public final class ApiCoordinator {
       }
     }
     notifyAll();
+  }
+
+  /**
+   * What the claims did: units asked for while another attempt held them ({@code busy}), units
+   * another attempt had answered or given up ({@code settled}), units passed on from ended
+   * attempts.
+   */
+  public synchronized String claimSummary() {
+    return String.format(
+        "%d claim(s) of a unit another attempt held (waited for), %d of a unit another attempt had"
+            + " settled (skipped), %d unit(s) passed on from ended attempts",
+        answeredBusy, answeredDone, passedOn);
   }
 
   /** Requests in flight now, job-wide. */

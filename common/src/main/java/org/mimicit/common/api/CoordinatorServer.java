@@ -34,6 +34,14 @@ public final class CoordinatorServer implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  static {
+    // Without TCP_NODELAY the JDK server's small replies wait for the client's delayed ACK: 25 ms a
+    // call instead of 2.5 (measured on loopback). Read once, when the JDK's server first starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final ApiCoordinator coordinator;
   private final HttpServer server;
   private final ScheduledExecutorService expiry;

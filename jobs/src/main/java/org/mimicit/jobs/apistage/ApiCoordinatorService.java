@@ -68,6 +68,7 @@ final class ApiCoordinatorService extends SparkListener implements AutoCloseable
 
   @Override
   public void close() {
+    LOG.info("API coordinator: {}", coordinator.claimSummary());
     sc.removeSparkListener(this);
     server.close();
   }
