@@ -120,9 +120,8 @@ class CoordinatorServerIT {
     assertThat(api.log()).hasSize(letters.size()).doesNotHaveDuplicates();
     List<String> accepted = new ArrayList<>(first.accepted);
     accepted.addAll(second.accepted);
+    // which attempt sent which unit depends on timing; that none was sent twice does not
     assertThat(accepted).containsExactlyInAnyOrderElementsOf(letters);
-    assertThat(first.accepted).as("both attempts sent some").isNotEmpty();
-    assertThat(second.accepted).as("both attempts sent some").isNotEmpty();
   }
 
   @Test
