@@ -132,9 +132,8 @@ public final class ApiCoordinator {
 
   /** An attempt of {@code group} starts; it must read the cache only after this returns. */
   public synchronized void register(long attempt, String group) {
-    Attempt known = attempts.get(attempt);
-    if (known != null) {
-      live(attempt);
+    if (attempts.containsKey(attempt)) {
+      live(attempt); // refuses an attempt that has ended
       return;
     }
     Attempt a = new Attempt(attempt, group, clock.nanoTime());
@@ -293,6 +292,13 @@ public final class ApiCoordinator {
    * return and its claims can be granted again at once (with a recheck of the cache).
    */
   public synchronized void ended(long attempt) {
+    if (!attempts.containsKey(attempt)) {
+      // ended before its registration arrived (or not an API task): it must not register later
+      Attempt gone = new Attempt(attempt, "", clock.nanoTime());
+      gone.ended = true;
+      attempts.put(attempt, gone);
+      return;
+    }
     end(attempt, clock.nanoTime());
   }
 

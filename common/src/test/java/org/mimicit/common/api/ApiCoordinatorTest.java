@@ -57,6 +57,9 @@ class ApiCoordinatorTest {
         .isInstanceOf(ApiCoordinator.EndedAttemptException.class);
     assertThatThrownBy(() -> c.acquire(1, 10, 0))
         .isInstanceOf(ApiCoordinator.EndedAttemptException.class);
+    c.ended(7); // Spark's word arrives before the attempt's registration
+    assertThatThrownBy(() -> c.register(7, "part-3-1"))
+        .isInstanceOf(ApiCoordinator.EndedAttemptException.class);
   }
 
   @Test
