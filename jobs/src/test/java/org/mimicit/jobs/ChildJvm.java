@@ -15,6 +15,15 @@ public final class ChildJvm {
 
   /** {@code org.mimicit.jobs.Main <args>} with this JVM's options and class path, 512 MB heap. */
   public static Process start(String master, String... args) throws IOException {
+    return start(null, List.of(), master, args);
+  }
+
+  /**
+   * As {@link #start(String, String...)}, with JVM options of its own and its output in {@code log}
+   * (discarded when null).
+   */
+  public static Process start(Path log, List<String> jvmOptions, String master, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -24,6 +33,7 @@ public final class ChildJvm {
         command.add(arg);
       }
     }
+    command.addAll(jvmOptions);
     command.addAll(
         List.of(
             "-Xmx512m",
@@ -35,7 +45,10 @@ public final class ChildJvm {
     command.addAll(List.of(args));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectOutput(
+            log == null
+                ? ProcessBuilder.Redirect.DISCARD
+                : ProcessBuilder.Redirect.to(log.toFile()))
         .start();
   }
 

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The cluster jar the build made, and the end of a spark-submit log, for the submit tests. */
-final class ClusterJar {
+public final class ClusterJar {
   private ClusterJar() {}
 
   /** The {@code *-cluster.jar} in {@code target}. */
-  static Path in(Path target) throws IOException {
+  public static Path in(Path target) throws IOException {
     try (Stream<Path> files = Files.list(target)) {
       return files
           .filter(f -> f.getFileName().toString().endsWith("-cluster.jar"))
@@ -24,7 +24,7 @@ final class ClusterJar {
   }
 
   /** The last 60 lines of {@code log}, for a failure message. */
-  static String tail(Path log) throws IOException {
+  public static String tail(Path log) throws IOException {
     if (!Files.exists(log)) {
       return "(no log)";
     }

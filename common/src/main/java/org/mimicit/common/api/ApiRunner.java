@@ -1,7 +1,11 @@
 package org.mimicit.common.api;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -12,12 +16,15 @@ import org.mimicit.common.api.ApiCallException.Kind;
 import org.mimicit.common.error.MimicitException;
 
 /**
- * Runs one task's requests: at most {@code concurrency} in flight, each paced by the task's {@link
- * RateLimiter}, retried with {@link Backoff} on 429, 5xx, timeouts and bad replies (a 429 pauses
- * the task and, up to {@link #RATE_LIMIT_PATIENCE} per attempt, costs no attempt), and asked again
- * for what the reply left out or got wrong, until the attempts run out; then the remaining units
- * are given up ({@code api_failed}). What a request is, and what of a reply is accepted, is the
- * {@link Work}'s: the translation stage and the generation stage share this.
+ * Runs one task's requests: at most {@code concurrency} in flight, each let through by the {@link
+ * RequestBudget} (the job's, on the driver, or a {@link RateLimiter} of its own), retried with
+ * {@link Backoff} on 429, 5xx, timeouts and bad replies (a 429 pauses the whole budget and, up to
+ * {@link #RATE_LIMIT_PATIENCE} per attempt, costs no attempt), and asked again for what the reply
+ * left out or got wrong, until the attempts run out; then the remaining units are given up ({@code
+ * api_failed}). Before a batch is sent its units are claimed ({@link UnitClaims}): units another
+ * attempt of the same task holds wait until it has answered them (then they are skipped) or ended.
+ * What a request is, and what of a reply is accepted, is the {@link Work}'s: the translation stage
+ * and the generation stage share this.
  *
  * @param <B> a batch: the units one request asks for
  */
@@ -41,6 +48,12 @@ public final class ApiRunner<B> implements AutoCloseable {
      * Smaller batches for a request the server refused as it was (HTTP 400), or {@code [batch]}.
      */
     List<B> split(B batch);
+
+    /** The cache keys of the units of {@code batch}. */
+    List<String> keys(B batch);
+
+    /** {@code batch} with only the units whose keys are in {@code keys}; null when none is left. */
+    B only(B batch, Set<String> keys);
   }
 
   /** What a reply left to ask again, and why. */
@@ -49,8 +62,12 @@ public final class ApiRunner<B> implements AutoCloseable {
   /** 429s one batch may take, per allowed attempt, before they count as failed attempts. */
   static final int RATE_LIMIT_PATIENCE = 10;
 
+  /** How long to wait before claiming again units another attempt holds. */
+  static final long CLAIM_POLL_MILLIS = 250;
+
   private final ChatClient client;
-  private final RateLimiter limiter;
+  private final RequestBudget budget;
+  private final UnitClaims claims;
   private final Backoff backoff;
   private final int maxAttempts;
   private final ApiMetrics metrics;
@@ -60,15 +77,28 @@ public final class ApiRunner<B> implements AutoCloseable {
   private final ExecutorService pool;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
+  /** A runner alone with its units, under {@code budget}. */
   public ApiRunner(
       ChatClient client,
       ApiSettings settings,
-      RateLimiter limiter,
+      RequestBudget budget,
+      int concurrency,
+      ApiMetrics metrics,
+      Work<B> work) {
+    this(client, settings, budget, UnitClaims.ALONE, concurrency, metrics, work);
+  }
+
+  public ApiRunner(
+      ChatClient client,
+      ApiSettings settings,
+      RequestBudget budget,
+      UnitClaims claims,
       int concurrency,
       ApiMetrics metrics,
       Work<B> work) {
     this.client = client;
-    this.limiter = limiter;
+    this.budget = budget;
+    this.claims = claims;
     this.backoff = new Backoff(settings.backoffBase(), settings.backoffMax());
     this.maxAttempts = settings.maxAttempts();
     this.metrics = metrics;
@@ -93,7 +123,7 @@ public final class ApiRunner<B> implements AutoCloseable {
         () -> {
           try {
             if (failure.get() == null) {
-              run(batch, 0);
+              admit(batch);
             }
           } catch (Throwable t) {
             failure.compareAndSet(null, t);
@@ -124,8 +154,37 @@ public final class ApiRunner<B> implements AutoCloseable {
     }
   }
 
-  private void run(B first, int attemptsSoFar) throws InterruptedException {
-    runParts(first, attemptsSoFar, null);
+  /**
+   * Claims the units of a batch and runs the granted ones; skips what another attempt answered,
+   * gives up what it gave up on, and waits for what it holds.
+   */
+  private void admit(B batch) throws InterruptedException {
+    B waiting = batch;
+    while (waiting != null && failure.get() == null) {
+      UnitClaims.Claim claim = claims.claim(work.keys(waiting));
+      Map<String, List<String>> byReason = new java.util.LinkedHashMap<>();
+      claim.failed().forEach((k, r) -> byReason.computeIfAbsent(r, x -> new ArrayList<>()).add(k));
+      for (Map.Entry<String, List<String>> f : byReason.entrySet()) {
+        B failed = work.only(waiting, new HashSet<>(f.getValue()));
+        if (failed != null) {
+          work.giveUp(failed, f.getKey());
+        }
+      }
+      B granted = work.only(waiting, new HashSet<>(claim.granted()));
+      if (granted != null) {
+        runParts(granted, 0, null);
+      }
+      B busy = work.only(waiting, new HashSet<>(claim.busy()));
+      if (busy != null && granted == null) {
+        TimeUnit.MILLISECONDS.sleep(CLAIM_POLL_MILLIS);
+      }
+      waiting = busy;
+    }
+  }
+
+  private void giveUp(B batch, String reason) {
+    work.giveUp(batch, reason);
+    claims.failed(work.keys(batch), reason);
   }
 
   /** Where one batch's requests stand: the batch still to ask for, attempts, the last error. */
@@ -149,22 +208,30 @@ public final class ApiRunner<B> implements AutoCloseable {
         return;
       }
       if (a.attempt >= maxAttempts) {
-        work.giveUp(a.batch, a.lastError + " (after " + a.attempt + " attempts)");
+        giveUp(a.batch, a.lastError + " (after " + a.attempt + " attempts)");
         return;
       }
       a.attempt++;
       ChatRequest request = work.request(a.batch);
-      limiter.acquire(request.estimatedTokens());
+      budget.acquire(request.estimatedTokens());
       metrics.sent(a.attempt > 1 || a.limited > 0 || a.lastError != null);
       ChatReply reply;
       try {
         reply = client.complete(request);
       } catch (ApiCallException e) {
+        if (e.kind() == Kind.FATAL) {
+          budget.stop(e); // before the slot is free again: nobody else sends after it
+        }
+        budget.release(0);
         if (!retryAfter(e, a)) {
           return;
         }
         continue;
+      } catch (RuntimeException | Error e) {
+        budget.release(0);
+        throw e;
       }
+      budget.release(reply.totalTokens() > 0 ? reply.totalTokens() - request.estimatedTokens() : 0);
       if (!continueAfter(reply, request, a)) {
         return;
       }
@@ -180,14 +247,14 @@ public final class ApiRunner<B> implements AutoCloseable {
     }
     if (e.kind() == Kind.REFUSED) {
       if (!runSplit(a.batch, a.attempt, a.lastError)) {
-        work.giveUp(a.batch, a.lastError);
+        giveUp(a.batch, a.lastError);
       }
       return false;
     }
     Duration wait = backoff.delay(a.attempt, e.retryAfter(), ThreadLocalRandom.current());
     if (e.kind() == Kind.RATE_LIMITED) {
       metrics.rateLimited();
-      limiter.pauseFor(wait.toNanos()); // every request of the task waits
+      budget.pauseFor(wait.toNanos()); // every request of the job waits
       if (++a.limited <= maxAttempts * RATE_LIMIT_PATIENCE) {
         a.attempt--; // a 429 says nothing about the items: it does not use up their attempts
       }
@@ -205,15 +272,19 @@ public final class ApiRunner<B> implements AutoCloseable {
   private boolean continueAfter(ChatReply reply, ChatRequest request, Attempts a)
       throws InterruptedException {
     metrics.tokens(reply.promptTokens(), reply.completionTokens());
-    if (reply.totalTokens() > 0) {
-      limiter.correct(reply.totalTokens() - request.estimatedTokens());
-    }
     if (!reply.holdBack().isZero()) {
-      limiter.pauseFor(reply.holdBack().toNanos());
+      budget.pauseFor(reply.holdBack().toNanos());
     }
     Rest<B> rest = work.accept(a.batch, reply);
+    List<String> asked = work.keys(a.batch);
     if (rest == null) {
+      claims.done(asked);
       return false;
+    }
+    Set<String> left = new HashSet<>(work.keys(rest.batch()));
+    List<String> answered = asked.stream().filter(k -> !left.contains(k)).toList();
+    if (!answered.isEmpty()) {
+      claims.done(answered);
     }
     metrics.failedAttempt();
     a.lastError = rest.reason();
@@ -237,8 +308,17 @@ public final class ApiRunner<B> implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Stops the requests and waits (a little) for their threads, so that no answer of this runner is
+   * persisted after it is closed.
+   */
   @Override
   public void close() {
     pool.shutdownNow();
+    try {
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

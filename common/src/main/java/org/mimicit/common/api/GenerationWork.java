@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -91,5 +92,15 @@ public final class GenerationWork implements ApiRunner.Work<Annotation> {
   @Override
   public List<Annotation> split(Annotation annotation) {
     return List.of(annotation);
+  }
+
+  @Override
+  public List<String> keys(Annotation annotation) {
+    return List.of(annotation.key());
+  }
+
+  @Override
+  public Annotation only(Annotation annotation, Set<String> keys) {
+    return keys.contains(annotation.key()) ? annotation : null;
   }
 }

@@ -3,13 +3,14 @@ package org.mimicit.common.api;
 import static org.mimicit.common.error.Preconditions.checkArgument;
 
 /**
- * Paces one task's requests to its share of the job's budget: requests per minute and tokens per
- * minute, as a generic cell rate algorithm without bursts (each request may start when the previous
- * ones are paid for). A request's tokens are charged from its estimate before it is sent and
- * corrected from the reply's usage. A 429 pauses every request of the task, not just the one.
+ * Paces requests to a budget: requests per minute and tokens per minute, as a generic cell rate
+ * algorithm without bursts (each request may start when the previous ones are paid for). A
+ * request's tokens are charged from its estimate before it is sent and corrected from the reply's
+ * usage. A 429 pauses every request of the limiter, not just the one. The job's limiter lives in
+ * the {@link ApiCoordinator} on the driver; a limiter of its own serves a runner used alone.
  * Thread-safe; the clock is injectable for tests.
  */
-public final class RateLimiter {
+public final class RateLimiter implements RequestBudget {
   /** Time as the limiter sees it. */
   public interface Clock {
     long nanoTime();
@@ -42,8 +43,8 @@ public final class RateLimiter {
   private long pausedUntil;
 
   /**
-   * @param requestsPerMinute this task's share; 0 for no limit
-   * @param tokensPerMinute this task's share; 0 for no limit
+   * @param requestsPerMinute 0 for no limit
+   * @param tokensPerMinute 0 for no limit
    */
   public RateLimiter(double requestsPerMinute, double tokensPerMinute, Clock clock) {
     checkArgument(
@@ -64,13 +65,14 @@ public final class RateLimiter {
   }
 
   /** Waits until a request of {@code tokens} estimated tokens may start, and charges it. */
+  @Override
   public void acquire(int tokens) throws InterruptedException {
     long wait = reserve(tokens);
     clock.sleepNanos(wait);
   }
 
   /** Books the next free start for a request; returns how long the caller must wait for it. */
-  synchronized long reserve(int tokens) {
+  public synchronized long reserve(int tokens) {
     long now = clock.nanoTime();
     double start = Math.max(now, Math.max(pausedUntil, Math.max(nextRequest, nextToken)));
     nextRequest = start + nanosPerRequest;
@@ -83,7 +85,15 @@ public final class RateLimiter {
     nextToken += tokenDifference * nanosPerToken;
   }
 
+  @Override
+  public void release(int tokenDifference) {
+    if (tokenDifference != 0) {
+      correct(tokenDifference);
+    }
+  }
+
   /** Holds every request of this limiter back for {@code nanos} from now (a 429's Retry-After). */
+  @Override
   public synchronized void pauseFor(long nanos) {
     pausedUntil = Math.max(pausedUntil, clock.nanoTime() + nanos);
   }

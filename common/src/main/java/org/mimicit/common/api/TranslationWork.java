@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.mimicit.common.api.TranslationProtocol.Accepted;
 import org.mimicit.common.api.TranslationProtocol.Verdict;
@@ -95,5 +96,31 @@ public final class TranslationWork implements ApiRunner.Work<List<TranslationIte
       parts.add(batch);
     }
     return parts;
+  }
+
+  @Override
+  public List<String> keys(List<TranslationItem> batch) {
+    List<String> keys = new ArrayList<>();
+    batch.forEach(item -> keys.addAll(item.keys()));
+    return keys;
+  }
+
+  @Override
+  public List<TranslationItem> only(List<TranslationItem> batch, Set<String> keys) {
+    List<TranslationItem> kept = new ArrayList<>();
+    for (TranslationItem item : batch) {
+      List<Integer> indexes = new ArrayList<>();
+      for (int i = 0; i < item.keys().size(); i++) {
+        if (keys.contains(item.keys().get(i))) {
+          indexes.add(i);
+        }
+      }
+      if (indexes.size() == item.keys().size()) {
+        kept.add(item);
+      } else if (!indexes.isEmpty()) {
+        kept.add(item.only(indexes));
+      }
+    }
+    return kept.isEmpty() ? null : kept;
   }
 }

@@ -65,6 +65,17 @@ class ApiRunnerTest {
     public List<List<String>> split(List<String> batch) {
       return batch.stream().map(List::of).toList();
     }
+
+    @Override
+    public List<String> keys(List<String> batch) {
+      return batch;
+    }
+
+    @Override
+    public List<String> only(List<String> batch, java.util.Set<String> keys) {
+      List<String> kept = batch.stream().filter(keys::contains).toList();
+      return kept.isEmpty() ? null : kept;
+    }
   }
 
   static final class Counts implements ApiMetrics {

@@ -448,13 +448,20 @@ public final class FakeChatServer implements AutoCloseable {
   }
 
   /**
-   * {@code FakeChatServer <port> <requests-per-minute> <latency-ms>}: serves until killed, printing
-   * one line per second with requests and 429s.
+   * {@code FakeChatServer <port> <requests-per-minute> <latency-ms> [<slow-share> <slow-ms>]}:
+   * serves until killed; with a slow share s > 0, every (1/s)-th request takes slow-ms more.
    */
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     try (FakeChatServer server = new FakeChatServer(port)) {
       server.requestsPerMinute(Double.parseDouble(args[1])).latencyMillis(Long.parseLong(args[2]));
+      double slowShare = args.length > 3 ? Double.parseDouble(args[3]) : 0;
+      if (slowShare > 0) {
+        long every = Math.max(1, Math.round(1 / slowShare));
+        server
+            .slowMillis(Long.parseLong(args[4]))
+            .faultRule((n, items) -> n % every == 0 ? Fault.SLOW : Fault.NONE);
+      }
       System.out.println("listening on " + server.base());
       Thread.currentThread().join();
     }

@@ -5,8 +5,8 @@ import static org.mimicit.common.error.Preconditions.checkArgument;
 import java.io.Serializable;
 
 /**
- * The job-wide API budget, and its split over the tasks that run at once: each of {@code tasks}
- * tasks gets {@code 1/tasks} of the rates and of the concurrency (at least one request).
+ * The job-wide API budget: requests and tokens per minute and requests in flight, held for the
+ * whole job by the driver's coordinator ({@link ApiCoordinatorService}), not split over tasks.
  */
 public record ApiLimits(double requestsPerMinute, double tokensPerMinute, int maxConcurrency)
     implements Serializable {
@@ -28,9 +28,5 @@ public record ApiLimits(double requestsPerMinute, double tokensPerMinute, int ma
   /** How many tasks run the requests: no more than the cores, the concurrency, or the work. */
   public int tasks(int cores, long batches) {
     return (int) Math.max(1, Math.min(Math.min(cores, maxConcurrency), Math.max(batches, 1)));
-  }
-
-  public int concurrencyPerTask(int tasks) {
-    return Math.max(1, maxConcurrency / tasks);
   }
 }

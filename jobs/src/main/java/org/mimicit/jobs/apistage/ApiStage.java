@@ -1,6 +1,13 @@
 package org.mimicit.jobs.apistage;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.hash;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.when;
+
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -13,6 +20,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.hash.Murmur3_x86_32;
 import org.mimicit.common.api.ApiCacheReader;
 import org.mimicit.common.error.MimicitException;
 import org.mimicit.jobs.apistage.ApiTask.ApiShare;
@@ -86,8 +94,15 @@ public final class ApiStage {
   }
 
   /**
-   * Sends the work through the API: rows spread round robin over the tasks that share the budget,
-   * each sorted by {@code sortWithin}, progress logged; the units given up on are written to {@code
+   * For benchmarks and tests: the share of the work (0 to 1) the first task gets, the rest spread
+   * over the others; unset or 0 spreads it round robin.
+   */
+  static final String SKEW = "spark.mimicit.api.skew";
+
+  /**
+   * Sends the work through the API: rows spread round robin over the tasks, each sorted by {@code
+   * sortWithin}, under one budget for the whole job held on the driver ({@link
+   * ApiCoordinatorService}), progress logged; the units given up on are written to {@code
    * failures}.
    */
   public static void call(
@@ -97,30 +112,28 @@ public final class ApiStage {
       long batches,
       long total,
       ApiLimits limits,
+      Duration requestTimeout,
       ApiAccumulators counts,
       Function<ApiShare, ApiTask<?, ?>> task,
       StructType failureSchema,
       Path failures,
       Column... sortWithin) {
     int tasks = limits.tasks(spark.sparkContext().defaultParallelism(), batches);
-    ApiShare share =
-        new ApiShare(
-            limits.requestsPerMinute() / tasks,
-            limits.tokensPerMinute() / tasks,
-            limits.concurrencyPerTask(tasks));
-    LOG.info(
-        "{}: {} task(s), each with {} request(s) in flight, {} requests/min and {} tokens/min "
-            + "(0: no limit)",
-        job,
-        tasks,
-        share.concurrency(),
-        Math.round(share.requestsPerMinute()),
-        Math.round(share.tokensPerMinute()));
-    try (ApiProgress progress = new ApiProgress(spark.sparkContext(), job, counts, total, 10)) {
+    double skew = Double.parseDouble(spark.conf().get(SKEW, "0"));
+    try (ApiCoordinatorService coordinator =
+            new ApiCoordinatorService(spark.sparkContext(), limits, requestTimeout);
+        ApiProgress progress = new ApiProgress(spark.sparkContext(), job, counts, total, 10)) {
+      ApiShare share = new ApiShare(coordinator.address(), limits.maxConcurrency());
+      LOG.info(
+          "{}: {} task(s){}, each with up to {} request(s) in flight, within the job's budget",
+          job,
+          tasks,
+          skew > 0 && tasks > 1
+              ? ", the first with " + Math.round(skew * 100) + "% of the work"
+              : "",
+          share.concurrency());
       spark.sparkContext().setJobDescription("call the API");
-      // round robin: the tasks get equal shares, so all of them run (and use their budget) to the
-      // end
-      work.repartition(tasks)
+      spread(work, tasks, skew)
           .sortWithinPartitions(sortWithin)
           .mapPartitions(task.apply(share), Encoders.row(failureSchema))
           .write()
@@ -128,5 +141,38 @@ public final class ApiStage {
     } finally {
       spark.sparkContext().setJobDescription(null);
     }
+  }
+
+  /**
+   * The rows over {@code tasks} partitions: round robin, or with {@code skew} of them (by a hash of
+   * each row, so a retried task gets the same rows) in the first partition.
+   */
+  static Dataset<Row> spread(Dataset<Row> work, int tasks, double skew) {
+    if (skew <= 0 || tasks < 2) {
+      return work.repartition(tasks);
+    }
+    // a value that hash partitioning sends to each partition, so that the spread is exact
+    int[] toPartition = new int[tasks];
+    java.util.Arrays.fill(toPartition, -1);
+    int found = 0;
+    for (int v = 0; found < tasks; v++) {
+      int p = Math.floorMod(Murmur3_x86_32.hashInt(v, 42), tasks);
+      if (toPartition[p] < 0) {
+        toPartition[p] = v;
+        found++;
+      }
+    }
+    Column[] all = java.util.Arrays.stream(work.columns()).map(c -> col(c)).toArray(Column[]::new);
+    Column rest = lit(toPartition[1]);
+    for (int p = 2; p < tasks; p++) {
+      rest =
+          when(pmod(hash(all), lit(tasks - 1)).equalTo(p - 1), lit(toPartition[p])).otherwise(rest);
+    }
+    Column target =
+        when(
+                pmod(hash(lit("skew"), hash(all)), lit(1000)).lt(Math.round(skew * 1000)),
+                lit(toPartition[0]))
+            .otherwise(rest);
+    return work.repartition(tasks, target.as("_api_task"));
   }
 }

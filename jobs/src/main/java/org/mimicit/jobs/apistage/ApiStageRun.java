@@ -32,7 +32,8 @@ public final class ApiStageRun {
       List<String> cacheFrom,
       boolean dryRun,
       boolean offline,
-      ApiLimits limits) {}
+      ApiLimits limits,
+      java.time.Duration requestTimeout) {}
 
   /** Pending work: {@code batches} rows to spread over tasks, {@code units} to count progress. */
   public record Pending(long batches, long units) {}
@@ -40,7 +41,7 @@ public final class ApiStageRun {
   /** Runs the stage; returns its result (of a dry run, too). */
   public static <R> R run(SparkSession spark, Settings settings, ApiStageSteps<R> steps) {
     Configuration conf = spark.sessionState().newHadoopConf();
-    String cacheDir = ApiCacheWriter.dirOf(settings.warehouse(), settings.stage());
+    String cacheDir = qualified(conf, ApiCacheWriter.dirOf(settings.warehouse(), settings.stage()));
     List<String> cacheDirs = ApiStage.cacheDirs(conf, settings.cacheFrom(), cacheDir);
     Path staging = WarehouseCommitter.newStaging(settings.warehouse(), settings.stagingTable());
     ApiAccumulators counts = new ApiAccumulators(spark.sparkContext());
@@ -62,6 +63,7 @@ public final class ApiStageRun {
             work.batches(),
             work.units(),
             settings.limits(),
+            settings.requestTimeout(),
             counts,
             share -> steps.task(share, cacheDir, sconf, counts),
             steps.failureSchema(),
@@ -81,6 +83,22 @@ public final class ApiStageRun {
         pending.unpersist();
       }
       WarehouseCommitter.deleteStaging(conf, staging);
+    }
+  }
+
+  /**
+   * The folder as a full URI, resolved on the driver: the executors write the cache there, and a
+   * relative path would resolve against each executor's working folder on a cluster (the answers
+   * would land in the Workers' work folders, and neither a retried task nor the driver would see
+   * them).
+   */
+  static String qualified(Configuration conf, String dir) {
+    Path p = new Path(dir);
+    try {
+      return p.getFileSystem(conf).makeQualified(p).toString();
+    } catch (java.io.IOException e) {
+      throw new org.mimicit.common.error.MimicitException(
+          e, "Cannot resolve the API cache folder %s: %s", dir, e.getMessage());
     }
   }
 }

@@ -14,14 +14,17 @@ import org.mimicit.common.api.ApiCacheWriter;
 import org.mimicit.common.api.ApiRunner;
 import org.mimicit.common.api.ApiSettings;
 import org.mimicit.common.api.ChatClient;
-import org.mimicit.common.api.RateLimiter;
+import org.mimicit.common.api.CoordinatorClient;
 import org.mimicit.common.warehouse.SerializableConf;
 
 /**
- * One Spark task of an API stage, on an executor: feeds its rows as batches to an {@link ApiRunner}
- * within its share of the job's limits, with a cache file of its own, and returns the units it gave
- * up on. A retried task first reads what its failed attempts got accepted and does not ask for it
- * again.
+ * One Spark task attempt of an API stage, on an executor: feeds its rows as batches to an {@link
+ * ApiRunner} whose requests take their start and slot from the job's budget on the driver ({@link
+ * CoordinatorClient}, {@link ApiCoordinatorService}) and whose units are claimed there before they
+ * are sent, with a cache file of its own, and returns the units it gave up on. An attempt first
+ * registers with the coordinator, then reads what earlier attempts of its task got accepted and
+ * does not ask for it again; units another attempt running at the same time (speculation) holds are
+ * left to it.
  *
  * @param <B> a batch of the stage
  * @param <F> a unit given up on
@@ -57,8 +60,12 @@ public abstract class ApiTask<B, F> implements MapPartitionsFunction<Row, Row> {
     this.rollSeconds = rollSeconds;
   }
 
-  /** This task's share of the job's limits. */
-  public record ApiShare(double requestsPerMinute, double tokensPerMinute, int concurrency)
+  /**
+   * What a task needs to take its part of the job's budget: where the driver's coordinator is, and
+   * how many requests the task may have in flight at most (the job's limit: the coordinator keeps
+   * the total under it, whatever the skew between tasks).
+   */
+  public record ApiShare(CoordinatorClient.Address coordinator, int concurrency)
       implements java.io.Serializable {}
 
   protected ApiSettings settings() {
@@ -80,22 +87,28 @@ public abstract class ApiTask<B, F> implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> rows) throws Exception {
     TaskContext ctx = TaskContext.get();
-    String partition = ctx == null ? "part" : "part-" + ctx.stageId() + "-" + ctx.partitionId();
-    String prefix = ctx == null ? partition : partition + "-" + ctx.attemptNumber();
-    Set<String> done = ApiCacheReader.keysOf(conf.get(), cacheDir, partition + "-");
+    String partition = "part-" + ctx.stageId() + "-" + ctx.partitionId();
+    String prefix = partition + "-" + ctx.attemptNumber();
     ConcurrentLinkedQueue<F> failures = new ConcurrentLinkedQueue<>();
-    RateLimiter limiter =
-        new RateLimiter(
-            share.requestsPerMinute(), share.tokensPerMinute(), RateLimiter.Clock.SYSTEM);
-    try (ApiCacheWriter cache = new ApiCacheWriter(conf.get(), cacheDir, prefix, rollSeconds);
+    // registered before the cache is read: what another attempt persists from now on, the
+    // coordinator tells; what it persisted before, the cache does
+    try (CoordinatorClient coordinator =
+            new CoordinatorClient(
+                share.coordinator(),
+                ctx.taskAttemptId(),
+                partition,
+                () -> ApiCacheReader.keysOf(conf.get(), cacheDir, partition + "-"));
+        ApiCacheWriter cache = new ApiCacheWriter(conf.get(), cacheDir, prefix, rollSeconds);
         ApiRunner<B> runner =
             new ApiRunner<>(
                 ChatClient.of(settings),
                 settings,
-                limiter,
+                coordinator,
+                coordinator,
                 share.concurrency(),
                 metrics,
                 work(cache, failures::add))) {
+      Set<String> done = ApiCacheReader.keysOf(conf.get(), cacheDir, partition + "-");
       feed(rows, done, runner::submit);
       runner.finish();
     }

@@ -90,7 +90,8 @@ public final class GenerateInstructionsJob {
               config.cacheFrom(),
               config.dryRun(),
               config.api().offline(),
-              config.limits()),
+              config.limits(),
+              config.api().timeout()),
           new GenerationSteps(spark, conf, config, prompts, annotations, startedNanos, started));
     } finally {
       annotations.unpersist();

@@ -79,7 +79,8 @@ public final class ExpandMultilingualJob {
             config.cacheFrom(),
             config.dryRun(),
             config.api().offline(),
-            config.limits()),
+            config.limits(),
+            config.api().timeout()),
         new TranslationSteps(spark, conf, config, prompt, tasks, startedNanos, started));
   }
 

@@ -60,22 +60,31 @@ class ExpandMultilingualJobIT extends SparkTestBase {
     String wh = tmp.resolve("wh").toString();
     Fixtures.writeInstructions(spark, wh, "LA", ROWS);
     try (FakeChatServer server = new FakeChatServer()) {
+      // each fault once, on the first requests without LA_INS_BAD01 (whichever they are: the
+      // tasks send in parallel), and LA_INS_BAD01 never translated
+      Fault[] faults = {
+        Fault.RATE_LIMITED,
+        Fault.SERVER_ERROR,
+        Fault.SLOW,
+        Fault.INVALID_JSON,
+        Fault.CUT_REPLY,
+        Fault.MISSING_LANGUAGE,
+        Fault.UNTRANSLATED,
+        Fault.NOT_JSON_CONTENT
+      };
+      java.util.concurrent.atomic.AtomicInteger good =
+          new java.util.concurrent.atomic.AtomicInteger();
       server
           .retryAfterSeconds(1)
           .slowMillis(2500)
-          .faultAt(1, Fault.RATE_LIMITED)
-          .faultAt(2, Fault.SERVER_ERROR)
-          .faultAt(3, Fault.SLOW)
-          .faultAt(4, Fault.INVALID_JSON)
-          .faultAt(5, Fault.CUT_REPLY)
-          .faultAt(6, Fault.MISSING_LANGUAGE)
-          .faultAt(7, Fault.UNTRANSLATED)
-          .faultAt(8, Fault.NOT_JSON_CONTENT)
           .faultRule(
-              (n, items) ->
-                  items.stream().anyMatch(i -> i.id().equals("LA_INS_BAD01"))
-                      ? Fault.UNTRANSLATED
-                      : Fault.NONE);
+              (n, items) -> {
+                if (items.stream().anyMatch(i -> i.id().equals("LA_INS_BAD01"))) {
+                  return Fault.UNTRANSLATED;
+                }
+                int k = good.getAndIncrement();
+                return k < faults.length ? faults[k] : Fault.NONE;
+              });
       ExpandMultilingualJob.Result result =
           ExpandMultilingualJob.run(
               spark,
