@@ -53,15 +53,7 @@ public final class ExampleSchema {
           .add(FORMAT, StringType, false)
           .add(BYTES, BinaryType, false);
 
-  public static final StructType SCHEMA =
-      new StructType()
-          .add(INS_ID, StringType, false)
-          .add(TASK, StringType, false)
-          .add(LANG, StringType, false)
-          .add(INSTRUCTION, StringType, false)
-          .add(ANSWER, StringType, false)
-          .add(CONTEXT, new ArrayType(CONTEXT_ENTRY, false), false)
-          .add(IMAGES, new ArrayType(IMAGE, false), false);
+  public static final StructType SCHEMA = example(new ArrayType(IMAGE, false));
 
   /** An image of a referencing example: its id and the SHA-256 of its bytes. */
   public static final StructType IMAGE_REF =
@@ -71,15 +63,7 @@ public final class ExampleSchema {
    * An example of the images-once layout: as {@link #SCHEMA}, its images by reference ({@link
    * #IMAGE_REF}); the bytes are in the export's image shards ({@link #IMAGE_ROW}), once each.
    */
-  public static final StructType REFERENCING_SCHEMA =
-      new StructType()
-          .add(INS_ID, StringType, false)
-          .add(TASK, StringType, false)
-          .add(LANG, StringType, false)
-          .add(INSTRUCTION, StringType, false)
-          .add(ANSWER, StringType, false)
-          .add(CONTEXT, new ArrayType(CONTEXT_ENTRY, false), false)
-          .add(IMAGES, new ArrayType(IMAGE_REF, false), false);
+  public static final StructType REFERENCING_SCHEMA = example(new ArrayType(IMAGE_REF, false));
 
   /** A row of the image shards of the images-once layout: one per distinct content. */
   public static final StructType IMAGE_ROW =
@@ -91,4 +75,16 @@ public final class ExampleSchema {
           .add(BYTES, BinaryType, false);
 
   private ExampleSchema() {}
+
+  /** An example's columns, with {@code images} of the given type last. */
+  private static StructType example(ArrayType images) {
+    return new StructType()
+        .add(INS_ID, StringType, false)
+        .add(TASK, StringType, false)
+        .add(LANG, StringType, false)
+        .add(INSTRUCTION, StringType, false)
+        .add(ANSWER, StringType, false)
+        .add(CONTEXT, new ArrayType(CONTEXT_ENTRY, false), false)
+        .add(IMAGES, images, false);
+  }
 }

@@ -19,6 +19,7 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.InputFile;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -101,25 +102,38 @@ final class ImageLocations {
    * Computed once for the shard plan and the shard writers.
    */
   static Dataset<Row> perInstruction(Dataset<Row> instructions, Dataset<Row> locations) {
+    return listPerInstruction(
+        instructions,
+        locations,
+        LOCATED,
+        ImageSchema.IMAGE_ID,
+        ImageSchema.FORMAT,
+        FILE,
+        OFFSET,
+        LENGTH);
+  }
+
+  /**
+   * Per instruction a list of {@code fields} of {@code byImage} (rows keyed by task and image_id),
+   * one entry per image id found, in the order of its image ids (pos first in each entry), named
+   * {@code name}: task, ins_id, name; no row when none is found.
+   */
+  static Dataset<Row> listPerInstruction(
+      Dataset<Row> instructions, Dataset<Row> byImage, String name, String... fields) {
+    Column[] entry = new Column[fields.length + 1];
+    entry[0] = col(ShardPlan.POS);
+    for (int i = 0; i < fields.length; i++) {
+      entry[i + 1] = col(fields[i]);
+    }
     return instructions
         .select(
             col(Partitions.TASK),
             col(InstructionSchema.INS_ID),
             posexplode(col(InstructionSchema.IMAGE_IDS))
                 .as(new String[] {ShardPlan.POS, ImageSchema.IMAGE_ID}))
-        .join(locations, ExampleTable.using(Partitions.TASK, ImageSchema.IMAGE_ID))
+        .join(byImage, ExampleTable.using(Partitions.TASK, ImageSchema.IMAGE_ID))
         .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
-        .agg(
-            sort_array(
-                    collect_list(
-                        struct(
-                            col(ShardPlan.POS),
-                            col(ImageSchema.IMAGE_ID),
-                            col(ImageSchema.FORMAT),
-                            col(FILE),
-                            col(OFFSET),
-                            col(LENGTH))))
-                .as(LOCATED));
+        .agg(sort_array(collect_list(struct(entry))).as(name));
   }
 
   /** The task of a file of the images table: its {@code task=<TASK>} folder. */

@@ -1,14 +1,11 @@
 package org.mimicit.jobs.export;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.posexplode;
-import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 
 import java.io.IOException;
@@ -67,26 +64,14 @@ final class ImageShards {
    * images table's ids, hashes and formats, not the bytes.
    */
   static Dataset<Row> perInstruction(Dataset<Row> instructions, Dataset<Row> images) {
-    return instructions
-        .select(
-            col(Partitions.TASK),
-            col(InstructionSchema.INS_ID),
-            posexplode(col(InstructionSchema.IMAGE_IDS))
-                .as(new String[] {ShardPlan.POS, ImageSchema.IMAGE_ID}))
-        .join(
-            images.select(
-                Partitions.TASK, ImageSchema.IMAGE_ID, ImageSchema.SHA256, ImageSchema.FORMAT),
-            ExampleTable.using(Partitions.TASK, ImageSchema.IMAGE_ID))
-        .groupBy(Partitions.TASK, InstructionSchema.INS_ID)
-        .agg(
-            sort_array(
-                    collect_list(
-                        struct(
-                            col(ShardPlan.POS),
-                            col(ImageSchema.IMAGE_ID),
-                            col(ImageSchema.SHA256),
-                            col(ImageSchema.FORMAT))))
-                .as(REFS));
+    return ImageLocations.listPerInstruction(
+        instructions,
+        images.select(
+            Partitions.TASK, ImageSchema.IMAGE_ID, ImageSchema.SHA256, ImageSchema.FORMAT),
+        REFS,
+        ImageSchema.IMAGE_ID,
+        ImageSchema.SHA256,
+        ImageSchema.FORMAT);
   }
 
   /** The path of image shard {@code index} of {@code count}, relative to the export folder. */

@@ -281,14 +281,7 @@ class PipelineJobIT extends SparkTestBase {
     Dataset<Row> images = spark.read().parquet(export + "/parquet/images");
     List<String> got =
         examplesWithImages(
-            shards
-                .select(
-                    col("task"),
-                    col("lang"),
-                    col("ins_id"),
-                    col("instruction"),
-                    col("answer"),
-                    posexplode_outer(col("images")).as(new String[] {"pos", "r"}))
+            perImage(shards, "images", "r")
                 .join(images, col("r.sha256").equalTo(images.col("sha256")), "left"));
 
     Dataset<Row> instructions = spark.read().parquet(wh + "/instructions");
@@ -311,14 +304,7 @@ class PipelineJobIT extends SparkTestBase {
     Dataset<Row> warehouseImages = spark.read().parquet(wh + "/images");
     List<String> expected =
         examplesWithImages(
-            examples
-                .select(
-                    col("task"),
-                    col("lang"),
-                    col("ins_id"),
-                    col("instruction"),
-                    col("answer"),
-                    posexplode_outer(col("image_ids")).as(new String[] {"pos", "image_id"}))
+            perImage(examples, "image_ids", "image_id")
                 .join(
                     warehouseImages.select("task", "image_id", "bytes"),
                     using("task", "image_id"),
@@ -335,6 +321,17 @@ class PipelineJobIT extends SparkTestBase {
 
   private static scala.collection.immutable.Seq<String> using(String... names) {
     return scala.jdk.javaapi.CollectionConverters.asScala(List.of(names)).toList();
+  }
+
+  /** An example's text with each entry of its {@code list} (as {@code entry}) and its pos. */
+  private static Dataset<Row> perImage(Dataset<Row> examples, String list, String entry) {
+    return examples.select(
+        col("task"),
+        col("lang"),
+        col("ins_id"),
+        col("instruction"),
+        col("answer"),
+        posexplode_outer(col(list)).as(new String[] {"pos", entry}));
   }
 
   /**
