@@ -21,6 +21,9 @@ final class ExportInputs {
   // the job's messages, under the job's name as before the stages were split out
   private static final Logger LOG = LoggerFactory.getLogger(ExportShardsJob.class);
 
+  /** Bytes of the text tables' Parquet files per partition of the cached aggregates. */
+  static final long CACHE_PARTITION_BYTES = 32L << 20;
+
   private final WarehouseTables tables;
   private final List<String> tasks;
   private final List<String> languages;
@@ -28,6 +31,7 @@ final class ExportInputs {
   private final Dataset<Row> source;
   private final Dataset<Row> examples;
   private final Dataset<Row> images;
+  private final int cachePartitions;
   private final List<Dataset<Row>> persisted = new ArrayList<>(); // released at the end
   private Dataset<Row> locations; // where each image's bytes are, when plain ranges
   private Dataset<Row> lists; // per instruction where its images are, when plain ranges
@@ -39,13 +43,15 @@ final class ExportInputs {
       List<String> languages,
       Dataset<Row> instructions,
       Dataset<Row> source,
-      Dataset<Row> examples) {
+      Dataset<Row> examples,
+      int cachePartitions) {
     this.tables = tables;
     this.tasks = tasks;
     this.languages = languages;
     this.instructions = instructions;
     this.source = source;
     this.examples = examples;
+    this.cachePartitions = cachePartitions;
     this.images = tables.images().where(col(Partitions.TASK).isin(tasks.toArray()));
   }
 
@@ -67,10 +73,33 @@ final class ExportInputs {
         tables.instructions().where(col(Partitions.TASK).isin(tasks.toArray()));
     Dataset<Row> source = ExampleTable.source(instructions, tables.incontext());
     // text only, used by every query below: computed once
+    int partitions = cachePartitions(spark, tables);
     Dataset<Row> examples =
         ExampleTable.examples(source, tables.translations(), languages)
+            .coalesce(partitions)
             .persist(StorageLevel.MEMORY_AND_DISK());
-    return new ExportInputs(tables, tasks, languages, instructions, source, examples);
+    return new ExportInputs(tables, tasks, languages, instructions, source, examples, partitions);
+  }
+
+  /**
+   * The partitions of the cached aggregates: one per {@link #CACHE_PARTITION_BYTES} of the text
+   * tables' files, at least the default parallelism, at most the shuffle partitions. A cached
+   * aggregate keeps its shuffle partitions (adaptive execution does not merge them), and every
+   * query reading it then runs that many tasks: on a small export, 200-task stages were most of the
+   * time.
+   */
+  private static int cachePartitions(SparkSession spark, WarehouseTables tables) {
+    long bytes = 0;
+    for (Dataset<Row> table :
+        java.util.Arrays.asList(tables.instructions(), tables.incontext(), tables.translations())) {
+      if (table != null) {
+        bytes += table.queryExecution().analyzed().stats().sizeInBytes().longValue();
+      }
+    }
+    int parallelism = spark.sparkContext().defaultParallelism();
+    int most = Math.max(parallelism, spark.sessionState().conf().numShufflePartitions());
+    long wanted = (bytes + CACHE_PARTITION_BYTES - 1) / CACHE_PARTITION_BYTES;
+    return (int) Math.min(most, Math.max(parallelism, wanted));
   }
 
   /**
@@ -88,11 +117,9 @@ final class ExportInputs {
       return;
     }
     persisted.add(locations);
-    // a cached aggregate keeps its 200 shuffle partitions (adaptive execution does not merge
-    // them): 200 tasks in each query reading it
     lists =
         ImageLocations.perInstruction(instructions, locations)
-            .coalesce(spark.sparkContext().defaultParallelism())
+            .coalesce(cachePartitions)
             .persist(StorageLevel.MEMORY_AND_DISK());
     persisted.add(lists);
   }
@@ -104,7 +131,7 @@ final class ExportInputs {
   void referenceImages(SparkSession spark) {
     refs =
         ImageShards.perInstruction(instructions, images)
-            .coalesce(spark.sparkContext().defaultParallelism())
+            .coalesce(cachePartitions)
             .persist(StorageLevel.MEMORY_AND_DISK());
     persisted.add(refs);
   }
@@ -122,6 +149,13 @@ final class ExportInputs {
    */
   Dataset<Row> referenceTotals() {
     return ShardPlan.referenceTotals(refs);
+  }
+
+  /**
+   * The partitions of cached aggregates ({@link #cachePartitions(SparkSession, WarehouseTables)}).
+   */
+  int cachePartitions() {
+    return cachePartitions;
   }
 
   /** Drops {@code cached} with the other caches at the end. */

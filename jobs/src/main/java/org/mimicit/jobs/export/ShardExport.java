@@ -81,9 +81,12 @@ final class ShardExport {
   /** Per image set its images ({@link SampleGroups#setImages}), cached at first use. */
   private Dataset<Row> setImages() {
     if (setImages == null) {
-      setImages =
-          SampleGroups.setImages(inputs.instructions(), inputs.images(), inputs.locations())
-              .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> sets =
+          SampleGroups.setImages(inputs.instructions(), inputs.images(), inputs.locations());
+      if (inputs.locations() != null) {
+        sets = sets.coalesce(inputs.cachePartitions()); // locations, not bytes: small
+      }
+      setImages = sets.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
       inputs.keep(setImages);
     }
     return setImages;
