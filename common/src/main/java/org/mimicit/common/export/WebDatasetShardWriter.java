@@ -66,10 +66,11 @@ public final class WebDatasetShardWriter implements ShardWriter {
    * Writes a sample of the images-once layout: each distinct image content of the set once as
    * {@code <key>.<i>.<ext>} (i in the order of the set's image ids), then {@code <key>.json}: the
    * key, task, the images ({@code image_id, sha256, format, member}) and the examples ({@code
-   * ins_id, lang, instruction, answer, context, image_ids}). A context entry whose pair is an
-   * example of the same sample in the same language is written as {@code {"ins_id", "in_sample":
-   * true}}: its text and images are that example's (a video's instructions are each other's
-   * context; copying them made the text several times over).
+   * ins_id, lang, instruction, answer, context, image_index}: the example's images as positions in
+   * the sample's images, in the example's order). A context entry whose pair is an example of the
+   * same sample in the same language is written as {@code {"ins_id", "in_sample": true}}: its text
+   * and images are that example's (a video's instructions are each other's context; copying them
+   * made the text several times over).
    */
   public void write(Sample sample) {
     try {
@@ -104,9 +105,11 @@ public final class WebDatasetShardWriter implements ShardWriter {
       g.writeStartObject();
       g.writeStringField("key", sample.key());
       g.writeStringField("task", sample.task());
+      java.util.Map<String, Integer> indexOf = new java.util.HashMap<>();
       g.writeArrayFieldStart("images");
       for (int i = 0; i < sample.images().size(); i++) {
         Sample.SampleImage image = sample.images().get(i);
+        indexOf.putIfAbsent(image.imageId(), i);
         g.writeStartObject();
         g.writeStringField("image_id", image.imageId());
         g.writeStringField("sha256", image.sha256());
@@ -139,9 +142,19 @@ public final class WebDatasetShardWriter implements ShardWriter {
           }
         }
         g.writeEndArray();
-        g.writeArrayFieldStart("image_ids");
+        // positions in the sample's images, not the ids again: eight long ids per example and
+        // language were a fifth of a video sample's bytes
+        g.writeArrayFieldStart("image_index");
         for (String id : e.imageIds()) {
-          g.writeString(id);
+          Integer index = indexOf.get(id);
+          if (index == null) {
+            throw new IllegalArgumentException(
+                String.format(
+                    "Cannot write sample %s: example %s uses image %s, which the sample does"
+                        + " not hold",
+                    sample.key(), e.insId(), id));
+          }
+          g.writeNumber(index);
         }
         g.writeEndArray();
         g.writeEndObject();

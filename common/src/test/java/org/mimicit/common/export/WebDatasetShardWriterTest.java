@@ -153,6 +153,81 @@ class WebDatasetShardWriterTest {
   }
 
   @Test
+  void writesASampleWithEachContentOnceAndItsExamplesImagesAsPositions() throws IOException {
+    byte[] frame = {(byte) 0xFF, (byte) 0xD8, 1};
+    byte[] other = {(byte) 0x89, 'P', 'N', 'G'};
+    Sample sample =
+        new Sample(
+            "000000007",
+            "DC",
+            List.of(
+                new Sample.SampleImage("DC_IMG_a_0000", "s1", "jpeg", frame),
+                new Sample.SampleImage("DC_IMG_a_0001", "s2", "png", other),
+                new Sample.SampleImage("DC_IMG_a_0002", "s1", "jpeg", frame)),
+            List.of(
+                new Sample.Entry(
+                    "DC_INS_1",
+                    "en",
+                    "What happens?",
+                    "A dog runs.",
+                    List.of(
+                        new Example.ContextEntry("DC_INS_2", "Who?", "A dog.", List.of()),
+                        new Example.ContextEntry(
+                            "DC_INS_9", "Elsewhere?", "No.", List.of("DC_IMG_b_0000"))),
+                    List.of("DC_IMG_a_0002", "DC_IMG_a_0000", "DC_IMG_a_0001")),
+                new Sample.Entry(
+                    "DC_INS_2",
+                    "en",
+                    "Who?",
+                    "A dog.",
+                    List.of(),
+                    List.of("DC_IMG_a_0000", "DC_IMG_a_0001", "DC_IMG_a_0002"))));
+    Path file = shard("train.tar");
+    WebDatasetShardWriter writer = new WebDatasetShardWriter(CONF, file);
+    writer.write(sample);
+    writer.finish();
+
+    Map<String, byte[]> members = members(file);
+    assertThat(members.keySet())
+        .containsExactly("000000007.0.jpg", "000000007.1.png", "000000007.json");
+    assertThat(new String(members.get("000000007.json"), StandardCharsets.US_ASCII))
+        .isEqualTo(
+            "{\"key\":\"000000007\",\"task\":\"DC\",\"images\":["
+                + "{\"image_id\":\"DC_IMG_a_0000\",\"sha256\":\"s1\",\"format\":\"jpeg\","
+                + "\"member\":\"000000007.0.jpg\"},"
+                + "{\"image_id\":\"DC_IMG_a_0001\",\"sha256\":\"s2\",\"format\":\"png\","
+                + "\"member\":\"000000007.1.png\"},"
+                + "{\"image_id\":\"DC_IMG_a_0002\",\"sha256\":\"s1\",\"format\":\"jpeg\","
+                + "\"member\":\"000000007.0.jpg\"}],"
+                + "\"examples\":[{\"ins_id\":\"DC_INS_1\",\"lang\":\"en\","
+                + "\"instruction\":\"What happens?\",\"answer\":\"A dog runs.\","
+                + "\"context\":[{\"ins_id\":\"DC_INS_2\",\"in_sample\":true},"
+                + "{\"ins_id\":\"DC_INS_9\",\"instruction\":\"Elsewhere?\",\"answer\":\"No.\","
+                + "\"image_ids\":[\"DC_IMG_b_0000\"]}],\"image_index\":[2,0,1]},"
+                + "{\"ins_id\":\"DC_INS_2\",\"lang\":\"en\",\"instruction\":\"Who?\","
+                + "\"answer\":\"A dog.\",\"context\":[],\"image_index\":[0,1,2]}]}");
+  }
+
+  @Test
+  void refusesASampleWhoseExampleUsesAnImageItDoesNotHold() {
+    Sample sample =
+        new Sample(
+            "000000001",
+            "DC",
+            List.of(new Sample.SampleImage("DC_IMG_a_0000", "s1", "jpeg", new byte[] {1})),
+            List.of(
+                new Sample.Entry(
+                    "DC_INS_1", "en", "Q?", "A.", List.of(), List.of("DC_IMG_z_0009"))));
+    WebDatasetShardWriter writer = new WebDatasetShardWriter(CONF, shard("train.tar"));
+
+    assertThatThrownBy(() -> writer.write(sample))
+        .hasMessage(
+            "Cannot write sample 000000001: example DC_INS_1 uses image DC_IMG_z_0009, which the"
+                + " sample does not hold");
+    writer.abort();
+  }
+
+  @Test
   void abortDeletesTheShard() {
     Path file = shard("train.tar");
     WebDatasetShardWriter writer = new WebDatasetShardWriter(CONF, file);

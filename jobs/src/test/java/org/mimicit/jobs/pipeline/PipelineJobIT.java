@@ -198,11 +198,13 @@ class PipelineJobIT extends SparkTestBase {
           }
           JsonNode sample = json.readTree(bytes);
           Map<String, String> md5ById = new HashMap<>();
+          List<String> idAt = new ArrayList<>();
           Set<String> shas = new HashSet<>();
           for (JsonNode image : sample.get("images")) {
             byte[] content = contents.get(image.get("member").asText());
             assertThat(content).as(image.toString()).isNotNull();
             md5ById.put(image.get("image_id").asText(), md5Hex(content));
+            idAt.add(image.get("image_id").asText());
             shas.add(image.get("sha256").asText());
           }
           assertThat(contents).as("one member per content").hasSize(shas.size());
@@ -220,7 +222,11 @@ class PipelineJobIT extends SparkTestBase {
                 named++;
               }
               List<String> ids = new ArrayList<>();
-              entry.get("image_ids").forEach(id -> ids.add(id.asText()));
+              if (entry.has("image_index")) { // an example of the sample
+                entry.get("image_index").forEach(i -> ids.add(idAt.get(i.asInt())));
+              } else {
+                entry.get("image_ids").forEach(id -> ids.add(id.asText()));
+              }
               context.add(
                   String.join(
                       " / ",
@@ -237,8 +243,8 @@ class PipelineJobIT extends SparkTestBase {
                     ex.get("ins_id").asText(),
                     String.join(" ; ", context)));
             List<String> md5s = new ArrayList<>();
-            for (JsonNode id : ex.get("image_ids")) {
-              md5s.add(md5ById.get(id.asText()));
+            for (JsonNode index : ex.get("image_index")) {
+              md5s.add(md5ById.get(idAt.get(index.asInt())));
               refs++;
             }
             got.add(
