@@ -4,12 +4,10 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.mimicit.common.io.DataFiles;
+import org.mimicit.common.io.DualDigest;
 
 /** The length, SHA-256 and MD5 of a file, from one read; hashes as lower-case hex. */
 public record FileDigest(long bytes, String sha256, String md5) {
@@ -63,27 +61,16 @@ public record FileDigest(long bytes, String sha256, String md5) {
 
   /** Both digests and the length, updated together. */
   private static final class Hasher {
-    private final MessageDigest sha256 = algorithm("SHA-256");
-    private final MessageDigest md5 = algorithm("MD5");
-    private long total;
+    private final DualDigest digest = new DualDigest();
 
     void update(byte[] bytes, int offset, int length) {
-      sha256.update(bytes, offset, length);
-      md5.update(bytes, offset, length);
-      total += length;
+      digest.update(bytes, offset, length);
     }
 
     FileDigest digest() {
-      HexFormat hex = HexFormat.of();
-      return new FileDigest(total, hex.formatHex(sha256.digest()), hex.formatHex(md5.digest()));
-    }
-
-    private static MessageDigest algorithm(String name) {
-      try {
-        return MessageDigest.getInstance(name);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(name + " is part of every Java platform", e);
-      }
+      long total = digest.bytes();
+      String[] hex = digest.finishHex();
+      return new FileDigest(total, hex[0], hex[1]);
     }
   }
 }

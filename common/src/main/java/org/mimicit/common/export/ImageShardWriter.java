@@ -1,9 +1,7 @@
 package org.mimicit.common.export;
 
-import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.io.TableParquetWriter;
 import org.mimicit.common.schema.ExampleSchema;
 
@@ -14,12 +12,10 @@ import org.mimicit.common.schema.ExampleSchema;
  */
 public final class ImageShardWriter {
   private final TableParquetWriter writer;
-  private final Configuration conf;
   private final Path path;
   private long rows;
 
   public ImageShardWriter(Configuration conf, Path path, long rowGroupBytes) {
-    this.conf = conf;
     this.path = path;
     this.writer =
         TableParquetWriter.builder(conf, ExampleSchema.IMAGE_ROW)
@@ -27,6 +23,7 @@ public final class ImageShardWriter {
             .plainColumns(ExampleSchema.SHA256)
             .rowGroupBytes(rowGroupBytes)
             .maxFileBytes(Long.MAX_VALUE) // one file per shard: the plan sizes the shards
+            .digest(true)
             .files(n -> n == 0 ? path : null)
             .build();
   }
@@ -41,14 +38,16 @@ public final class ImageShardWriter {
     return rows;
   }
 
-  /** Completes the file and reads it once for its hashes. */
+  /** Completes the file; its hashes were taken as it was written. */
   public FileDigest finish() {
     writer.close();
-    try {
-      return FileDigest.of(path, conf);
-    } catch (IOException e) {
-      throw new MimicitException(e, "Cannot hash image shard %s: %s", path, e.getMessage());
+    if (writer.writtenFiles().isEmpty()) {
+      // the Parquet writer creates its file with the first row: no row, no file
+      throw new IllegalStateException(
+          String.format("Cannot finish image shard %s: no image was written to it", path));
     }
+    TableParquetWriter.WrittenFile file = writer.writtenFiles().get(0);
+    return new FileDigest(file.bytes(), file.sha256(), file.md5());
   }
 
   /** Stops and deletes the file. */

@@ -1,9 +1,7 @@
 package org.mimicit.common.export;
 
-import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.mimicit.common.error.MimicitException;
 import org.mimicit.common.io.TableParquetWriter;
 import org.mimicit.common.schema.ExampleSchema;
 
@@ -16,7 +14,6 @@ import org.mimicit.common.schema.ExampleSchema;
  */
 public final class ParquetShardWriter implements ShardWriter {
   private final TableParquetWriter writer;
-  private final Configuration conf;
   private final Path path;
   private final boolean referencing;
 
@@ -26,8 +23,6 @@ public final class ParquetShardWriter implements ShardWriter {
 
   public ParquetShardWriter(
       Configuration conf, Path path, long rowGroupBytes, boolean referencing) {
-    this.conf = conf;
-    this.path = path;
     this.referencing = referencing;
     TableParquetWriter.Builder builder =
         TableParquetWriter.builder(
@@ -35,6 +30,7 @@ public final class ParquetShardWriter implements ShardWriter {
     if (!referencing) {
       builder.mediaColumns(ExampleSchema.IMAGES);
     }
+    this.path = path;
     this.writer =
         builder
             .plainColumns(
@@ -44,6 +40,7 @@ public final class ParquetShardWriter implements ShardWriter {
                 ExampleSchema.CONTEXT)
             .rowGroupBytes(rowGroupBytes)
             .maxFileBytes(Long.MAX_VALUE) // one file per shard: the plan sizes the shards
+            .digest(true)
             .files(n -> n == 0 ? path : null)
             .build();
   }
@@ -53,15 +50,17 @@ public final class ParquetShardWriter implements ShardWriter {
     writer.write(referencing ? example.toReferencingRow() : example.toRow());
   }
 
-  /** Completes the file and reads it once for its hashes (the writer opens the file itself). */
+  /** Completes the file; its hashes were taken as it was written. */
   @Override
   public FileDigest finish() {
     writer.close();
-    try {
-      return FileDigest.of(path, conf);
-    } catch (IOException e) {
-      throw new MimicitException(e, "Cannot hash Parquet shard %s: %s", path, e.getMessage());
+    if (writer.writtenFiles().isEmpty()) {
+      // the Parquet writer creates its file with the first row: no row, no file
+      throw new IllegalStateException(
+          String.format("Cannot finish Parquet shard %s: no example was written to it", path));
     }
+    TableParquetWriter.WrittenFile file = writer.writtenFiles().get(0);
+    return new FileDigest(file.bytes(), file.sha256(), file.md5());
   }
 
   @Override

@@ -46,6 +46,7 @@ final class RowGroupFiles {
   private final long rowGroupBytes;
   private final long maxFileBytes;
   private final IntFunction<Path> files;
+  private final boolean digest;
   private final List<WrittenFile> written = new ArrayList<>();
 
   // the file being written: set by startFile, cleared by endFile
@@ -68,7 +69,8 @@ final class RowGroupFiles {
       boolean directColumnWrites,
       long rowGroupBytes,
       long maxFileBytes,
-      IntFunction<Path> files) {
+      IntFunction<Path> files,
+      boolean digest) {
     this.conf = conf;
     this.schema = SparkParquetSchemas.toParquet(sparkSchema);
     this.footerMetadata = Map.of(SparkParquetSchemas.SPARK_ROW_METADATA_KEY, sparkSchema.json());
@@ -85,6 +87,7 @@ final class RowGroupFiles {
     this.rowGroupBytes = rowGroupBytes;
     this.maxFileBytes = maxFileBytes;
     this.files = files;
+    this.digest = digest;
   }
 
   /** Buffers a validated row; writes the row group, and finishes the file, when they are full. */
@@ -159,7 +162,7 @@ final class RowGroupFiles {
     TableParquetWriter.checkState(
         next != null, "Cannot start file %s: files(...) returned null", sequence);
     try {
-      outputFile = new SortedFooterFile(DataFiles.outputFile(next, conf));
+      outputFile = new SortedFooterFile(DataFiles.outputFile(next, conf), digest);
       fileWriter =
           new ParquetFileWriter(
               outputFile,
@@ -196,7 +199,11 @@ final class RowGroupFiles {
   private void endFile() throws IOException {
     outputFile.markTail();
     fileWriter.end(footerMetadata);
-    WrittenFile file = new WrittenFile(path, fileRows, outputFile.length());
+    String[] hex = outputFile.digest();
+    WrittenFile file =
+        hex == null
+            ? new WrittenFile(path, fileRows, outputFile.length())
+            : new WrittenFile(path, fileRows, outputFile.length(), hex[0], hex[1]);
     written.add(file);
     LOG.debug("Wrote {} rows, {} bytes to {}", file.rows(), file.bytes(), file.path());
     fileWriter = null;

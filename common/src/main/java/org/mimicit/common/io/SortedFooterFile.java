@@ -29,10 +29,13 @@ final class SortedFooterFile implements OutputFile {
   private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
 
   private final OutputFile file;
+  private final boolean digest;
   private TailStream stream;
 
-  SortedFooterFile(OutputFile file) {
+  /** {@code digest}: hash the file's bytes as they are written ({@link #digest()}). */
+  SortedFooterFile(OutputFile file, boolean digest) {
     this.file = file;
+    this.digest = digest;
   }
 
   /** From here on, what is written is the file's tail, held until close. */
@@ -45,15 +48,21 @@ final class SortedFooterFile implements OutputFile {
     return stream.written;
   }
 
+  /** The SHA-256 and MD5 (hex) of the finished file, or null when not asked to hash it. */
+  String[] digest() {
+    return stream.hex;
+  }
+
   @Override
   public PositionOutputStream create(long blockSizeHint) throws IOException {
-    stream = new TailStream(file.create(blockSizeHint));
+    stream = new TailStream(file.create(blockSizeHint), digest ? new DualDigest() : null);
     return stream;
   }
 
   @Override
   public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-    stream = new TailStream(file.createOrOverwrite(blockSizeHint));
+    stream =
+        new TailStream(file.createOrOverwrite(blockSizeHint), digest ? new DualDigest() : null);
     return stream;
   }
 
@@ -114,13 +123,16 @@ final class SortedFooterFile implements OutputFile {
 
   private static final class TailStream extends PositionOutputStream {
     private final PositionOutputStream out;
+    private final DualDigest digest; // of what reaches out, or null
     private ByteArrayOutputStream tail;
     private long pos;
     private long written;
+    private String[] hex;
     private boolean closed;
 
-    TailStream(PositionOutputStream out) {
+    TailStream(PositionOutputStream out, DualDigest digest) {
       this.out = out;
+      this.digest = digest;
     }
 
     @Override
@@ -135,6 +147,9 @@ final class SortedFooterFile implements OutputFile {
         tail.write(b);
       } else {
         out.write(b);
+        if (digest != null) {
+          digest.update((byte) b);
+        }
       }
     }
 
@@ -145,6 +160,9 @@ final class SortedFooterFile implements OutputFile {
         tail.write(b, off, len);
       } else {
         out.write(b, off, len);
+        if (digest != null) {
+          digest.update(b, off, len);
+        }
       }
     }
 
@@ -164,10 +182,16 @@ final class SortedFooterFile implements OutputFile {
         if (tail != null) {
           byte[] sorted = sortEncodings(tail.toByteArray());
           out.write(sorted);
+          if (digest != null) {
+            digest.update(sorted, 0, sorted.length);
+          }
           written = pos - tail.size() + sorted.length;
         }
       } finally {
         out.close();
+      }
+      if (digest != null) {
+        hex = digest.finishHex();
       }
     }
   }

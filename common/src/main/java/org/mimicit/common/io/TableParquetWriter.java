@@ -53,8 +53,15 @@ public final class TableParquetWriter implements Closeable {
   private static final long DEFAULT_ROW_GROUP_BYTES = 128L << 20;
   private static final long DEFAULT_MAX_FILE_BYTES = 512L << 20;
 
-  /** A finished Parquet file: its path, row count and length in bytes. */
-  public record WrittenFile(Path path, long rows, long bytes) {}
+  /**
+   * A finished Parquet file: its path, row count, length in bytes and, when the writer was asked to
+   * hash its files ({@link Builder#digest}), their SHA-256 and MD5 in hex (else null).
+   */
+  public record WrittenFile(Path path, long rows, long bytes, String sha256, String md5) {
+    public WrittenFile(Path path, long rows, long bytes) {
+      this(path, rows, bytes, null, null);
+    }
+  }
 
   private enum State {
     OPEN,
@@ -86,7 +93,8 @@ public final class TableParquetWriter implements Closeable {
             builder.directColumnWrites,
             builder.rowGroupBytes,
             builder.maxFileBytes,
-            builder.files);
+            builder.files,
+            builder.digest);
   }
 
   /** Returns a builder for a writer of {@code schema} rows, using {@code conf} for file systems. */
@@ -198,6 +206,7 @@ public final class TableParquetWriter implements Closeable {
     private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
     private IntFunction<Path> files;
     private boolean directColumnWrites = true;
+    private boolean digest;
 
     private Builder(Configuration conf, StructType schema) {
       checkArgument(conf != null, "Cannot build a writer without a Hadoop configuration");
@@ -257,6 +266,15 @@ public final class TableParquetWriter implements Closeable {
     public Builder maxFileBytes(long bytes) {
       checkArgument(bytes > 0, "Cannot set maxFileBytes to %s, the value must be positive.", bytes);
       this.maxFileBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Hashes every file as it is written (SHA-256 and MD5, in {@link WrittenFile}), instead of a
+     * second read; default false.
+     */
+    public Builder digest(boolean hash) {
+      this.digest = hash;
       return this;
     }
 

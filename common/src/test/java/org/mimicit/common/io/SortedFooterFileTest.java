@@ -24,6 +24,36 @@ class SortedFooterFileTest {
   @TempDir Path tmp;
 
   @Test
+  void hashesTheFileAsWrittenFooterIncludedWhenAsked() throws Exception {
+    for (boolean digest : new boolean[] {true, false}) {
+      Path file = tmp.resolve("d" + digest + ".parquet");
+      TableParquetWriter writer =
+          TableParquetWriter.builder(
+                  new Configuration(), new StructType().add("kind", DataTypes.StringType, false))
+              .digest(digest)
+              .files(n -> new org.apache.hadoop.fs.Path(file.toUri()))
+              .build();
+      for (int i = 0; i < 100; i++) {
+        writer.write(new Object[] {i % 2 == 0 ? "even" : "odd"});
+      }
+      writer.close();
+      byte[] bytes = Files.readAllBytes(file);
+      TableParquetWriter.WrittenFile written = writer.writtenFiles().get(0);
+      if (digest) {
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        assertThat(written.sha256())
+            .isEqualTo(
+                hex.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+        assertThat(written.md5())
+            .isEqualTo(hex.formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes)));
+      } else {
+        assertThat(written.sha256()).isNull();
+        assertThat(written.md5()).isNull();
+      }
+    }
+  }
+
+  @Test
   void writesEncodingListsInCodeOrderWhateverOrderParquetGathersThemIn() throws Exception {
     Path file = tmp.resolve("t.parquet");
     TableParquetWriter writer =
