@@ -220,8 +220,9 @@ final class ShardPlan {
    */
   static Dataset<Row> plan(
       Dataset<Row> examples, Dataset<Row> imageTotals, long shardBytes, ExportFormat format) {
-    Column text = textBytes(format == ExportFormat.WEBDATASET);
-    Column imageCount = size(col(InstructionSchema.IMAGE_IDS));
+    // the text's size is taken before the join, so that numbers, not texts, are shuffled
+    Column text = col("text");
+    Column imageCount = col(IMAGE_REFS);
     Column imageBytes = coalesce(col(IMAGE_BYTES), lit(0L));
     Column estimate =
         format == ExportFormat.PARQUET
@@ -234,16 +235,20 @@ final class ShardPlan {
                 .plus(TAR_BLOCK);
     Dataset<Row> estimated =
         examples
+            .select(
+                col(Partitions.TASK),
+                col(ExampleTable.LANG),
+                col(InstructionSchema.INS_ID),
+                size(col(InstructionSchema.IMAGE_IDS)).as(IMAGE_REFS),
+                textBytes(format == ExportFormat.WEBDATASET).as("text"))
             .join(
                 imageTotals, ExampleTable.using(Partitions.TASK, InstructionSchema.INS_ID), "left")
             .select(
                 col(Partitions.TASK),
                 col(ExampleTable.LANG),
                 col(InstructionSchema.INS_ID),
-                size(col(InstructionSchema.IMAGE_IDS)).as(IMAGE_REFS),
-                coalesce(col(FOUND), lit(0L))
-                    .equalTo(size(col(InstructionSchema.IMAGE_IDS)))
-                    .as(COMPLETE),
+                col(IMAGE_REFS),
+                coalesce(col(FOUND), lit(0L)).equalTo(col(IMAGE_REFS)).as(COMPLETE),
                 estimate.as("estimate"));
     return place(
         estimated,
