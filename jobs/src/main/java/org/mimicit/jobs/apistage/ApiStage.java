@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -132,14 +133,43 @@ public final class ApiStage {
               ? ", the first with " + Math.round(skew * 100) + "% of the work"
               : "",
           share.concurrency());
+      spark.sparkContext().setJobDescription("spread the API work over " + tasks + " task(s)");
+      Dataset<Row> spread =
+          checkpointed(
+              spark.sparkContext(),
+              new Path(failures.getParent(), "spread"),
+              () -> spread(work, tasks, skew).sortWithinPartitions(sortWithin));
       spark.sparkContext().setJobDescription("call the API");
-      spread(work, tasks, skew)
-          .sortWithinPartitions(sortWithin)
+      spread
           .mapPartitions(task.apply(share), Encoders.row(failureSchema))
           .write()
           .parquet(failures.toString());
     } finally {
       spark.sparkContext().setJobDescription(null);
+    }
+  }
+
+  /**
+   * The dataset {@code spread} makes, written to {@code dir} (a reliable checkpoint: same
+   * partitions, no lineage) before any request is sent. A task of the API call that is run again,
+   * because its executor was lost, reads its rows from there and starts at once; before, it had to
+   * wait until Spark had recomputed the lost executor's shuffle output and cached work (about 20 s,
+   * in which the job sent next to nothing). The session's own checkpoint folder, if it had one, is
+   * set back afterwards.
+   */
+  static Dataset<Row> checkpointed(
+      SparkContext sc, Path dir, java.util.function.Supplier<Dataset<Row>> spread) {
+    scala.Option<String> before = sc.getCheckpointDir();
+    sc.setCheckpointDir(dir.toString());
+    try {
+      return spread.get().checkpoint(true);
+    } finally {
+      if (before.isDefined()) {
+        // setCheckpointDir adds a folder of its own under the one given
+        sc.setCheckpointDir(new Path(before.get()).getParent().toString());
+      } else {
+        sc.checkpointDir_$eq(scala.Option.empty());
+      }
     }
   }
 
