@@ -82,6 +82,8 @@ public final class FakeBatchServer implements AutoCloseable {
   private volatile Predicate<String> errorLine = id -> false;
   private volatile Predicate<String> malformedLine = id -> false;
   private volatile Predicate<Item> untranslated = i -> false;
+  private volatile java.util.function.Function<String, String> generationReply =
+      FakeChatServer::questions;
 
   public FakeBatchServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -134,6 +136,12 @@ public final class FakeBatchServer implements AutoCloseable {
   /** Translation items answered in English (the translation check rejects them). */
   public FakeBatchServer untranslated(Predicate<Item> item) {
     untranslated = item;
+    return this;
+  }
+
+  /** How generation queries are answered; by default {@link FakeChatServer#questions}. */
+  public FakeBatchServer generationReply(java.util.function.Function<String, String> reply) {
+    generationReply = reply;
     return this;
   }
 
@@ -363,7 +371,8 @@ public final class FakeBatchServer implements AutoCloseable {
       response.set(
           "body",
           JSON.readTree(
-              FakeChatServer.completion(body, english ? Fault.UNTRANSLATED : Fault.NONE)));
+              FakeChatServer.completion(
+                  body, english ? Fault.UNTRANSLATED : Fault.NONE, generationReply)));
       out.putNull("error");
       String text = JSON.writeValueAsString(out);
       if (malformedLine.test(customId)) {

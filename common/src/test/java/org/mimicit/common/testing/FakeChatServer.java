@@ -354,10 +354,17 @@ public final class FakeChatServer implements AutoCloseable {
    * NOT_JSON_CONTENT). The Batch API fake answers its request lines with it.
    */
   public static String completion(JsonNode body, Fault fault) throws IOException {
+    return completion(body, fault, FakeChatServer::questions);
+  }
+
+  /** As {@link #completion(JsonNode, Fault)}, generation queries answered by {@code generation}. */
+  public static String completion(
+      JsonNode body, Fault fault, java.util.function.Function<String, String> generation)
+      throws IOException {
     String text = lastUserMessage(body);
     JsonNode query = text.startsWith("{") ? JSON.readTree(text) : JSON.createObjectNode();
     if (!query.has("items")) {
-      return reply(body, questions(text));
+      return reply(body, generation.apply(text));
     }
     if (fault == Fault.NOT_JSON_CONTENT) {
       return reply(body, "I am sorry, I can only translate one item.");
