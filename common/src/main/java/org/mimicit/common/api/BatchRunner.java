@@ -4,30 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
-import org.mimicit.common.api.ApiCallException.Kind;
 import org.mimicit.common.error.MimicitException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,14 +48,6 @@ public final class BatchRunner<B> {
     void feed(Consumer<B> sink) throws Exception;
   }
 
-  /** Control-plane calls (upload, create, poll, download) tried this often on 429/5xx/timeouts. */
-  static final int CALL_ATTEMPTS = 8;
-
-  /** Pages of 100 batches searched for a batch created for a file before a kill recorded it. */
-  static final int LIST_PAGES = 20;
-
-  static final String META_CHUNK = "mimicit_chunk";
-
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
   private static final long PROGRESS_NANOS = 60_000_000_000L;
@@ -78,7 +62,7 @@ public final class BatchRunner<B> {
   private final Online online;
   private final Function<ApiCacheWriter, BatchWork<B>> works;
   private final BatchLedger ledger;
-  private final Backoff backoff;
+  private final BatchCalls calls;
   private final List<BatchLedger.Chunk> live = new ArrayList<>();
   private BatchWork<B> work;
   private int created;
@@ -108,7 +92,8 @@ public final class BatchRunner<B> {
     this.online = online;
     this.works = works;
     this.ledger = new BatchLedger(conf, cacheDir);
-    this.backoff = new Backoff(api.backoffBase(), api.backoffMax());
+    this.calls =
+        new BatchCalls(client, settings, ledger, new Backoff(api.backoffBase(), api.backoffMax()));
   }
 
   /**
@@ -183,7 +168,7 @@ public final class BatchRunner<B> {
         throw new MimicitException(e, "Cannot read %s: %s", input, e.getMessage());
       }
       c.fileId =
-          call(
+          calls.call(
               "upload " + c.id,
               () ->
                   client.upload(
@@ -200,9 +185,9 @@ public final class BatchRunner<B> {
           c.file(BatchLedger.FILE), JsonNodeFactory.instance.objectNode().put("file_id", c.fileId));
     }
     if (c.batchId == null) {
-      BatchClient.Status found = c.resumed ? findBatch(c) : null;
+      BatchClient.Status found = c.resumed ? calls.findBatch(c) : null;
       if (found == null) {
-        found = create(c);
+        found = calls.create(c);
         created++;
         for (long i = 0; i < c.requests; i++) {
           metrics.sent(c.attempt > 1);
@@ -227,52 +212,6 @@ public final class BatchRunner<B> {
     }
   }
 
-  /**
-   * Creates a chunk's batch. A failed call may have created it all the same (a reply lost on its
-   * way back): before trying again, the batch is looked for among the API's batches.
-   */
-  private BatchClient.Status create(BatchLedger.Chunk c) throws InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return client.create(c.fileId, settings.window(), Map.of(META_CHUNK, c.id));
-      } catch (ApiCallException e) {
-        if (e.kind() == Kind.FATAL || e.kind() == Kind.REFUSED || attempt >= CALL_ATTEMPTS) {
-          throw failed("create the batch of " + c.id, e);
-        }
-        Duration wait = backoff.delay(attempt, e.retryAfter(), ThreadLocalRandom.current());
-        LOG.warn(
-            "Batch API: creating the batch of {} failed ({}); looking for it, then again in {} ms",
-            c.id,
-            e.getMessage(),
-            wait.toMillis());
-        Thread.sleep(wait.toMillis());
-        BatchClient.Status found = findBatch(c);
-        if (found != null) {
-          return found;
-        }
-      }
-    }
-  }
-
-  /** The batch created for a chunk's file, when a kill came before its id was recorded. */
-  private BatchClient.Status findBatch(BatchLedger.Chunk c) throws InterruptedException {
-    String after = null;
-    for (int page = 0; page < LIST_PAGES; page++) {
-      String from = after;
-      BatchClient.Page p = call("list batches", () -> client.list(from, 100));
-      for (BatchClient.Status s : p.batches()) {
-        if (c.fileId.equals(s.inputFileId()) || c.id.equals(s.metadata().get(META_CHUNK))) {
-          return s;
-        }
-      }
-      if (!p.hasMore() || p.lastId() == null) {
-        return null;
-      }
-      after = p.lastId();
-    }
-    return null;
-  }
-
   /** Polls the batches in flight until every chunk is done, the wait growing while none moves. */
   private void poll() throws InterruptedException {
     Duration wait = settings.pollInterval();
@@ -287,7 +226,7 @@ public final class BatchRunner<B> {
           moved = true;
           continue;
         }
-        BatchClient.Status s = call("poll " + c.batchId, () -> client.get(c.batchId));
+        BatchClient.Status s = calls.call("poll " + c.batchId, () -> client.get(c.batchId));
         moved |=
             c.status == null
                 || !s.status().equals(c.status.status())
@@ -363,9 +302,9 @@ public final class BatchRunner<B> {
       if (s.errors() != null) {
         LOG.warn("Batch API: {} ended {}: {}", s.id(), s.status(), s.errors());
       }
-      download(s.outputFileId(), c.file(BatchLedger.OUTPUT));
-      download(s.errorFileId(), c.file(BatchLedger.ERRORS));
-      long[] judged = judge(c, s.status());
+      calls.download(s.outputFileId(), c.file(BatchLedger.OUTPUT));
+      calls.download(s.errorFileId(), c.file(BatchLedger.ERRORS));
+      long[] judged = new BatchReplies<>(ledger, work, metrics).judge(c, s.status());
       ledger.write(
           c.file(BatchLedger.SETTLED),
           JsonNodeFactory.instance
@@ -393,7 +332,7 @@ public final class BatchRunner<B> {
                 settings.fallbackOnline(),
                 this::startNew);
         InputStream in = ledger.fs.open(c.file(BatchLedger.RETRIES))) {
-      forEachLine(
+      BatchReplies.forEachLine(
           in,
           (offset, bytes) -> {
             JsonNode line = JSON.readTree(bytes);
@@ -409,166 +348,6 @@ public final class BatchRunner<B> {
       throw new MimicitException(e, "Cannot read %s: %s", c.file(BatchLedger.RETRIES), e);
     }
     ledger.write(c.file(BatchLedger.DONE), JsonNodeFactory.instance.objectNode().put("done", true));
-  }
-
-  private void download(String fileId, Path to) throws InterruptedException {
-    if (fileId == null) {
-      ledger.delete(to);
-      return;
-    }
-    call(
-        "download " + fileId,
-        () -> {
-          try (InputStream in = client.content(fileId);
-              OutputStream out = ledger.fs.create(to, true)) {
-            in.transferTo(out);
-            return null;
-          } catch (IOException e) {
-            throw new ApiCallException(
-                Kind.CONNECTION, 0, null, "download " + fileId + " cut: " + e, e);
-          }
-        });
-  }
-
-  /**
-   * Judges the output and error lines of a chunk against its units; writes what is to be asked
-   * again to {@code retries.jsonl}. Returns requests accepted in full, and requests retried.
-   */
-  private long[] judge(BatchLedger.Chunk c, String status) {
-    Map<String, long[]> index = new HashMap<>();
-    long[] counts = new long[2];
-    try (InputStream units = ledger.fs.open(c.file(BatchLedger.UNITS))) {
-      forEachLine(
-          units,
-          (offset, bytes) ->
-              index.put(
-                  JSON.readTree(bytes).path("custom_id").asText(),
-                  new long[] {offset, bytes.length}));
-    } catch (IOException e) {
-      throw new MimicitException(e, "Cannot read %s: %s", c.file(BatchLedger.UNITS), e);
-    }
-    Set<String> seen = new HashSet<>();
-    int[] malformed = new int[1];
-    try (FSDataInputStream units = ledger.fs.open(c.file(BatchLedger.UNITS));
-        OutputStream retries = ledger.fs.create(c.file(BatchLedger.RETRIES), true)) {
-      Consumer<ObjectNode> retry =
-          r -> {
-            try {
-              retries.write(JSON.writeValueAsBytes(r));
-              retries.write('\n');
-              counts[1]++;
-            } catch (IOException e) {
-              throw new MimicitException(e, "Cannot write %s: %s", c.file(BatchLedger.RETRIES), e);
-            }
-          };
-      for (String name : List.of(BatchLedger.OUTPUT, BatchLedger.ERRORS)) {
-        Path file = c.file(name);
-        if (!ledger.exists(file)) {
-          continue;
-        }
-        try (InputStream in = ledger.fs.open(file)) {
-          forEachLine(
-              in,
-              (offset, bytes) -> {
-                JsonNode line;
-                try {
-                  line = JSON.readTree(bytes);
-                } catch (IOException bad) {
-                  line = null;
-                }
-                String id = line == null ? null : line.path("custom_id").asText(null);
-                long[] at = id == null ? null : index.get(id);
-                if (at == null) {
-                  if (malformed[0]++ < 3) {
-                    LOG.warn(
-                        "Batch API: {} of {}: a line that names no request of it: {}",
-                        name,
-                        c.batchId,
-                        start(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)));
-                  }
-                  return;
-                }
-                if (!seen.add(id)) {
-                  return;
-                }
-                byte[] unitLine = new byte[(int) at[1]];
-                units.readFully(at[0], unitLine);
-                B b = work.read(JSON.readTree(unitLine).path("units"));
-                if (judgeLine(line, b, retry)) {
-                  counts[0]++;
-                }
-              });
-        }
-      }
-      String reason = "no reply: the batch " + c.batchId + " ended " + status;
-      units.seek(0);
-      forEachLine(
-          units,
-          (offset, bytes) -> {
-            JsonNode u = JSON.readTree(bytes);
-            if (!seen.contains(u.path("custom_id").asText())) {
-              metrics.failedAttempt();
-              retry.accept(retryLine(u.path("units"), reason));
-            }
-          });
-    } catch (IOException e) {
-      throw new MimicitException(e, "Cannot read the replies of %s: %s", c.batchId, e);
-    }
-    if (malformed[0] > 0) {
-      LOG.warn(
-          "Batch API: {} line(s) of {} unreadable or naming no request; their requests are asked"
-              + " again",
-          malformed[0],
-          c.batchId);
-    }
-    return counts;
-  }
-
-  /** One output or error line; true when its request was accepted in full. */
-  private boolean judgeLine(JsonNode line, B b, Consumer<ObjectNode> retry) throws IOException {
-    JsonNode response = line.path("response");
-    int code = response.path("status_code").asInt(0);
-    JsonNode error = line.get("error");
-    if (code == 200 && (error == null || error.isNull())) {
-      ChatReply reply;
-      try {
-        reply = HttpChatClient.parse(JSON.writeValueAsBytes(response.path("body")), Duration.ZERO);
-      } catch (ApiCallException e) {
-        metrics.failedAttempt();
-        retry.accept(retryLine(work.write(b), e.getMessage()));
-        return false;
-      }
-      metrics.tokens(reply.promptTokens(), reply.completionTokens());
-      ApiRunner.Rest<B> rest = work.accept(b, reply);
-      if (rest == null) {
-        return true;
-      }
-      metrics.failedAttempt();
-      // as online: one bad item must not fail the others with it
-      for (B part : work.split(rest.batch())) {
-        retry.accept(retryLine(work.write(part), rest.reason()));
-      }
-      return false;
-    }
-    metrics.failedAttempt();
-    String reason =
-        error != null && !error.isNull()
-            ? "error " + error.path("code").asText() + ": " + error.path("message").asText()
-            : "HTTP "
-                + code
-                + ": "
-                + start(response.path("body").path("error").path("message").asText(""));
-    for (B part : code == 400 ? work.split(b) : List.of(b)) {
-      retry.accept(retryLine(work.write(part), reason));
-    }
-    return false;
-  }
-
-  private static ObjectNode retryLine(JsonNode units, String reason) {
-    ObjectNode r = JsonNodeFactory.instance.objectNode();
-    r.set("units", units);
-    r.put("reason", reason);
-    return r;
   }
 
   /** The requests of an online chunk through the online path; what it accepted before, skipped. */
@@ -588,7 +367,7 @@ public final class BatchRunner<B> {
                 works.apply(cache));
         InputStream in = ledger.fs.open(c.file(BatchLedger.UNITS))) {
       Set<String> notDone = new HashSet<>();
-      forEachLine(
+      BatchReplies.forEachLine(
           in,
           (offset, bytes) -> {
             JsonNode u = JSON.readTree(bytes);
@@ -620,67 +399,5 @@ public final class BatchRunner<B> {
           "Cannot send the requests batches left unanswered online: no online client is"
               + " configured. Run with --batch-fallback batch.");
     }
-  }
-
-  /** Calls the API, trying again on 429, 5xx, timeouts and cut connections. */
-  private <T> T call(String what, Supplier<T> op) throws InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return op.get();
-      } catch (ApiCallException e) {
-        if (e.kind() == Kind.FATAL || e.kind() == Kind.REFUSED || attempt >= CALL_ATTEMPTS) {
-          throw failed(what, e);
-        }
-        Duration wait = backoff.delay(attempt, e.retryAfter(), ThreadLocalRandom.current());
-        LOG.warn(
-            "Batch API: {} failed ({}); again in {} ms", what, e.getMessage(), wait.toMillis());
-        Thread.sleep(wait.toMillis());
-      }
-    }
-  }
-
-  private static MimicitException failed(String what, ApiCallException e) {
-    return new MimicitException(
-        e,
-        "The Batch API failed to %s: %s. Check the API base (it must serve /files and /batches),"
-            + " the key, the model and, for Azure, a Global Batch deployment and an api-version"
-            + " with batches (%s or later).",
-        what,
-        e.getMessage(),
-        ApiSettings.DEFAULT_AZURE_BATCH_VERSION);
-  }
-
-  /** What to do with one line: its offset in the file and its bytes, without the newline. */
-  interface LineHandler {
-    void line(long offset, byte[] bytes) throws IOException;
-  }
-
-  /** Reads a file line by line, streaming, with each line's byte offset; empty lines skipped. */
-  static void forEachLine(InputStream raw, LineHandler handler) throws IOException {
-    InputStream in = new BufferedInputStream(raw, 1 << 16);
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    long offset = 0;
-    long start = 0;
-    for (int b = in.read(); ; b = in.read()) {
-      if (b == '\n' || b < 0) {
-        if (line.size() > 0) {
-          handler.line(start, line.toByteArray());
-        }
-        line.reset();
-        if (b < 0) {
-          return;
-        }
-        offset++;
-        start = offset;
-      } else {
-        line.write(b);
-        offset++;
-      }
-    }
-  }
-
-  private static String start(String text) {
-    String t = text.replaceAll("\\s+", " ").trim();
-    return t.length() > 200 ? t.substring(0, 200) + "..." : t;
   }
 }
