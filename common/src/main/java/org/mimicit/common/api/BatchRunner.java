@@ -321,6 +321,8 @@ public final class BatchRunner<B> {
           judged[1]);
     }
     boolean last = c.attempt >= api.maxAttempts();
+    // the retries are submitted once this chunk is done: until then a kill rewrites them unsent
+    List<BatchLedger.Chunk> next = new ArrayList<>();
     try (BatchChunkWriter<B> retries =
             new BatchChunkWriter<>(
                 ledger,
@@ -330,7 +332,7 @@ public final class BatchRunner<B> {
                 c.id + "-r",
                 c.attempt + 1,
                 settings.fallbackOnline(),
-                this::startNew);
+                next::add);
         InputStream in = ledger.fs.open(c.file(BatchLedger.RETRIES))) {
       BatchReplies.forEachLine(
           in,
@@ -348,6 +350,7 @@ public final class BatchRunner<B> {
       throw new MimicitException(e, "Cannot read %s: %s", c.file(BatchLedger.RETRIES), e);
     }
     ledger.write(c.file(BatchLedger.DONE), JsonNodeFactory.instance.objectNode().put("done", true));
+    next.forEach(this::startNew);
   }
 
   /** The requests of an online chunk through the online path; what it accepted before, skipped. */
