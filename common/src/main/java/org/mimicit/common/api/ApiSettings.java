@@ -112,6 +112,36 @@ public record ApiSettings(
     return URI.create(base + "/chat/completions");
   }
 
+  /** The first Azure OpenAI api-version with the Batch API (GA). */
+  public static final String DEFAULT_AZURE_BATCH_VERSION = "2024-10-21";
+
+  /**
+   * The URL of a Batch API path ({@code /files}, {@code /batches/<id>}, ...) with an optional
+   * query: {@code <base><path>} for openai, {@code <base>/openai<path>?api-version=V} for azure.
+   */
+  public URI batchUri(String path, String query) {
+    checkArgument(!offline(), "No API base is configured.");
+    if (AZURE.equals(type)) {
+      String version = apiVersion == null ? DEFAULT_AZURE_BATCH_VERSION : apiVersion;
+      return URI.create(
+          base + "/openai" + path + "?api-version=" + version + (query == null ? "" : "&" + query));
+    }
+    return URI.create(base + path + (query == null ? "" : "?" + query));
+  }
+
+  /**
+   * The endpoint of the Batch API's request lines and batches: OpenAI's {@code
+   * /v1/chat/completions}, Azure's {@code /chat/completions}.
+   */
+  public String batchEndpoint() {
+    return AZURE.equals(type) ? "/chat/completions" : "/v1/chat/completions";
+  }
+
+  /** The {@code model} of a Batch API request line: the deployment on Azure, else the model. */
+  public String batchModel() {
+    return AZURE.equals(type) ? deployment : model;
+  }
+
   /**
    * Normalises Syphus's {@code OPENAI_API_TYPE} values: {@code open_ai}/{@code openai} and {@code
    * azure}/{@code azure_ad}.

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * in-context examples, the annotation's sentences), the reply's question-answer pairs cached as
  * they arrive; a reply with no pair is asked again, then given up.
  */
-public final class GenerationWork implements ApiRunner.Work<Annotation> {
+public final class GenerationWork implements BatchWork<Annotation> {
   /** An annotation given up on. */
   public record Failure(String key, String id, String reason) {}
 
@@ -92,6 +92,25 @@ public final class GenerationWork implements ApiRunner.Work<Annotation> {
   @Override
   public List<Annotation> split(Annotation annotation) {
     return List.of(annotation);
+  }
+
+  @Override
+  public ObjectNode write(Annotation a) {
+    return JsonNodeFactory.instance
+        .objectNode()
+        .put("id", a.id())
+        .put("sentences", a.sentences())
+        .put("prompt", a.prompt())
+        .put("key", a.key());
+  }
+
+  @Override
+  public Annotation read(com.fasterxml.jackson.databind.JsonNode json) {
+    return new Annotation(
+        json.path("id").asText(),
+        json.path("sentences").asText(),
+        json.path("prompt").asText(),
+        json.path("key").asText());
   }
 
   @Override

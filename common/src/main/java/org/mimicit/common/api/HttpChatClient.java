@@ -82,8 +82,21 @@ final class HttpChatClient implements ChatClient {
   }
 
   byte[] body(ChatRequest request) {
+    try {
+      return JSON.writeValueAsBytes(bodyNode(settings, request, settings.model()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The JSON body of a chat-completions request: {@code model}, the messages, {@code max_tokens},
+   * {@code temperature} and, when on, {@code response_format}. The Batch API's request lines carry
+   * the same body ({@link BatchRunner}).
+   */
+  static ObjectNode bodyNode(ApiSettings settings, ChatRequest request, String model) {
     ObjectNode body = JSON.createObjectNode();
-    body.put("model", settings.model());
+    body.put("model", model);
     ArrayNode messages = body.putArray("messages");
     for (ChatMessage m : request.messages()) {
       messages.addObject().put("role", m.role()).put("content", m.content());
@@ -93,11 +106,7 @@ final class HttpChatClient implements ChatClient {
     if (settings.jsonResponseFormat()) {
       body.putObject("response_format").put("type", "json_object");
     }
-    try {
-      return JSON.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return body;
   }
 
   static ApiCallException failure(int status, HttpHeaders headers, String body) {

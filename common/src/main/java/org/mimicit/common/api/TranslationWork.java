@@ -10,7 +10,7 @@ import org.mimicit.common.api.TranslationProtocol.Accepted;
 import org.mimicit.common.api.TranslationProtocol.Verdict;
 
 /** The translation stage's part of {@link ApiRunner}: requests, judging, caching, giving up. */
-public final class TranslationWork implements ApiRunner.Work<List<TranslationItem>> {
+public final class TranslationWork implements BatchWork<List<TranslationItem>> {
   /** An item and language given up on. */
   public record Failure(String key, String lang, String id, String reason) {}
 
@@ -96,6 +96,42 @@ public final class TranslationWork implements ApiRunner.Work<List<TranslationIte
       parts.add(batch);
     }
     return parts;
+  }
+
+  @Override
+  public ObjectNode write(List<TranslationItem> batch) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    com.fasterxml.jackson.databind.node.ArrayNode items = root.putArray("items");
+    for (TranslationItem item : batch) {
+      ObjectNode i =
+          items
+              .addObject()
+              .put("id", item.id())
+              .put("instruction", item.instruction())
+              .put("answer", item.answer());
+      item.langs().forEach(i.putArray("langs")::add);
+      item.keys().forEach(i.putArray("keys")::add);
+    }
+    return root;
+  }
+
+  @Override
+  public List<TranslationItem> read(com.fasterxml.jackson.databind.JsonNode json) {
+    List<TranslationItem> batch = new ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode i : json.path("items")) {
+      List<String> langs = new ArrayList<>();
+      List<String> keys = new ArrayList<>();
+      i.path("langs").forEach(l -> langs.add(l.asText()));
+      i.path("keys").forEach(k -> keys.add(k.asText()));
+      batch.add(
+          new TranslationItem(
+              i.path("id").asText(),
+              i.path("instruction").asText(),
+              i.path("answer").asText(),
+              langs,
+              keys));
+    }
+    return batch;
   }
 
   @Override

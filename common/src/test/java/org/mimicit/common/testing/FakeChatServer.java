@@ -348,6 +348,60 @@ public final class FakeChatServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The reply body a server gives to a chat request body, as {@link #handle} answers with no fault
+   * (or with {@code fault} for a translation query: MISSING_LANGUAGE, UNTRANSLATED,
+   * NOT_JSON_CONTENT). The Batch API fake answers its request lines with it.
+   */
+  public static String completion(JsonNode body, Fault fault) throws IOException {
+    return completion(body, fault, FakeChatServer::questions);
+  }
+
+  /** As {@link #completion(JsonNode, Fault)}, generation queries answered by {@code generation}. */
+  public static String completion(
+      JsonNode body, Fault fault, java.util.function.Function<String, String> generation)
+      throws IOException {
+    String text = lastUserMessage(body);
+    JsonNode query = text.startsWith("{") ? JSON.readTree(text) : JSON.createObjectNode();
+    if (!query.has("items")) {
+      return reply(body, generation.apply(text));
+    }
+    if (fault == Fault.NOT_JSON_CONTENT) {
+      return reply(body, "I am sorry, I can only translate one item.");
+    }
+    List<String> langs = new ArrayList<>();
+    query.path("languages").forEach(l -> langs.add(l.asText()));
+    List<Item> items = new ArrayList<>();
+    query
+        .path("items")
+        .forEach(
+            i ->
+                items.add(
+                    new Item(
+                        i.path("id").asText(),
+                        i.path("instruction").asText(),
+                        i.path("answer").asText())));
+    return reply(body, content(langs, items, fault));
+  }
+
+  /** The items of a translation request body (empty for generation). */
+  public static List<Item> items(JsonNode body) throws IOException {
+    String text = lastUserMessage(body);
+    List<Item> items = new ArrayList<>();
+    if (text.startsWith("{")) {
+      JSON.readTree(text)
+          .path("items")
+          .forEach(
+              i ->
+                  items.add(
+                      new Item(
+                          i.path("id").asText(),
+                          i.path("instruction").asText(),
+                          i.path("answer").asText())));
+    }
+    return items;
+  }
+
   private static String lastUserMessage(JsonNode body) {
     JsonNode messages = body.path("messages");
     for (int i = messages.size() - 1; i >= 0; i--) {

@@ -8,6 +8,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.mimicit.common.api.ApiCacheWriter;
+import org.mimicit.common.api.BatchRunner;
+import org.mimicit.common.api.BatchSettings;
 import org.mimicit.common.warehouse.SerializableConf;
 import org.mimicit.common.warehouse.WarehouseCommitter;
 
@@ -33,7 +35,8 @@ public final class ApiStageRun {
       boolean dryRun,
       boolean offline,
       ApiLimits limits,
-      java.time.Duration requestTimeout) {}
+      java.time.Duration requestTimeout,
+      BatchSettings batch) {}
 
   /** Pending work: {@code batches} rows to spread over tasks, {@code units} to count progress. */
   public record Pending(long batches, long units) {}
@@ -47,15 +50,32 @@ public final class ApiStageRun {
     ApiAccumulators counts = new ApiAccumulators(spark.sparkContext());
     Dataset<Row> pending = null;
     try {
-      pending = steps.pending(steps.readCache(cacheDirs)).persist(StorageLevel.MEMORY_AND_DISK());
+      boolean batch = settings.batch().batch() && !settings.offline();
+      Dataset<Row> cache = steps.readCache(cacheDirs);
+      // the units of batches an earlier run left unfinished are theirs: resumed, not asked again
+      List<String> held = batch ? BatchRunner.heldUnitFiles(conf, cacheDir) : List.<String>of();
+      cache = ApiBatchStage.withHeld(spark, held, cache);
+      pending = steps.pending(cache).persist(StorageLevel.MEMORY_AND_DISK());
       Pending work = steps.countPending(pending);
       if (settings.dryRun()) {
         return steps.dryRun(pending, work);
       }
       Path failures = new Path(staging, "failures");
-      boolean asked = work.units() > 0 && !settings.offline();
-      if (asked) {
-        SerializableConf sconf = new SerializableConf(conf);
+      boolean asked = (work.units() > 0 || !held.isEmpty()) && !settings.offline();
+      SerializableConf sconf = new SerializableConf(conf);
+      if (asked && batch) {
+        ApiBatchStage.call(
+            pending,
+            steps.task(null, cacheDir, sconf, counts),
+            settings.batch(),
+            settings.limits(),
+            conf,
+            cacheDir,
+            counts,
+            steps.failureSchema(),
+            failures,
+            steps.sortWithin());
+      } else if (asked) {
         ApiStage.call(
             spark,
             settings.job(),
@@ -74,9 +94,11 @@ public final class ApiStageRun {
       }
       pending.unpersist();
       Dataset<Row> failed =
-          asked
-              ? spark.read().parquet(failures.toString())
-              : spark.createDataFrame(List.of(), steps.failureSchema());
+          !asked
+              ? spark.createDataFrame(List.of(), steps.failureSchema())
+              : batch
+                  ? spark.read().schema(steps.failureSchema()).json(failures.toString())
+                  : spark.read().parquet(failures.toString());
       return steps.write(steps.readCache(cacheDirs), failed, staging, counts);
     } finally {
       if (pending != null) {

@@ -5,6 +5,7 @@ import static org.mimicit.common.error.Preconditions.checkArgument;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.mimicit.common.api.ApiSettings;
+import org.mimicit.common.api.BatchSettings;
 import org.mimicit.jobs.apistage.ApiLimits;
 
 /**
@@ -12,6 +13,7 @@ import org.mimicit.jobs.apistage.ApiLimits;
  *
  * @param annotations JSON lines or Parquet with {@code id} and {@code sentences}
  * @param prompts a Syphus prompt file, or a folder of them
+ * @param batch online, or the Batch API ({@code --mode batch}) and its settings
  */
 public record GenerateInstructionsConfig(
     String annotations,
@@ -24,7 +26,36 @@ public record GenerateInstructionsConfig(
     boolean dryRun,
     double pricePer1kTokens,
     double maxRejectRatio,
-    int cacheRollSeconds) {
+    int cacheRollSeconds,
+    BatchSettings batch) {
+  /** Online, as before the Batch API mode. */
+  public GenerateInstructionsConfig(
+      String annotations,
+      String prompts,
+      String task,
+      String warehouse,
+      ApiSettings api,
+      ApiLimits limits,
+      List<String> cacheFrom,
+      boolean dryRun,
+      double pricePer1kTokens,
+      double maxRejectRatio,
+      int cacheRollSeconds) {
+    this(
+        annotations,
+        prompts,
+        task,
+        warehouse,
+        api,
+        limits,
+        cacheFrom,
+        dryRun,
+        pricePer1kTokens,
+        maxRejectRatio,
+        cacheRollSeconds,
+        BatchSettings.ONLINE_MODE);
+  }
+
   private static final Pattern TASK = Pattern.compile("[A-Za-z0-9]+");
 
   public GenerateInstructionsConfig {
@@ -49,6 +80,11 @@ public record GenerateInstructionsConfig(
         cacheRollSeconds > 0,
         "Cannot set the cache roll interval to %s s, the value must be positive.",
         cacheRollSeconds);
+    batch = batch == null ? BatchSettings.ONLINE_MODE : batch;
+    checkArgument(
+        !batch.batch() || !api.offline() || dryRun,
+        "Cannot generate with --mode batch offline: the Batch API needs an API base. Give"
+            + " --api-base (or OPENAI_API_BASE) and no --offline, or use --mode online.");
     cacheFrom = List.copyOf(cacheFrom);
   }
 }

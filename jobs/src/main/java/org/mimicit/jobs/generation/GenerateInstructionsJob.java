@@ -12,6 +12,7 @@ import org.mimicit.common.warehouse.RejectBudget;
 import org.mimicit.jobs.apistage.ApiStageRun;
 import org.mimicit.jobs.cli.ApiOptions;
 import org.mimicit.jobs.cli.ApiRunOptions;
+import org.mimicit.jobs.cli.BatchOptions;
 import org.mimicit.jobs.cli.JobCommand;
 import org.mimicit.jobs.cli.Launcher;
 import org.mimicit.jobs.cli.SparkOptions;
@@ -91,7 +92,8 @@ public final class GenerateInstructionsJob {
               config.dryRun(),
               config.api().offline(),
               config.limits(),
-              config.api().timeout()),
+              config.api().timeout(),
+              config.batch()),
           new GenerationSteps(spark, conf, config, prompts, annotations, startedNanos, started));
     } finally {
       annotations.unpersist();
@@ -163,6 +165,8 @@ public final class GenerateInstructionsJob {
 
     @Mixin ApiRunOptions run;
 
+    @Mixin BatchOptions batch;
+
     @Mixin SparkOptions spark;
 
     @Override
@@ -179,7 +183,8 @@ public final class GenerateInstructionsJob {
               run.dryRun(),
               api.pricePer1kTokens(),
               maxRejectRatio,
-              run.cacheRollSeconds());
+              run.cacheRollSeconds(),
+              batch.settings());
       ApiRunOptions.printDryRun(
           spec, GenerateInstructionsJob.run(JobSession.start(NAME, spark.conf()), config).dryRun());
       return 0;

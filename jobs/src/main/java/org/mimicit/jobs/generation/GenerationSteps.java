@@ -175,18 +175,22 @@ final class GenerationSteps implements ApiStageSteps<GenerateInstructionsJob.Res
                             .estimatedTokens())
             .fold(0L, Long::sum);
     double cost = tokens / 1000.0 * config.pricePer1kTokens();
+    double batchPrice = config.batch().price(config.pricePer1kTokens());
     String summary =
         String.format(
             "%s --dry-run: %d annotation(s) to ask for, one request each; about %d tokens (with up"
                 + " to %d output tokens per request, %d expected); cost about $%.2f at $%s per 1k"
-                + " tokens. Nothing was sent.",
+                + " tokens online, $%.2f with --mode batch (at $%s per 1k tokens, answered within"
+                + " 24 h). Nothing was sent.",
             GenerateInstructionsJob.NAME,
             toAsk,
             tokens,
             maxOutput,
             Math.min(maxOutput, 600),
             cost,
-            config.pricePer1kTokens());
+            config.pricePer1kTokens(),
+            tokens / 1000.0 * batchPrice,
+            batchPrice);
     LOG.info(summary);
     return summary;
   }

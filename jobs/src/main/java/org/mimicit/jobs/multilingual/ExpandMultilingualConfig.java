@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.mimicit.common.api.ApiSettings;
+import org.mimicit.common.api.BatchSettings;
 import org.mimicit.jobs.apistage.ApiLimits;
 
 /**
@@ -13,6 +14,7 @@ import org.mimicit.jobs.apistage.ApiLimits;
  *
  * @param cacheFrom read-only cache folders or files consulted besides the warehouse's own
  * @param prompt a prompt file in Syphus's format, or null for {@code conf/prompts/translate.json}
+ * @param batch online, or the Batch API ({@code --mode batch}) and its settings
  */
 public record ExpandMultilingualConfig(
     String warehouse,
@@ -26,9 +28,40 @@ public record ExpandMultilingualConfig(
     boolean dryRun,
     double pricePer1kTokens,
     double maxRejectRatio,
-    int cacheRollSeconds) {
+    int cacheRollSeconds,
+    BatchSettings batch) {
   /** Items (texts) per request by default ({@code --batch-items}). */
   public static final int DEFAULT_BATCH_ITEMS = 4;
+
+  /** Online, as before the Batch API mode. */
+  public ExpandMultilingualConfig(
+      String warehouse,
+      Set<String> tasks,
+      List<String> languages,
+      ApiSettings api,
+      ApiLimits limits,
+      int batchItems,
+      String prompt,
+      List<String> cacheFrom,
+      boolean dryRun,
+      double pricePer1kTokens,
+      double maxRejectRatio,
+      int cacheRollSeconds) {
+    this(
+        warehouse,
+        tasks,
+        languages,
+        api,
+        limits,
+        batchItems,
+        prompt,
+        cacheFrom,
+        dryRun,
+        pricePer1kTokens,
+        maxRejectRatio,
+        cacheRollSeconds,
+        BatchSettings.ONLINE_MODE);
+  }
 
   public static final List<String> DEFAULT_LANGUAGES =
       List.of("zh", "ja", "ko", "de", "fr", "es", "ar");
@@ -65,6 +98,11 @@ public record ExpandMultilingualConfig(
         cacheRollSeconds > 0,
         "Cannot set the cache roll interval to %s s, the value must be positive.",
         cacheRollSeconds);
+    batch = batch == null ? BatchSettings.ONLINE_MODE : batch;
+    checkArgument(
+        !batch.batch() || !api.offline() || dryRun,
+        "Cannot translate with --mode batch offline: the Batch API needs an API base. Give"
+            + " --api-base (or OPENAI_API_BASE) and no --offline, or use --mode online.");
     tasks = Set.copyOf(tasks);
     languages = List.copyOf(languages);
     cacheFrom = List.copyOf(cacheFrom);

@@ -12,6 +12,7 @@ import org.mimicit.common.warehouse.RejectBudget;
 import org.mimicit.jobs.apistage.ApiStageRun;
 import org.mimicit.jobs.cli.ApiOptions;
 import org.mimicit.jobs.cli.ApiRunOptions;
+import org.mimicit.jobs.cli.BatchOptions;
 import org.mimicit.jobs.cli.JobCommand;
 import org.mimicit.jobs.cli.Launcher;
 import org.mimicit.jobs.cli.SparkOptions;
@@ -80,7 +81,8 @@ public final class ExpandMultilingualJob {
             config.dryRun(),
             config.api().offline(),
             config.limits(),
-            config.api().timeout()),
+            config.api().timeout(),
+            config.batch()),
         new TranslationSteps(spark, conf, config, prompt, tasks, startedNanos, started));
   }
 
@@ -148,6 +150,8 @@ public final class ExpandMultilingualJob {
 
     @Mixin ApiRunOptions run;
 
+    @Mixin BatchOptions batch;
+
     @Mixin SparkOptions spark;
 
     ExpandMultilingualConfig config() {
@@ -163,7 +167,8 @@ public final class ExpandMultilingualJob {
           run.dryRun(),
           api.pricePer1kTokens(),
           maxRejectRatio,
-          run.cacheRollSeconds());
+          run.cacheRollSeconds(),
+          batch.settings());
     }
 
     @Override

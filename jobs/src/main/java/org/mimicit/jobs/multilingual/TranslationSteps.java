@@ -169,6 +169,7 @@ final class TranslationSteps implements ApiStageSteps<ExpandMultilingualJob.Resu
     long requests = totals.isNullAt(0) ? 0 : totals.getLong(0);
     long tokens = totals.isNullAt(1) ? 0 : totals.getLong(1);
     double cost = tokens / 1000.0 * config.pricePer1kTokens();
+    double batchPrice = config.batch().price(config.pricePer1kTokens());
     double minutes =
         config.limits().requestsPerMinute() > 0
             ? requests / config.limits().requestsPerMinute()
@@ -180,7 +181,8 @@ final class TranslationSteps implements ApiStageSteps<ExpandMultilingualJob.Resu
         String.format(
             "%s --dry-run: %d text(s) x language(s) to translate (%d distinct texts) in %d"
                 + " request(s) of up to %d item(s); about %d tokens; cost about $%.2f at $%s per 1k"
-                + " tokens; at least %.0f minute(s) at the limits. Nothing was sent.",
+                + " tokens online, $%.2f with --mode batch (at $%s per 1k tokens, answered within"
+                + " 24 h); at least %.0f minute(s) at the limits online. Nothing was sent.",
             ExpandMultilingualJob.NAME,
             pendingUnits,
             pendingItems,
@@ -189,6 +191,8 @@ final class TranslationSteps implements ApiStageSteps<ExpandMultilingualJob.Resu
             tokens,
             cost,
             config.pricePer1kTokens(),
+            tokens / 1000.0 * batchPrice,
+            batchPrice,
             Math.ceil(minutes));
     LOG.info(summary);
     return summary;

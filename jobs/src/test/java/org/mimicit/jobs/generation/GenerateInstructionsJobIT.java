@@ -13,7 +13,9 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mimicit.common.api.ApiSettings;
+import org.mimicit.common.api.BatchSettings;
 import org.mimicit.common.schema.InstructionSchema;
+import org.mimicit.common.testing.FakeBatchServer;
 import org.mimicit.common.testing.FakeChatServer;
 import org.mimicit.common.testing.FakeChatServer.Call;
 import org.mimicit.common.testing.FakeChatServer.Fault;
@@ -29,6 +31,20 @@ class GenerateInstructionsJobIT extends SparkTestBase {
   static final String SHORT_LABELS = "A woman paints a fence. She steps back to look at it.";
   static final String JSON = "Two boys ride bicycles down a hill.";
   static final String NEVER = "A cat sleeps on a windowsill.";
+
+  /** The rows generated from the annotations of {@link #writeAnnotations}. */
+  static final List<String> EXPECTED =
+      List.of(
+          "DC_INS_00008 Where does the dog run? | Across a beach. | [] | [DC_INS_00009] | v_a",
+          "DC_INS_00009 What does it jump for? | To catch a ball. | [] | [DC_INS_00008] | v_a",
+          "DC_INS_00010 What is the woman painting? | A fence. | [DC_IMG_b_0000, DC_IMG_b_0001]"
+              + " | [DC_INS_00011] | v_b",
+          "DC_INS_00011 What does she do next? | She steps back\n"
+              + "to look at her work. | [DC_IMG_b_0000, DC_IMG_b_0001] | [DC_INS_00010] | v_b",
+          "DC_INS_00012 Who rides down the hill? | Two boys on bicycles. | [DC_IMG_c_0000] |"
+              + " [DC_INS_00013] | v_c",
+          "DC_INS_00013 Are they going up or down? | Down the hill. | [DC_IMG_c_0000] |"
+              + " [DC_INS_00012] | v_c");
 
   @TempDir Path tmp;
 
@@ -114,9 +130,7 @@ class GenerateInstructionsJobIT extends SparkTestBase {
         .parquet(tmp.resolve("wh/instructions").toString());
   }
 
-  @Test
-  void generatesFromEveryReplyStyleThroughFaultsWithDeterministicIds() throws Exception {
-    writeExisting(tmp);
+  static void writeAnnotations(Path tmp) throws java.io.IOException {
     Files.write(
         tmp.resolve("annotations.jsonl"),
         List.of(
@@ -131,6 +145,62 @@ class GenerateInstructionsJobIT extends SparkTestBase {
             "{\"id\": \"v_e\"}",
             "{\"id\": \"v_f\", \"sentences\": \"First.\"}",
             "{\"id\": \"v_f\", \"sentences\": \"Second.\"}"));
+  }
+
+  @Test
+  void generatesThroughTheBatchApiAsOnline() throws Exception {
+    writeExisting(tmp);
+    writeAnnotations(tmp);
+    try (FakeBatchServer server = new FakeBatchServer()) {
+      server.generationReply(GenerateInstructionsJobIT::reply).errorLines(id -> !id.contains("."));
+      GenerateInstructionsConfig online = config(tmp, server.base(), List.of());
+      GenerateInstructionsConfig config =
+          new GenerateInstructionsConfig(
+              online.annotations(),
+              online.prompts(),
+              online.task(),
+              online.warehouse(),
+              online.api(),
+              online.limits(),
+              List.of(),
+              false,
+              0,
+              0.9,
+              30,
+              new BatchSettings(
+                  "batch",
+                  2,
+                  BatchSettings.API_MAX_BYTES,
+                  "24h",
+                  "batch",
+                  Duration.ofMillis(30),
+                  Duration.ofMillis(60),
+                  -1));
+      GenerateInstructionsJob.Result result = GenerateInstructionsJob.run(spark, config);
+
+      assertThat(generated()).containsExactlyElementsOf(EXPECTED);
+      assertThat(result.pairs()).isEqualTo(6);
+      assertThat(result.rejected()).isEqualTo(4);
+      assertThat(
+              spark
+                  .read()
+                  .parquet(tmp.resolve("wh/rejected/generation").toString())
+                  .where("reason = 'api_failed'")
+                  .selectExpr("id || ' ' || detail")
+                  .as(Encoders.STRING())
+                  .collectAsList())
+          .containsExactly(
+              "v_d no question-answer pair in the reply: I'm sorry, but I cannot write questions"
+                  + " about this. (after 4 batch attempt(s))");
+      // 4 first tries, all error lines; 4 second tries; v_d twice more, then given up
+      assertThat(server.submitted()).doesNotHaveDuplicates().hasSize(4 + 4 + 1 + 1);
+    }
+  }
+
+  @Test
+  void generatesFromEveryReplyStyleThroughFaultsWithDeterministicIds() throws Exception {
+    writeExisting(tmp);
+    writeAnnotations(tmp);
     try (FakeChatServer server = new FakeChatServer()) {
       server
           .generationReply(GenerateInstructionsJobIT::reply)
@@ -140,18 +210,7 @@ class GenerateInstructionsJobIT extends SparkTestBase {
       GenerateInstructionsJob.Result result =
           GenerateInstructionsJob.run(spark, config(tmp, server.base(), List.of()));
 
-      List<String> expected =
-          List.of(
-              "DC_INS_00008 Where does the dog run? | Across a beach. | [] | [DC_INS_00009] | v_a",
-              "DC_INS_00009 What does it jump for? | To catch a ball. | [] | [DC_INS_00008] | v_a",
-              "DC_INS_00010 What is the woman painting? | A fence. | [DC_IMG_b_0000, DC_IMG_b_0001]"
-                  + " | [DC_INS_00011] | v_b",
-              "DC_INS_00011 What does she do next? | She steps back\n"
-                  + "to look at her work. | [DC_IMG_b_0000, DC_IMG_b_0001] | [DC_INS_00010] | v_b",
-              "DC_INS_00012 Who rides down the hill? | Two boys on bicycles. | [DC_IMG_c_0000] |"
-                  + " [DC_INS_00013] | v_c",
-              "DC_INS_00013 Are they going up or down? | Down the hill. | [DC_IMG_c_0000] |"
-                  + " [DC_INS_00012] | v_c");
+      List<String> expected = EXPECTED;
       assertThat(generated()).containsExactlyElementsOf(expected);
       assertThat(
               spark
