@@ -414,7 +414,9 @@ class YarnClusterIT {
                 "--conf",
                 "spark.master=local[2]",
                 "--conf",
-                "spark.ui.enabled=false"))
+                "spark.ui.enabled=false",
+                "--conf",
+                "spark.sql.shuffle.partitions=4")) // as the YARN runs: not 200 tiny tasks
         .as(err.toString())
         .isZero();
     stopSession();
@@ -452,7 +454,14 @@ class YarnClusterIT {
     if (localTranslations == null) {
       String wh = tmp.resolve("local/wh").toString();
       List<String> args = new ArrayList<>(List.of(expansion(wh)));
-      args.addAll(List.of("--conf", "spark.master=local[2]", "--conf", "spark.ui.enabled=false"));
+      args.addAll(
+          List.of(
+              "--conf",
+              "spark.master=local[2]",
+              "--conf",
+              "spark.ui.enabled=false",
+              "--conf",
+              "spark.sql.shuffle.partitions=4"));
       StringWriter err = new StringWriter();
       assertThat(
               Main.execute(
