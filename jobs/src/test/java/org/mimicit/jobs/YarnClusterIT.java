@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
@@ -83,7 +84,6 @@ class YarnClusterIT {
   private static MiniYARNCluster yarn;
   private static FileSystem fs;
   private static Path confDir;
-  private static Path sample;
   private static String hdfs;
   private static String keystore;
   private static String sparkJars;
@@ -167,7 +167,7 @@ class YarnClusterIT {
   /** The sample, the prompts and Spark's jars (once, for every container) on HDFS. */
   private static void putInputsOnHdfs() throws IOException {
     Path jobs = Path.of(System.getProperty("user.dir"));
-    sample = jobs.getParent().resolve("sample");
+    Path sample = jobs.getParent().resolve("sample");
     fs.copyFromLocalFile(
         new org.apache.hadoop.fs.Path(sample.toUri()), new org.apache.hadoop.fs.Path("/sample"));
     fs.copyFromLocalFile(
@@ -205,35 +205,19 @@ class YarnClusterIT {
   @Test
   @Order(1)
   void runsThePipelineOnYarnWithItsDataOnHdfs() throws Exception {
-    long t0 = System.nanoTime();
-    Path local = tmp.resolve("local");
-    localPipeline(sample, local);
-    String expected = Files.readString(local.resolve("export/MD5SUMS"));
-    long t1 = System.nanoTime();
+    // the same pipeline run locally, through spark-submit in local[2] (once per test JVM)
+    String expected = Files.readString(SampleRun.get().export().resolve("MD5SUMS"));
     for (String mode : List.of("client", "cluster")) {
       long started = System.nanoTime();
       String run = hdfs + "/runs/" + mode;
       Path log = tmp.resolve(mode + ".log");
-      int code =
-          sparkSubmit(
-              log,
-              mode,
-              List.of(),
-              "pipeline",
-              "--input",
-              hdfs + "/sample/mimicit",
-              "--warehouse",
+      List<String> args =
+          SampleRun.pipeline(
+              hdfs + "/sample",
+              hdfs + "/prompts/dense_captions.json",
               run + "/wh",
-              "--output",
-              run + "/export",
-              "--sources",
-              hdfs + "/sample/sources",
-              "--cache-from",
-              hdfs + "/sample/api-cache",
-              "--annotations",
-              hdfs + "/sample/annotations/DC_dense_captions.jsonl",
-              "--prompts",
-              hdfs + "/prompts/dense_captions.json");
+              run + "/export");
+      int code = sparkSubmit(log, mode, List.of(), args.toArray(new String[0]));
       assertThat(code)
           .as("spark-submit on YARN in %s mode; log:%n%s", mode, ClusterJar.tail(log))
           .isZero();
@@ -251,7 +235,6 @@ class YarnClusterIT {
           "YarnClusterIT: pipeline on YARN in %s mode: %d s%n",
           mode, (System.nanoTime() - started) / 1_000_000_000L);
     }
-    System.out.printf("YarnClusterIT: local pipeline %d s%n", (t1 - t0) / 1_000_000_000L);
   }
 
   /**
@@ -389,39 +372,6 @@ class YarnClusterIT {
     assertThat(server.calls()).isNotEmpty().allMatch(c -> ("Bearer " + KEY).equals(c.auth()));
   }
 
-  private static void localPipeline(Path sample, Path local) {
-    Path jobs = Path.of(System.getProperty("user.dir"));
-    StringWriter err = new StringWriter();
-    assertThat(
-            Main.execute(
-                new PrintWriter(new StringWriter()),
-                new PrintWriter(err),
-                "pipeline",
-                "--input",
-                sample.resolve("mimicit").toString(),
-                "--warehouse",
-                local.resolve("wh").toString(),
-                "--output",
-                local.resolve("export").toString(),
-                "--sources",
-                sample.resolve("sources").toString(),
-                "--cache-from",
-                sample.resolve("api-cache").toString(),
-                "--annotations",
-                sample.resolve("annotations/DC_dense_captions.jsonl").toString(),
-                "--prompts",
-                jobs.getParent().resolve("conf/prompts/dense_captions.json").toString(),
-                "--conf",
-                "spark.master=local[2]",
-                "--conf",
-                "spark.ui.enabled=false",
-                "--conf",
-                "spark.sql.shuffle.partitions=4")) // as the YARN runs: not 200 tiny tasks
-        .as(err.toString())
-        .isZero();
-    stopSession();
-  }
-
   /** The expansion's arguments, on a warehouse: two languages, one item per request, no limits. */
   private static String[] expansion(String warehouse) {
     return new String[] {
@@ -450,9 +400,12 @@ class YarnClusterIT {
   }
 
   /** The translations of the expansion run locally on the local run's warehouse (once). */
-  private static List<String> localTranslations() {
+  private static List<String> localTranslations() throws IOException, InterruptedException {
     if (localTranslations == null) {
-      String wh = tmp.resolve("local/wh").toString();
+      // on a copy of the local run's warehouse, which stays as it was
+      Path copy = tmp.resolve("local/wh");
+      FileUtils.copyDirectory(SampleRun.get().warehouse().toFile(), copy.toFile());
+      String wh = copy.toString();
       List<String> args = new ArrayList<>(List.of(expansion(wh)));
       args.addAll(
           List.of(
