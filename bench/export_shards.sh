@@ -10,7 +10,9 @@
 # appends JSON lines (with the load average and commit) to bench/export-shards-results.jsonl, which
 # is committed.
 # Each export also reports the CPU seconds of its process (user + system), which other work on a
-# shared machine changes much less than the seconds.
+# shared machine changes much less than the seconds, and the time of the shard writing alone (the
+# job's _stats phase_ms.write_shards: what grows with the bytes, without Spark's start and the
+# planning, which are fixed costs), as a ratio to copy+hash too.
 #
 #   bench/export_shards.sh                  # RUNS=2 runs of copy, parquet, webdataset
 #   RUNS=3 SHARD_SIZE=256MB bench/export_shards.sh
@@ -106,13 +108,17 @@ for run in $(seq 1 "$RUNS"); do
       ratio=$(python3 -c "print(f'{$rate / $copy_mbps:.3f}')")
       ratio_hash=$(python3 -c "print(f'{$rate / $ceiling_mbps:.3f}')")
       job_ms=$(python3 -c "import json; print(json.load(open('$WH/_stats/export-shards.json'))['duration_ms'])")
+      # the shard writing alone (the part that grows with the bytes; planning and Spark's start
+      # are fixed costs), from the job's _stats
+      write_ms=$(python3 -c "import json; print(json.load(open('$WH/_stats/export-shards.json')).get('phase_ms', {}).get('write_shards', 0))")
+      write_ratio=$(python3 -c "print(f'{($bytes / 1e6 / max($write_ms, 1) * 1000) / $ceiling_mbps:.3f}')")
       cpu_s=$(python3 -c "print(round(sum(map(float, open('$DATA/cpu').read().split()[-2:])), 1))")
-      printf '%-4s %-18s %10s %9.2f %9s %7s %7s   (job alone %.1f s, JVM start excluded; CPU %s s)\n' \
+      printf '%-4s %-18s %10s %9.2f %9s %7s %7s   (job alone %.1f s, JVM start excluded; CPU %s s; writing the shards %.1f s = %s of copy+hash)\n' \
         "$run" "$what" "$bytes" "$s" "$rate" "$ratio" "$ratio_hash" \
-        "$(python3 -c "print($job_ms / 1000)")" "$cpu_s"
-      printf '{"timestamp": "%s", "run": %s, "format": "%s", "bytes": %s, "seconds": %s, "mb_per_s": %s, "copy_mb_per_s": %s, "ratio": %s, "copy_hash_mb_per_s": %s, "hash_seconds": %s, "ratio_copy_hash": %s, "job_ms": %s, "cpu_seconds": %s, "load": "%s", "commit": "%s"}\n' \
+        "$(python3 -c "print($job_ms / 1000)")" "$cpu_s" "$(python3 -c "print($write_ms / 1000)")" "$write_ratio"
+      printf '{"timestamp": "%s", "run": %s, "format": "%s", "bytes": %s, "seconds": %s, "mb_per_s": %s, "copy_mb_per_s": %s, "ratio": %s, "copy_hash_mb_per_s": %s, "hash_seconds": %s, "ratio_copy_hash": %s, "job_ms": %s, "write_shards_ms": %s, "write_ratio_copy_hash": %s, "cpu_seconds": %s, "load": "%s", "commit": "%s"}\n' \
         "$(date -u +%FT%TZ)" "$run" "$format" "$bytes" "$s" "$rate" "$copy_mbps" "$ratio" \
-        "$ceiling_mbps" "$hash_s" "$ratio_hash" "$job_ms" "$cpu_s" \
+        "$ceiling_mbps" "$hash_s" "$ratio_hash" "$job_ms" "$write_ms" "$write_ratio" "$cpu_s" \
         "$(cut -d' ' -f1-3 /proc/loadavg)" "$commit" >> "$RESULTS"
       rm -rf "$out"
     done

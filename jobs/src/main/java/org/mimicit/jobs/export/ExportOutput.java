@@ -85,7 +85,11 @@ final class ExportOutput {
 
   /** The job's stats: formats, shard size, files and bytes written, examples per task. */
   static ObjectNode stats(
-      Instant started, long ms, ExportShardsConfig config, ExportShardsJob.Result result) {
+      Instant started,
+      long ms,
+      Map<String, Long> phases,
+      ExportShardsConfig config,
+      ExportShardsJob.Result result) {
     ObjectNode root =
         JobStats.header(
             ExportShardsJob.NAME,
@@ -96,6 +100,8 @@ final class ExportOutput {
     config.formats().forEach(f -> formats.add(f.label()));
     root.put("shard_bytes", config.shardBytes());
     root.put("image_layout", config.imageLayout().label());
+    ObjectNode phaseMs = root.putObject("phase_ms");
+    phases.forEach(phaseMs::put);
     root.put("files", result.manifest().files().size());
     root.put("bytes_out", bytes(result.manifest()));
     ObjectNode tasks = root.putObject("tasks");

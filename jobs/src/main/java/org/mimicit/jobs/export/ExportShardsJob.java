@@ -60,16 +60,29 @@ public final class ExportShardsJob {
       inputs.locateImages(spark);
       ShardExport shards = new ShardExport(spark, conf, config, inputs, output);
       ShardPlan.Summary plan = shards.plan();
+      long planned = System.nanoTime();
       warnSkipped(plan.skipped());
       List<ExportManifest.Entry> entries = new ArrayList<>(shards.write(plan));
+      long written = System.nanoTime();
       if (config.formats().contains(ExportFormat.MIMICIT)) {
         entries.addAll(MimicitExport.write(spark, conf, output.staging(), inputs, plan));
       }
       ExportManifest manifest = output.publish(entries);
       Result result = new Result(manifest, plan.exported(), plan.skipped());
       long ms = (System.nanoTime() - started) / 1_000_000;
+      // where the time went: reading and planning, then the shards (the part that grows with the
+      // bytes), then the release files, the manifest and the commit
+      Map<String, Long> phases = new java.util.LinkedHashMap<>();
+      long planMs = (planned - started) / 1_000_000;
+      long upToShardsMs = (written - started) / 1_000_000;
+      phases.put("plan", planMs);
+      phases.put("write_shards", upToShardsMs - planMs);
+      phases.put("rest", ms - upToShardsMs);
       JobStats.write(
-          conf, config.warehouse(), NAME, ExportOutput.stats(startedAt, ms, config, result));
+          conf,
+          config.warehouse(),
+          NAME,
+          ExportOutput.stats(startedAt, ms, phases, config, result));
       LOG.info(
           "{}: {} files, {} bytes in {}",
           NAME,

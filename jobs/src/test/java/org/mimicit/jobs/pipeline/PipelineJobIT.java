@@ -152,6 +152,17 @@ class PipelineJobIT extends SparkTestBase {
       assertThat(tmp.resolve("export/webdataset/" + task + "/train-00000-of-00001.tar")).exists();
     }
     assertThat(Main.execute("verify", "--output", export)).isZero();
+    // where the export's time went: planning, the shards, the rest; together its duration
+    JsonNode stats =
+        new ObjectMapper().readTree(tmp.resolve("wh/_stats/export-shards.json").toFile());
+    JsonNode phases = stats.get("phase_ms");
+    assertThat(phases.fieldNames()).toIterable().containsExactly("plan", "write_shards", "rest");
+    assertThat(phases.get("write_shards").asLong()).isPositive();
+    assertThat(
+            phases.get("plan").asLong()
+                + phases.get("write_shards").asLong()
+                + phases.get("rest").asLong())
+        .isEqualTo(stats.get("duration_ms").asLong());
     List<String> examples = imagesOnceRoundTrip(wh, export);
     List<String> contexts =
         spark
