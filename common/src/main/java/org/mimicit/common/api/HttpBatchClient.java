@@ -38,14 +38,7 @@ final class HttpBatchClient implements BatchClient {
 
   HttpBatchClient(ApiSettings settings) {
     this.settings = settings;
-    this.http =
-        HttpClient.newBuilder()
-            .version(
-                settings.base().startsWith("https:")
-                    ? HttpClient.Version.HTTP_2
-                    : HttpClient.Version.HTTP_1_1)
-            .connectTimeout(settings.timeout())
-            .build();
+    this.http = HttpChatClient.httpClient(settings);
   }
 
   @Override

@@ -32,15 +32,19 @@ final class HttpChatClient implements ChatClient {
 
   HttpChatClient(ApiSettings settings) {
     this.settings = settings;
-    this.http =
-        HttpClient.newBuilder()
-            // h2c upgrades confuse some plain-http servers (llama.cpp, proxies); TLS negotiates h2
-            .version(
-                settings.base().startsWith("https:")
-                    ? HttpClient.Version.HTTP_2
-                    : HttpClient.Version.HTTP_1_1)
-            .connectTimeout(settings.timeout())
-            .build();
+    this.http = httpClient(settings);
+  }
+
+  /** An HTTP client for the API of {@code settings}: HTTP/2 over TLS, else HTTP/1.1. */
+  static HttpClient httpClient(ApiSettings settings) {
+    return HttpClient.newBuilder()
+        // h2c upgrades confuse some plain-http servers (llama.cpp, proxies); TLS negotiates h2
+        .version(
+            settings.base().startsWith("https:")
+                ? HttpClient.Version.HTTP_2
+                : HttpClient.Version.HTTP_1_1)
+        .connectTimeout(settings.timeout())
+        .build();
   }
 
   static HttpChatClient shared(ApiSettings settings) {

@@ -187,18 +187,8 @@ public final class FakeChatServer implements AutoCloseable {
       JsonNode body = JSON.readTree(exchange.getRequestBody());
       String text = lastUserMessage(body);
       JsonNode query = text.startsWith("{") ? JSON.readTree(text) : JSON.createObjectNode();
-      List<String> langs = new ArrayList<>();
-      query.path("languages").forEach(l -> langs.add(l.asText()));
-      List<Item> items = new ArrayList<>();
-      query
-          .path("items")
-          .forEach(
-              i ->
-                  items.add(
-                      new Item(
-                          i.path("id").asText(),
-                          i.path("instruction").asText(),
-                          i.path("answer").asText())));
+      List<String> langs = languages(query);
+      List<Item> items = queryItems(query);
       String auth = exchange.getRequestHeaders().getFirst("Authorization");
       if (auth == null) {
         auth = exchange.getRequestHeaders().getFirst("api-key");
@@ -369,8 +359,18 @@ public final class FakeChatServer implements AutoCloseable {
     if (fault == Fault.NOT_JSON_CONTENT) {
       return reply(body, "I am sorry, I can only translate one item.");
     }
+    return reply(body, content(languages(query), queryItems(query), fault));
+  }
+
+  /** The languages a translation query asks for. */
+  private static List<String> languages(JsonNode query) {
     List<String> langs = new ArrayList<>();
     query.path("languages").forEach(l -> langs.add(l.asText()));
+    return langs;
+  }
+
+  /** The items of a translation query. */
+  private static List<Item> queryItems(JsonNode query) {
     List<Item> items = new ArrayList<>();
     query
         .path("items")
@@ -381,25 +381,13 @@ public final class FakeChatServer implements AutoCloseable {
                         i.path("id").asText(),
                         i.path("instruction").asText(),
                         i.path("answer").asText())));
-    return reply(body, content(langs, items, fault));
+    return items;
   }
 
   /** The items of a translation request body (empty for generation). */
   public static List<Item> items(JsonNode body) throws IOException {
     String text = lastUserMessage(body);
-    List<Item> items = new ArrayList<>();
-    if (text.startsWith("{")) {
-      JSON.readTree(text)
-          .path("items")
-          .forEach(
-              i ->
-                  items.add(
-                      new Item(
-                          i.path("id").asText(),
-                          i.path("instruction").asText(),
-                          i.path("answer").asText())));
-    }
-    return items;
+    return text.startsWith("{") ? queryItems(JSON.readTree(text)) : new ArrayList<>();
   }
 
   private static String lastUserMessage(JsonNode body) {
