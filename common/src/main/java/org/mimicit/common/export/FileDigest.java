@@ -8,6 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.mimicit.common.io.DataFiles;
 import org.mimicit.common.io.DualDigest;
+import org.mimicit.common.io.TableParquetWriter;
 
 /** The length, SHA-256 and MD5 of a file, from one read; hashes as lower-case hex. */
 public record FileDigest(long bytes, String sha256, String md5) {
@@ -22,12 +23,31 @@ public record FileDigest(long bytes, String sha256, String md5) {
 
   /** Reads {@code in} to its end (does not close it). */
   public static FileDigest of(InputStream in) throws IOException {
-    Hasher hasher = new Hasher();
+    DualDigest digest = new DualDigest();
     byte[] buffer = new byte[BUFFER];
     for (int n; (n = in.read(buffer)) >= 0; ) {
-      hasher.update(buffer, 0, n);
+      digest.update(buffer, 0, n);
     }
-    return hasher.digest();
+    return of(digest);
+  }
+
+  /**
+   * The digest of the one file a {@link TableParquetWriter} built with {@code digest(true)} wrote,
+   * after {@code close()}; {@code what} names the file for the error when no row was written (the
+   * writer creates its file with the first row: no row, no file).
+   */
+  static FileDigest ofWritten(TableParquetWriter writer, String what) {
+    if (writer.writtenFiles().isEmpty()) {
+      throw new IllegalStateException(what);
+    }
+    TableParquetWriter.WrittenFile file = writer.writtenFiles().get(0);
+    return new FileDigest(file.bytes(), file.sha256(), file.md5());
+  }
+
+  private static FileDigest of(DualDigest digest) {
+    long total = digest.bytes();
+    String[] hex = digest.finishHex();
+    return new FileDigest(total, hex[0], hex[1]);
   }
 
   /**
@@ -35,7 +55,7 @@ public record FileDigest(long bytes, String sha256, String md5) {
    * being read again: {@link #digest()} once it is closed.
    */
   public static final class HashingOutputStream extends FilterOutputStream {
-    private final Hasher hasher = new Hasher();
+    private final DualDigest digest = new DualDigest();
 
     public HashingOutputStream(OutputStream out) {
       super(out);
@@ -44,33 +64,18 @@ public record FileDigest(long bytes, String sha256, String md5) {
     @Override
     public void write(int b) throws IOException {
       out.write(b);
-      hasher.update(new byte[] {(byte) b}, 0, 1);
+      digest.update((byte) b);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       out.write(b, off, len); // FilterOutputStream would pass the bytes on one at a time
-      hasher.update(b, off, len);
+      digest.update(b, off, len);
     }
 
     /** The digest of every byte written so far. */
     public FileDigest digest() {
-      return hasher.digest();
-    }
-  }
-
-  /** Both digests and the length, updated together. */
-  private static final class Hasher {
-    private final DualDigest digest = new DualDigest();
-
-    void update(byte[] bytes, int offset, int length) {
-      digest.update(bytes, offset, length);
-    }
-
-    FileDigest digest() {
-      long total = digest.bytes();
-      String[] hex = digest.finishHex();
-      return new FileDigest(total, hex[0], hex[1]);
+      return of(digest);
     }
   }
 }

@@ -41,13 +41,8 @@ public final class ImageShardWriter {
   /** Completes the file; its hashes were taken as it was written. */
   public FileDigest finish() {
     writer.close();
-    if (writer.writtenFiles().isEmpty()) {
-      // the Parquet writer creates its file with the first row: no row, no file
-      throw new IllegalStateException(
-          String.format("Cannot finish image shard %s: no image was written to it", path));
-    }
-    TableParquetWriter.WrittenFile file = writer.writtenFiles().get(0);
-    return new FileDigest(file.bytes(), file.sha256(), file.md5());
+    return FileDigest.ofWritten(
+        writer, String.format("Cannot finish image shard %s: no image was written to it", path));
   }
 
   /** Stops and deletes the file. */

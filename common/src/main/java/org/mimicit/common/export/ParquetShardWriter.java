@@ -54,13 +54,9 @@ public final class ParquetShardWriter implements ShardWriter {
   @Override
   public FileDigest finish() {
     writer.close();
-    if (writer.writtenFiles().isEmpty()) {
-      // the Parquet writer creates its file with the first row: no row, no file
-      throw new IllegalStateException(
-          String.format("Cannot finish Parquet shard %s: no example was written to it", path));
-    }
-    TableParquetWriter.WrittenFile file = writer.writtenFiles().get(0);
-    return new FileDigest(file.bytes(), file.sha256(), file.md5());
+    return FileDigest.ofWritten(
+        writer,
+        String.format("Cannot finish Parquet shard %s: no example was written to it", path));
   }
 
   @Override
